@@ -1,0 +1,175 @@
+"""Registration, sign-in, sessions and profile basics. Every rule lives here, not in pages."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from chat import validation
+from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from chat.events import ProfileChanged, SessionEnded
+from chat.hub import PROFILES, Hub, user_topic
+from chat.i18n import LANGUAGES
+from chat.passwords import hash_password, verify_password
+from chat.ratelimit import RateLimiter
+from chat.settings import Settings
+from chat.views import UserView
+from models import User
+from storage import users as user_queries
+from storage.db import Database
+
+
+def to_view(user: User) -> UserView:
+    assert user.id is not None
+    return UserView(
+        id=user.id, username=user.username, display_name=user.display_name, avatar=user.avatar,
+        is_admin=user.is_admin, language=user.language, time_zone=user.time_zone,
+        session_version=user.session_version,
+    )
+
+
+class Accounts:
+    def __init__(self, db: Database, hub: Hub, settings: Settings) -> None:
+        self.db, self.hub, self.settings = db, hub, settings
+        self.login_failures = RateLimiter(settings.login_max_failures, settings.login_lockout_window)
+        self.registrations = RateLimiter(settings.register_rate, 3600)
+
+    async def register(self, username: str, password: str, display_name: str = '', *,
+                       client: str = '', is_admin: bool = False) -> UserView:
+        username = validation.username(username)
+        password = validation.password(password)
+        display_name = validation.display_name(display_name) if (display_name or '').strip() else username
+        if client and (wait := self.registrations.retry_after(f'register:{client}')):
+            raise RateLimited('rate_registrations', seconds=int(wait) + 1)
+        password_hash = await hash_password(password)
+        user = User(username=username, username_key=username.lower(), display_name=display_name,
+                    password_hash=password_hash, is_admin=is_admin)
+        try:
+            user = await self.db.run(user_queries.add, user)
+        except IntegrityError:
+            raise Conflict('username_taken') from None
+        if client:
+            self.registrations.hit(f'register:{client}')
+        return to_view(user)
+
+    async def authenticate(self, username: str, password: str, *, client: str = '') -> UserView:
+        """Wrong password and unknown user fail alike; repeated failures lock the name and the address."""
+        keys = [f'user:{(username or "").strip().lower()}'] + ([f'addr:{client}'] if client else [])
+        wait = max(self.login_failures.retry_after(key) for key in keys)
+        if wait:
+            raise RateLimited('rate_login', seconds=int(wait) + 1)
+        user = await self.db.run(user_queries.by_username, (username or '').strip())
+        valid, new_hash = await verify_password(password or '', user.password_hash if user else None)
+        if not valid or user is None:
+            for key in keys:
+                self.login_failures.hit(key)
+            raise InvalidInput('login_failed')
+        for key in keys:
+            self.login_failures.reset(key)
+        if new_hash:
+            user.password_hash = new_hash
+            await self.db.run(user_queries.save, user)
+        return to_view(user)
+
+    async def session_user(self, user_id: int | None, session_version: int | None) -> UserView | None:
+        """The signed-in user of a session, or None when the session no longer holds."""
+        if user_id is None:
+            return None
+        user = await self.db.run(user_queries.by_id, user_id)
+        if user is None or user.session_version != (session_version or 0):
+            return None
+        return to_view(user)
+
+    async def require(self, actor: UserView) -> UserView:
+        """Re-checks a page's user before it acts: a stale page of a signed-out or deleted user is refused."""
+        current = await self.session_user(actor.id, actor.session_version)
+        if current is None:
+            raise NotAuthenticated('session_ended')
+        return current
+
+    async def get(self, user_id: int) -> UserView:
+        user = await self.db.run(user_queries.by_id, user_id)
+        if user is None:
+            raise NotFound('user_not_found')
+        return to_view(user)
+
+    async def by_ids(self, user_ids: list[int]) -> dict[int, UserView]:
+        users = await self.db.run(user_queries.by_ids, user_ids)
+        return {user.id: to_view(user) for user in users if user.id is not None}
+
+    async def _update(self, actor: UserView, **changes: object) -> UserView:
+        def work(session: Session) -> User:
+            user = user_queries.by_id(session, actor.id)
+            if user is None or user.session_version != actor.session_version:
+                raise NotAuthenticated('session_ended')
+            for name, value in changes.items():
+                setattr(user, name, value)
+            return user_queries.save(session, user)
+
+        return to_view(await self.db.run(work))
+
+    async def set_language(self, actor: UserView, language: str) -> UserView:
+        if language not in LANGUAGES:
+            raise InvalidInput('language_invalid')
+        return await self._update(actor, language=language)
+
+    async def set_time_zone(self, actor: UserView, time_zone: str) -> UserView:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise InvalidInput('time_zone_invalid') from None
+        return await self._update(actor, time_zone=time_zone)
+
+    async def set_display_name(self, actor: UserView, display_name: str) -> UserView:
+        user = await self._update(actor, display_name=validation.display_name(display_name))
+        await self._publish_profile(user)
+        return user
+
+    async def set_avatar(self, actor: UserView, avatar: str | None) -> UserView:
+        user = await self._update(actor, avatar=avatar)
+        await self._publish_profile(user)
+        return user
+
+    async def change_password(self, actor: UserView, current: str, new: str) -> UserView:
+        """Ends every other session: the caller stores the returned session version in its own session."""
+        new = validation.password(new)
+        user = await self.db.run(user_queries.by_id, actor.id)
+        if user is None or user.session_version != actor.session_version:
+            raise NotAuthenticated('session_ended')
+        valid, _ = await verify_password(current or '', user.password_hash)
+        if not valid:
+            raise InvalidInput('password_wrong')
+        new_hash = await hash_password(new)
+        updated = await self._update(actor, password_hash=new_hash, session_version=actor.session_version + 1)
+        await self.hub.publish(user_topic(actor.id), SessionEnded(actor.id))
+        return updated
+
+    async def set_password_admin(self, username: str, new: str) -> UserView:
+        """For the command line: reset a password and end every session of that user."""
+        new = validation.password(new)
+        user = await self.db.run(user_queries.by_username, username)
+        if user is None:
+            raise NotFound('user_not_found')
+        user.password_hash = await hash_password(new)
+        user.session_version += 1
+        return to_view(await self.db.run(user_queries.save, user))
+
+    async def make_admin(self, username: str, password: str | None) -> tuple[UserView, bool]:
+        """Promotes an existing user or creates a new admin; returns (user, created)."""
+        user = await self.db.run(user_queries.by_username, username)
+        if user is None:
+            if not password:
+                raise InvalidInput('password_too_short', min=8)
+            return await self.register(username, password, is_admin=True), True
+        user.is_admin = True
+        if password:
+            user.password_hash = await hash_password(validation.password(password))
+        return to_view(await self.db.run(user_queries.save, user)), False
+
+    async def _publish_profile(self, user: UserView) -> None:
+        """Own tabs (header) and every open feed and online list (names and avatars beside messages)."""
+        event = ProfileChanged(user)
+        await self.hub.publish(user_topic(user.id), event)
+        await self.hub.publish(PROFILES, event)

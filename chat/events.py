@@ -1,0 +1,85 @@
+"""Events that travel through the hub; plain dataclasses with a JSON codec for brokers between instances."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from chat.views import MessageView, RoomView, UserView
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePosted:
+    message: MessageView
+    kind: Literal['message'] = 'message'
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateMessage:
+    room_id: int
+    sender: UserView
+    recipient: UserView
+    body: str
+    sent_at: datetime
+    kind: Literal['private'] = 'private'
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    room_id: int
+    user: UserView
+    joined: bool
+    kind: Literal['presence'] = 'presence'
+
+
+@dataclass(frozen=True, slots=True)
+class RoomCount:
+    room_id: int
+    count: int
+    kind: Literal['room_count'] = 'room_count'
+
+
+@dataclass(frozen=True, slots=True)
+class RoomChanged:
+    room: RoomView
+    change: Literal['created', 'renamed', 'deleted']
+    kind: Literal['room'] = 'room'
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileChanged:
+    user: UserView
+    kind: Literal['profile'] = 'profile'
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded:
+    user_id: int
+    kind: Literal['session_ended'] = 'session_ended'
+
+
+@dataclass(frozen=True, slots=True)
+class HubStatus:
+    """Local only: the broker connection went down or came back."""
+
+    connected: bool
+    kind: Literal['hub_status'] = 'hub_status'
+
+
+Event = Annotated[
+    MessagePosted | PrivateMessage | PresenceChanged | RoomCount | RoomChanged | ProfileChanged | SessionEnded
+    | HubStatus,
+    Field(discriminator='kind'),
+]
+_codec: TypeAdapter[Event] = TypeAdapter(Event)
+
+
+def encode(event: Event) -> bytes:
+    return _codec.dump_json(event)
+
+
+def decode(data: bytes | str) -> Event:
+    return _codec.validate_json(data)

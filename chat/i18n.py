@@ -1,0 +1,137 @@
+"""The one translation table: every user-facing string, in English and Russian."""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ('en', 'ru')
+LANGUAGE_NAMES = {'en': 'English', 'ru': 'Русский'}
+
+TRANSLATIONS: dict[str, dict[str, str]] = {
+    'app_name': {'en': 'Messenger', 'ru': 'Мессенджер'},
+    # auth
+    'sign_in': {'en': 'Sign in', 'ru': 'Войти'},
+    'sign_out': {'en': 'Sign out', 'ru': 'Выйти'},
+    'register': {'en': 'Register', 'ru': 'Зарегистрироваться'},
+    'create_account': {'en': 'Create an account', 'ru': 'Создать аккаунт'},
+    'have_account': {'en': 'Already have an account? Sign in', 'ru': 'Уже есть аккаунт? Войдите'},
+    'no_account': {'en': 'No account yet? Register', 'ru': 'Нет аккаунта? Зарегистрируйтесь'},
+    'username': {'en': 'Username', 'ru': 'Имя пользователя'},
+    'password': {'en': 'Password', 'ru': 'Пароль'},
+    'display_name': {'en': 'Display name', 'ru': 'Отображаемое имя'},
+    'display_name_optional': {'en': 'Display name (optional)', 'ru': 'Отображаемое имя (необязательно)'},
+    'username_hint': {'en': '3–32 characters: letters, digits, _ . -', 'ru': '3–32 символа: буквы, цифры, _ . -'},
+    'password_hint': {'en': 'At least 8 characters', 'ru': 'Не меньше 8 символов'},
+    'login_failed': {'en': 'Wrong username or password.', 'ru': 'Неверное имя пользователя или пароль.'},
+    'username_invalid': {
+        'en': 'A username has 3–32 characters: letters, digits, _ . -',
+        'ru': 'Имя пользователя: 3–32 символа — буквы, цифры, _ . -',
+    },
+    'username_taken': {'en': 'This username is taken.', 'ru': 'Это имя пользователя уже занято.'},
+    'password_too_short': {'en': 'The password needs at least {min} characters.',
+                           'ru': 'Пароль должен быть не короче {min} символов.'},
+    'password_too_long': {'en': 'The password may have at most {max} characters.',
+                          'ru': 'Пароль может быть не длиннее {max} символов.'},
+    'password_invalid': {'en': 'The password contains invalid characters.',
+                         'ru': 'Пароль содержит недопустимые символы.'},
+    'password_wrong': {'en': 'The current password is wrong.', 'ru': 'Текущий пароль неверен.'},
+    'session_ended': {'en': 'Your session has ended. Please sign in again.',
+                      'ru': 'Сеанс завершён. Войдите снова.'},
+    'welcome': {'en': 'Welcome, {name}!', 'ru': 'Добро пожаловать, {name}!'},
+    # rate limits
+    'rate_login': {'en': 'Too many failed attempts. Try again in {seconds} s.',
+                   'ru': 'Слишком много неудачных попыток. Повторите через {seconds} с.'},
+    'rate_registrations': {'en': 'Too many registrations from your address. Try again in {seconds} s.',
+                           'ru': 'Слишком много регистраций с вашего адреса. Повторите через {seconds} с.'},
+    'rate_rooms': {'en': 'You have created too many rooms. Try again in {seconds} s.',
+                   'ru': 'Вы создали слишком много комнат. Повторите через {seconds} с.'},
+    'rate_messages': {'en': 'Slow down: you can send again in {seconds} s.',
+                      'ru': 'Не так быстро: снова можно отправить через {seconds} с.'},
+    # rooms
+    'rooms': {'en': 'Rooms', 'ru': 'Комнаты'},
+    'no_rooms': {'en': 'No rooms yet. Create the first one!', 'ru': 'Комнат пока нет. Создайте первую!'},
+    'join_or_create': {'en': 'Join or create a room by name', 'ru': 'Войти в комнату или создать её по имени'},
+    'open': {'en': 'Open', 'ru': 'Открыть'},
+    'online_count': {'en': '{count} online', 'ru': 'в сети: {count}'},
+    'room_name_length': {'en': 'A room name has 1–{max} characters.',
+                         'ru': 'Название комнаты: от 1 до {max} символов.'},
+    'room_name_invalid': {'en': 'A room name must be one line without control characters.',
+                          'ru': 'Название комнаты — одна строка без управляющих символов.'},
+    'room_name_taken': {'en': 'A room named “{name}” already exists.',
+                        'ru': 'Комната «{name}» уже существует.'},
+    'room_not_found': {'en': 'This room does not exist (any more).', 'ru': 'Этой комнаты нет (больше нет).'},
+    'room_created': {'en': 'Room “{name}” created.', 'ru': 'Комната «{name}» создана.'},
+    'room_deleted_notice': {'en': 'The room “{name}” was deleted.', 'ru': 'Комната «{name}» удалена.'},
+    'room_renamed_notice': {'en': 'The room is now called “{name}”.', 'ru': 'Комната теперь называется «{name}».'},
+    'not_room_owner': {'en': 'Only the room’s owner or an admin may do this.',
+                       'ru': 'Это может сделать только владелец комнаты или администратор.'},
+    'back_to_rooms': {'en': 'All rooms', 'ru': 'Все комнаты'},
+    # room page
+    'message_placeholder': {'en': 'Write a message…', 'ru': 'Напишите сообщение…'},
+    'send': {'en': 'Send', 'ru': 'Отправить'},
+    'load_older': {'en': 'Load older messages', 'ru': 'Загрузить более ранние сообщения'},
+    'jump_newest': {'en': 'Jump to the newest messages', 'ru': 'К новым сообщениям'},
+    'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},
+    'online_here': {'en': 'Online here', 'ru': 'Сейчас здесь'},
+    'you': {'en': '(you)', 'ru': '(вы)'},
+    'joined': {'en': '{name} joined', 'ru': '{name} вошёл(ла) в комнату'},
+    'left': {'en': '{name} left', 'ru': '{name} вышел(ла) из комнаты'},
+    'message_empty': {'en': 'Write something first.', 'ru': 'Сначала напишите что-нибудь.'},
+    'message_too_long': {'en': 'The message is too long: at most {max} characters.',
+                         'ru': 'Сообщение слишком длинное: не больше {max} символов.'},
+    'message_invalid': {'en': 'The message contains characters that cannot be sent.',
+                        'ru': 'Сообщение содержит символы, которые нельзя отправить.'},
+    'message_not_stored': {'en': 'The message could not be stored and was not sent. Please try again.',
+                           'ru': 'Не удалось сохранить сообщение, оно не отправлено. Попробуйте ещё раз.'},
+    'private_to': {'en': 'private to {name}', 'ru': 'лично для {name}'},
+    'private_from': {'en': '{name} (private)', 'ru': '{name} (лично)'},
+    'private_placeholder': {'en': 'Private message to {name}…', 'ru': 'Личное сообщение для {name}…'},
+    'private_send': {'en': 'Send privately', 'ru': 'Отправить лично'},
+    'private_close': {'en': 'Close', 'ru': 'Закрыть'},
+    'private_hint': {'en': 'Choose someone to write to them privately.',
+                     'ru': 'Выберите собеседника, чтобы написать ему лично.'},
+    'private_not_delivered': {'en': '{name} is no longer here: the private message was not delivered.',
+                              'ru': '{name} уже нет в комнате: личное сообщение не доставлено.'},
+    'private_to_self': {'en': 'You cannot send a private message to yourself.',
+                        'ru': 'Нельзя отправить личное сообщение самому себе.'},
+    'live_interrupted': {'en': 'Live updates are interrupted; reconnecting…',
+                         'ru': 'Обновления в реальном времени прерваны; переподключение…'},
+    'live_restored': {'en': 'Live updates are back.', 'ru': 'Обновления в реальном времени восстановлены.'},
+    # header / panel
+    'language': {'en': 'Language', 'ru': 'Язык'},
+    'control_panel': {'en': 'Control panel', 'ru': 'Панель управления'},
+    'user_not_found': {'en': 'No such user.', 'ru': 'Такого пользователя нет.'},
+    'language_invalid': {'en': 'Unknown language.', 'ru': 'Неизвестный язык.'},
+    'time_zone_invalid': {'en': 'Unknown time zone.', 'ru': 'Неизвестный часовой пояс.'},
+    'display_name_length': {'en': 'A display name has 1–{max} characters.',
+                            'ru': 'Отображаемое имя: от 1 до {max} символов.'},
+    'display_name_invalid': {'en': 'A display name must be one line without control characters.',
+                             'ru': 'Отображаемое имя — одна строка без управляющих символов.'},
+}
+
+
+def translate(language: str, key: str, **params: Any) -> str:
+    entry = TRANSLATIONS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(language) or entry['en']
+    return text.format(**params) if params else text
+
+
+def best_language(accept_language: str | None, default: str = 'en') -> str:
+    """Picks en or ru from an Accept-Language header, honouring q-values."""
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or '').split(',')):
+        pieces = part.strip().split(';')
+        tag = pieces[0].strip().lower().split('-')[0]
+        quality = 1.0
+        for piece in pieces[1:]:
+            name, _, value = piece.strip().partition('=')
+            if name == 'q':
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if tag in LANGUAGES and quality > 0:
+            choices.append((-quality, position, tag))
+    return min(choices)[2] if choices else default

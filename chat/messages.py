@@ -1,0 +1,83 @@
+"""Public messages (stored, then published) and private messages (published only, never stored)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from chat import validation
+from chat.accounts import to_view as user_view
+from chat.errors import InvalidInput, NotAuthenticated, NotDelivered, NotFound, RateLimited, Unavailable
+from chat.events import MessagePosted, PrivateMessage
+from chat.hub import Hub, private_topic, room_topic
+from chat.presence import PresenceStore
+from chat.ratelimit import RateLimiter
+from chat.settings import Settings
+from chat.views import MessageView, UserView
+from models import Message
+from storage import messages as message_queries
+from storage import rooms as room_queries
+from storage import users as user_queries
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class Messages:
+    def __init__(self, db: Database, hub: Hub, presence: PresenceStore, settings: Settings) -> None:
+        self.db, self.hub, self.presence, self.settings = db, hub, presence, settings
+        self.rate = RateLimiter(settings.message_rate, settings.message_rate_window)
+
+    def _check_rate(self, actor: UserView) -> None:
+        key = f'messages:{actor.id}'
+        if wait := self.rate.retry_after(key):
+            raise RateLimited('rate_messages', seconds=int(wait) + 1)
+        self.rate.hit(key)
+
+    async def post(self, actor: UserView, room_id: int, text: str) -> MessageView:
+        """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored."""
+        body = validation.message_body(text, self.settings.max_message_length)
+        self._check_rate(actor)
+
+        def work(session: Session) -> MessageView:
+            author = user_queries.by_id(session, actor.id)
+            if author is None or author.session_version != actor.session_version:
+                raise NotAuthenticated('session_ended')
+            if room_queries.by_id(session, room_id) is None:
+                raise NotFound('room_not_found')
+            message = message_queries.add(session, Message(room_id=room_id, author_id=actor.id, body=body))
+            assert message.id is not None
+            return MessageView(message.id, room_id, user_view(author), body, message.created_at)
+
+        try:
+            message = await self.db.run(work)
+        except SQLAlchemyError:
+            log.exception('storing a message failed')
+            raise Unavailable('message_not_stored') from None
+        await self.hub.publish(room_topic(room_id), MessagePosted(message))
+        return message
+
+    async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:
+        """One page of history, oldest first: one indexed range scan however long the room's life."""
+        limit = min(limit or self.settings.history_page_size, 200)
+        rows = await self.db.run(message_queries.page, room_id, before_id, limit)
+        return [MessageView(m.id, m.room_id, user_view(u), m.body, m.created_at) for m, u in rows]  # type: ignore[arg-type]
+
+    async def whisper(self, actor: UserView, room_id: int, recipient: UserView, text: str) -> PrivateMessage:
+        """Reaches only the recipient's and the sender's tabs in this room; never stored, never logged."""
+        body = validation.message_body(text, self.settings.max_message_length)
+        if recipient.id == actor.id:
+            raise InvalidInput('private_to_self')
+        sender = await self.db.run(user_queries.by_id, actor.id)
+        if sender is None or sender.session_version != actor.session_version:
+            raise NotAuthenticated('session_ended')
+        if not await self.presence.is_online(room_id, recipient.id):
+            raise NotDelivered('private_not_delivered', name=recipient.display_name)
+        self._check_rate(actor)
+        event = PrivateMessage(room_id, user_view(sender), recipient, body, datetime.now(UTC))
+        await self.hub.publish(private_topic(room_id, recipient.id), event)
+        await self.hub.publish(private_topic(room_id, actor.id), event)
+        return event

@@ -1,0 +1,23 @@
+"""Password hashing with passlib (from the maintained libpass distribution); argon2id preferred."""
+
+from __future__ import annotations
+
+import asyncio
+
+from passlib.context import CryptContext
+
+_context = CryptContext(schemes=['argon2', 'bcrypt'], deprecated='auto')
+# verified against when the user does not exist, so both failures cost the same time
+_DUMMY_HASH = _context.hash('not-a-real-password')
+
+
+async def hash_password(password: str) -> str:
+    return await asyncio.to_thread(_context.hash, password)
+
+
+async def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Returns (valid, new_hash) where new_hash is set when the stored hash should be upgraded."""
+    if password_hash is None:
+        await asyncio.to_thread(_context.verify, password, _DUMMY_HASH)
+        return False, None
+    return await asyncio.to_thread(_context.verify_and_update, password, password_hash)

@@ -1,0 +1,55 @@
+"""Builds the services for one running instance and owns their start and stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chat.accounts import Accounts
+from chat.hub import Hub, LocalHub
+from chat.messages import Messages
+from chat.presence import LocalPresence, PresenceStore
+from chat.rooms import Rooms
+from chat.settings import Settings
+from storage import migrate
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    hub: Hub
+    presence: PresenceStore
+    accounts: Accounts
+    rooms: Rooms
+    messages: Messages
+
+    async def start(self) -> None:
+        import asyncio
+
+        await asyncio.to_thread(migrate.upgrade, self.db.engine)
+        await self.presence.start()
+        await self.hub.start()
+
+    async def stop(self) -> None:
+        await self.hub.stop()
+        await self.presence.stop()
+        self.db.close()
+
+
+def build(settings: Settings) -> Services:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.sqlalchemy_url, settings.db_threads)
+    hub: Hub
+    presence: PresenceStore
+    if settings.redis_url:
+        from chat.redis_backend import RedisHub, RedisPresence
+
+        hub = RedisHub(settings.redis_url, settings.redis_prefix)
+        presence = RedisPresence(settings.redis_url, settings.redis_prefix)
+    else:
+        hub, presence = LocalHub(), LocalPresence()
+    accounts = Accounts(db, hub, settings)
+    rooms = Rooms(db, hub, presence, accounts, settings)
+    messages = Messages(db, hub, presence, settings)
+    return Services(settings, db, hub, presence, accounts, rooms, messages)

@@ -1,0 +1,62 @@
+"""One settings object for the whole app, read from the environment (prefix ``CHAT_``) and an optional ``.env``."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix='CHAT_', env_file='.env', extra='ignore')
+
+    host: str = '127.0.0.1'
+    port: int = 8080
+    data_dir: Path = Path('data')
+    database_url: str | None = None  # default: SQLite file in data_dir
+    redis_url: str | None = None  # unset: in-process hub and presence
+    redis_prefix: str = 'chat'
+    storage_secret: str | None = None  # default: generated once into data_dir
+    media_dir: Path | None = None  # default: data_dir / 'media'
+    default_language: str = 'en'
+    reconnect_timeout: float = 3.0
+    secure_cookies: bool = False  # set when served over HTTPS
+    session_max_age: int = 14 * 24 * 3600
+    allowed_origins: list[str] = []  # empty: same origin only
+
+    # limits
+    max_message_length: int = 4000
+    history_page_size: int = 50
+    feed_window: int = 150  # message elements kept per open room page
+    max_avatar_bytes: int = 5 * 1024 * 1024
+    max_avatar_pixels: int = 25_000_000
+    message_rate: int = 10  # messages ...
+    message_rate_window: float = 10.0  # ... per this many seconds
+    room_create_rate: int = 20  # rooms per user per hour
+    register_rate: int = 20  # registrations per client address per hour
+    login_max_failures: int = 5
+    login_lockout_window: float = 15 * 60
+    db_threads: int = 4
+
+    @cached_property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f'sqlite:///{(self.data_dir / "chat.db").resolve()}'
+
+    @cached_property
+    def media_path(self) -> Path:
+        return (self.media_dir or self.data_dir / 'media').resolve()
+
+    def resolve_storage_secret(self) -> str:
+        """The environment wins; otherwise a secret generated once and kept in the data folder."""
+        if self.storage_secret:
+            return self.storage_secret
+        path = self.data_dir / 'storage_secret'
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(secret)
+        return secret

@@ -1,0 +1,42 @@
+"""Immutable snapshots the services hand to pages and events (never live ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    id: int
+    username: str
+    display_name: str
+    avatar: str | None = None
+    is_admin: bool = False
+    language: str | None = None
+    time_zone: str | None = None
+    session_version: int = 0
+
+    @property
+    def avatar_url(self) -> str:
+        if self.avatar:
+            return f'/media/{self.avatar}'
+        return f'/avatars/default/{quote(self.username)}.png'
+
+
+@dataclass(frozen=True, slots=True)
+class RoomView:
+    id: int
+    name: str
+    owner_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    id: int
+    room_id: int
+    author: UserView
+    body: str
+    created_at: datetime

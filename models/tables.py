@@ -1,0 +1,53 @@
+"""The stored state: users, rooms, memberships and public messages (private messages are never stored)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=32)
+    username_key: str = Field(max_length=32, unique=True)  # lower-cased, for case-insensitive uniqueness
+    display_name: str = Field(max_length=40)
+    password_hash: str = Field(max_length=255)
+    is_admin: bool = False
+    avatar: str | None = Field(default=None, max_length=80)  # content-hash file name in the media folder
+    language: str | None = Field(default=None, max_length=8)
+    time_zone: str | None = Field(default=None, max_length=64)
+    session_version: int = 0  # bumped to end every session of the user
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Room(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64)
+    name_key: str = Field(max_length=64, unique=True)  # case-folded, for case-insensitive uniqueness
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey('user.id', ondelete='SET NULL'), nullable=True),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), primary_key=True))
+    room_id: int = Field(sa_column=Column(Integer, ForeignKey('room.id', ondelete='CASCADE'), primary_key=True))
+    joined_at: datetime = Field(default_factory=utcnow)
+    last_read_message_id: int | None = None
+
+
+class Message(SQLModel, table=True):
+    __table_args__ = (Index('ix_message_room_id_id', 'room_id', 'id'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    room_id: int = Field(sa_column=Column(Integer, ForeignKey('room.id', ondelete='CASCADE'), nullable=False))
+    author_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False))
+    body: str
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,12 @@
+"""NiceGUI pages. They talk to chat/ services only; registered per run so tests start fresh."""
+
+from chat.services import Services
+
+
+def register(services: Services) -> None:
+    from pages import auth, home, media, room
+
+    auth.register(services)
+    home.register(services)
+    room.register(services)
+    media.register(services)

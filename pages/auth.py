@@ -1,0 +1,94 @@
+"""Sign-in and registration: the only pages an anonymous visitor may see."""
+
+from __future__ import annotations
+
+import contextlib
+from urllib.parse import quote
+
+from fastapi import Request
+from nicegui import app, ui
+
+from chat.errors import ChatError
+from chat.i18n import translate
+from chat.services import Services
+from chat.views import UserView
+from pages.context import client_address, language_for, safe_next
+from pages.layout import anonymous_header
+
+
+def _start_session(session: dict, user: UserView) -> None:
+    session['user_id'] = user.id
+    session['sv'] = user.session_version
+    if user.language:
+        session['lang'] = user.language
+
+
+def register(services: Services) -> None:
+    @ui.page('/login')
+    async def login_page(request: Request, next: str = '/') -> None:
+        session = app.storage.user
+        lang = language_for(services, request)
+        address = client_address(request)
+        target = safe_next(next)
+
+        def t(key: str, **params: object) -> str:
+            return translate(lang, key, **params)
+
+        anonymous_header(lang, session)
+        with ui.card().classes('absolute-center w-96 max-w-full'):
+            ui.label(t('sign_in')).classes('text-h5')
+            username = ui.input(t('username')).classes('w-full').props('autofocus data-testid=username')
+            password = ui.input(t('password'), password=True).classes('w-full').props('data-testid=password')
+            error = ui.label().classes('text-negative').props('data-testid=error')
+
+            async def submit() -> None:
+                error.text = ''
+                try:
+                    user = await services.accounts.authenticate(username.value, password.value, client=address)
+                except ChatError as failure:
+                    error.text = t(failure.key, **failure.params)
+                    return
+                _start_session(session, user)
+                ui.navigate.to(target)
+
+            password.on('keydown.enter', submit)
+            ui.button(t('sign_in'), on_click=submit).classes('w-full').props('data-testid=submit')
+            ui.link(t('no_account'), f'/register?next={quote(target)}')
+
+    @ui.page('/register')
+    async def register_page(request: Request, next: str = '/') -> None:
+        session = app.storage.user
+        lang = language_for(services, request)
+        address = client_address(request)
+        target = safe_next(next)
+
+        def t(key: str, **params: object) -> str:
+            return translate(lang, key, **params)
+
+        anonymous_header(lang, session)
+        with ui.card().classes('absolute-center w-96 max-w-full'):
+            ui.label(t('create_account')).classes('text-h5')
+            username = ui.input(t('username')).classes('w-full').props(
+                f'autofocus hint="{t("username_hint")}" data-testid=username')
+            display = ui.input(t('display_name_optional')).classes('w-full').props('data-testid=display-name')
+            password = ui.input(t('password'), password=True).classes('w-full').props(
+                f'hint="{t("password_hint")}" data-testid=password')
+            error = ui.label().classes('text-negative').props('data-testid=error')
+
+            async def submit() -> None:
+                error.text = ''
+                try:
+                    user = await services.accounts.register(username.value, password.value, display.value,
+                                                            client=address)
+                except ChatError as failure:
+                    error.text = t(failure.key, **failure.params)
+                    return
+                if session.get('lang'):
+                    with contextlib.suppress(ChatError):
+                        user = await services.accounts.set_language(user, session['lang'])
+                _start_session(session, user)
+                ui.navigate.to(target)
+
+            password.on('keydown.enter', submit)
+            ui.button(t('register'), on_click=submit).classes('w-full').props('data-testid=submit')
+            ui.link(t('have_account'), f'/login?next={quote(target)}')

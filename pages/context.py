@@ -1,0 +1,96 @@
+"""What every page knows about its viewer: the services, the signed-in user, the language and this browser's session."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, background_tasks, ui
+from nicegui.client import Client
+
+from chat.errors import ChatError
+from chat.events import Event
+from chat.i18n import LANGUAGES, best_language, translate
+from chat.services import Services
+from chat.views import UserView
+
+log = logging.getLogger(__name__)
+
+
+def language_for(services: Services, request: Request, user: UserView | None = None) -> str:
+    session = app.storage.user
+    if user is not None and user.language in LANGUAGES:
+        return user.language  # type: ignore[return-value]
+    if session.get('lang') in LANGUAGES:
+        return session['lang']
+    return best_language(request.headers.get('accept-language'), services.settings.default_language)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else ''
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never an open redirect to another site."""
+    if not target or not target.startswith('/') or target.startswith('//') or '\\' in target:
+        return '/'
+    return target
+
+
+@dataclass
+class PageContext:
+    services: Services
+    user: UserView
+    lang: str
+    session: dict[str, Any]  # this browser's app.storage.user, captured while building the page
+    client: Client
+    root: ui.element | None = None
+    subscriptions: list = field(default_factory=list)
+
+    def t(self, key: str, **params: Any) -> str:
+        return translate(self.lang, key, **params)
+
+    def show_error(self, error: ChatError) -> None:
+        with self.root or self.client:
+            ui.notify(self.t(error.key, **error.params), type='negative')
+
+    def subscribe(self, topic: str, callback: Callable[[Event], None]) -> None:
+        """Delivers hub events into this page (its own UI context) until the page's client is deleted."""
+        client = self.client
+        root = self.root
+
+        def deliver(event: Event) -> None:
+            if client._deleted:
+                return
+            with root or client:
+                callback(event)
+
+        self.subscriptions.append(self.services.hub.subscribe(topic, deliver))
+
+    def run(self, coro: Any) -> None:
+        background_tasks.create(coro, name='page task')
+
+
+async def signed_in(services: Services, request: Request) -> PageContext | RedirectResponse:
+    """The page's viewer, or a redirect to sign-in that comes back to this page afterwards."""
+    session = app.storage.user
+    user = await services.accounts.session_user(session.get('user_id'), session.get('sv'))
+    if user is None:
+        session.pop('user_id', None)
+        target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
+        return RedirectResponse(f'/login?next={quote(target)}', status_code=303)
+    client = ui.context.client
+    ctx = PageContext(services, user, language_for(services, request, user), session, client)
+
+    def cancel_subscriptions() -> None:
+        for subscription in ctx.subscriptions:
+            subscription.cancel()
+        ctx.subscriptions.clear()
+
+    client.on_delete(cancel_subscriptions)
+    return ctx

@@ -1,0 +1,81 @@
+"""The shared frame: header with navigation, the viewer's name, the language switch and sign-out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from chat.errors import ChatError
+from chat.events import Event, ProfileChanged, SessionEnded
+from chat.hub import user_topic
+from chat.i18n import LANGUAGE_NAMES, translate
+from pages.context import PageContext
+
+
+def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
+    async def change(event: Any) -> None:
+        language = event.value
+        if language == current:
+            return
+        session['lang'] = language
+        if ctx is not None:
+            try:
+                ctx.user = await ctx.services.accounts.set_language(ctx.user, language)
+            except ChatError as error:
+                ctx.show_error(error)
+                return
+        ui.navigate.reload()
+
+    ui.select(LANGUAGE_NAMES, value=current, on_change=change) \
+        .props('dense borderless dark options-dense data-testid=language').classes('w-28')
+
+
+def anonymous_header(lang: str, session: dict[str, Any]) -> None:
+    with ui.header().classes('items-center justify-between bg-primary'):
+        ui.label(translate(lang, 'app_name')).classes('text-lg font-bold')
+        language_switch(lang, session)
+
+
+def header(ctx: PageContext, title: str | None = None) -> ui.label:
+    """Returns the title label so a page can change it live (e.g. a room rename)."""
+    with ui.header().classes('items-center justify-between bg-primary gap-2'):
+        with ui.row().classes('items-center gap-2 no-wrap min-w-0'):
+            ui.link(ctx.t('app_name'), '/').classes('text-lg font-bold text-white no-underline')
+            title_label = ui.label(title or '').classes('text-lg truncate')
+        with ui.row().classes('items-center gap-1 no-wrap'):
+            ui.button(icon='forum', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
+                .tooltip(ctx.t('rooms'))
+            ui.button(icon='settings', on_click=lambda: ui.navigate.to('/panel')) \
+                .props('flat round color=white data-testid=panel-link').tooltip(ctx.t('control_panel'))
+            avatar = ui.image(ctx.user.avatar_url).classes('w-8 h-8 rounded-full')
+            name = ui.label(ctx.user.display_name).classes('max-w-40 truncate').props('data-testid=me')
+            language_switch(ctx.lang, ctx.session, ctx)
+
+            def sign_out() -> None:
+                ctx.session.pop('user_id', None)
+                ctx.session.pop('sv', None)
+                ui.navigate.to('/login')
+
+            ui.button(icon='logout', on_click=sign_out).props('flat round color=white data-testid=sign-out') \
+                .tooltip(ctx.t('sign_out'))
+
+    def on_user_event(event: Event) -> None:
+        if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
+            name.text = event.user.display_name
+            avatar.source = event.user.avatar_url
+        elif isinstance(event, SessionEnded):
+            ctx.run(_check_session(ctx))
+
+    ctx.subscribe(user_topic(ctx.user.id), on_user_event)
+    return title_label
+
+
+async def _check_session(ctx: PageContext) -> None:
+    """After a password change elsewhere: a tab whose session no longer holds goes to sign-in."""
+    user = await ctx.services.accounts.session_user(ctx.session.get('user_id'), ctx.session.get('sv'))
+    if user is None:
+        with ctx.root or ctx.client:
+            ui.navigate.to('/login')
+    else:
+        ctx.user = user

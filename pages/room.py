@@ -1,0 +1,206 @@
+"""One room: the live feed with history, the input, who is online, and private messages."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from nicegui import ui
+
+from chat.errors import ChatError, NotFound
+from chat.events import Event, MessagePosted, PresenceChanged, PrivateMessage, ProfileChanged, RoomChanged
+from chat.hub import PROFILES, private_topic, room_topic
+from chat.services import Services
+from chat.views import RoomView, UserView
+from pages.context import PageContext, signed_in
+from pages.feed import Feed
+from pages.layout import header
+
+log = logging.getLogger(__name__)
+
+
+class OnlineList:
+    """Who is in the room now; choosing someone opens the private field for them."""
+
+    def __init__(self, ctx: PageContext, on_choose: callable) -> None:  # type: ignore[valid-type]
+        self.ctx, self.on_choose = ctx, on_choose
+        self.users: dict[int, UserView] = {}
+        self.items: dict[int, ui.item] = {}
+        with ui.list().props('dense separator data-testid=online-list').classes('w-full') as self.container:
+            pass
+
+    def set(self, users: list[UserView]) -> None:
+        for user in users:
+            self.add(user)
+
+    def add(self, user: UserView) -> None:
+        if user.id in self.items:
+            return
+        self.users[user.id] = user
+        me = user.id == self.ctx.user.id
+        with self.container, ui.item(on_click=None if me else lambda u=user: self.on_choose(self.users[u.id])) \
+                    .props(f'data-testid=online-{user.username}') as item:
+            with ui.item_section().props('avatar'):
+                ui.image(user.avatar_url).classes('w-8 h-8 rounded-full')
+            with ui.item_section():
+                ui.label(user.display_name + (f' {self.ctx.t("you")}' if me else ''))
+        self.items[user.id] = item
+        index = sorted(self.users.values(), key=lambda u: u.display_name.casefold()).index(user)
+        item.move(target_index=index)
+
+    def remove(self, user_id: int) -> None:
+        self.users.pop(user_id, None)
+        item = self.items.pop(user_id, None)
+        if item:
+            item.delete()
+
+    def update_profile(self, user: UserView) -> None:
+        if user.id in self.items:
+            self.remove(user.id)
+            self.add(user)
+
+
+class PrivatePanel:
+    def __init__(self, ctx: PageContext, room_id: int) -> None:
+        self.ctx, self.room_id = ctx, room_id
+        self.recipient: UserView | None = None
+        with ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
+            self.title = ui.label().classes('text-sm font-bold')
+            self.input = ui.input().classes('w-full').props(
+                f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
+            self.input.on('keydown.enter', self.send)
+            with ui.row().classes('w-full justify-between'):
+                ui.button(ctx.t('private_close'), on_click=self.close).props('flat dense')
+                ui.button(ctx.t('private_send'), icon='lock', on_click=self.send) \
+                    .props('dense color=amber-8 data-testid=private-send')
+        self.card.set_visibility(False)
+
+    def open(self, user: UserView) -> None:
+        self.recipient = user
+        self.title.text = self.ctx.t('private_to', name=user.display_name)
+        self.input.props(f'placeholder="{self.ctx.t("private_placeholder", name=user.display_name)}"')
+        self.card.set_visibility(True)
+
+    def close(self) -> None:
+        self.recipient = None
+        self.card.set_visibility(False)
+
+    async def send(self) -> None:
+        if self.recipient is None:
+            return
+        text = self.input.value
+        try:
+            await self.ctx.services.messages.whisper(self.ctx.user, self.room_id, self.recipient, text)
+        except ChatError as error:
+            self.ctx.show_error(error)
+            return
+        if self.input.value == text:
+            self.input.value = ''
+
+
+def register(services: Services) -> None:
+    settings = services.settings
+
+    @ui.page('/room/{room_id}')
+    async def room_page(request: Request, room_id: int):
+        ctx = await signed_in(services, request)
+        if not isinstance(ctx, PageContext):
+            return ctx
+        try:
+            room = await services.rooms.get(room_id)
+        except NotFound as error:
+            header(ctx)
+            with ui.column().classes('absolute-center items-center'):
+                ui.label(ctx.t(error.key)).classes('text-h6')
+                ui.link(ctx.t('back_to_rooms'), '/')
+            return None
+        await build_room(ctx, room)
+        return None
+
+    async def build_room(ctx: PageContext, room: RoomView) -> None:
+        title = header(ctx, room.name)
+        client = ctx.client
+        with ui.row().classes('w-full h-[calc(100vh-5.5rem)] no-wrap gap-4') as ctx.root:
+            with ui.column().classes('grow h-full min-w-0 gap-2'):
+                feed = Feed(ctx.user, ctx.t, window=settings.feed_window, page_size=settings.history_page_size,
+                            load_page=lambda before: services.messages.history(room.id, before))
+                with ui.row().classes('w-full no-wrap items-center gap-2'):
+                    message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
+                        f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
+                    send_button = ui.button(icon='send').props('round data-testid=send').tooltip(ctx.t('send'))
+            with ui.column().classes('w-64 shrink-0 gap-2 max-sm:hidden'):
+                ui.label(ctx.t('online_here')).classes('text-subtitle2')
+                private = PrivatePanel(ctx, room.id)
+                online = OnlineList(ctx, private.open)
+                ui.label(ctx.t('private_hint')).classes('text-xs text-grey-7')
+
+        async def send() -> None:
+            text = message_input.value
+            try:
+                await services.messages.post(ctx.user, room.id, text)
+            except ChatError as error:
+                ctx.show_error(error)
+                return
+            if message_input.value == text:
+                message_input.value = ''
+
+        message_input.on('keydown.enter', send)
+        send_button.on_click(send)
+
+        def on_room_event(event: Event) -> None:
+            if isinstance(event, MessagePosted):
+                feed.append(event.message)
+            elif isinstance(event, PresenceChanged):
+                if event.joined:
+                    online.add(event.user)
+                else:
+                    online.remove(event.user.id)
+                    if private.recipient and private.recipient.id == event.user.id:
+                        private.close()
+                if event.user.id != ctx.user.id:
+                    feed.notice(ctx.t('joined' if event.joined else 'left', name=event.user.display_name))
+            elif isinstance(event, RoomChanged):
+                if event.change == 'renamed':
+                    title.text = event.room.name
+                    feed.notice(ctx.t('room_renamed_notice', name=event.room.name))
+                elif event.change == 'deleted':
+                    ui.notify(ctx.t('room_deleted_notice', name=event.room.name), type='warning')
+                    ui.navigate.to('/')
+
+        def on_private(event: Event) -> None:
+            if isinstance(event, PrivateMessage):
+                feed.private(event)
+
+        def on_profile(event: Event) -> None:
+            if isinstance(event, ProfileChanged):
+                feed.rename_author(event.user)
+                online.update_profile(event.user)
+
+        # subscribe before loading, so nothing posted in between is missed (the feed drops duplicates)
+        ctx.subscribe(room_topic(room.id), on_room_event)
+        ctx.subscribe(private_topic(room.id, ctx.user.id), on_private)
+        ctx.subscribe(PROFILES, on_profile)
+        feed.show_newest(await services.messages.history(room.id))
+        online.set(await services.rooms.enter(ctx.user, room.id, client.id))
+
+        async def leave() -> None:
+            await services.rooms.leave(ctx.user, room.id, client.id)
+
+        client.on_delete(leave)
+        if ctx.user.time_zone is None:
+            ctx.run(detect_time_zone(ctx, feed))
+
+
+async def detect_time_zone(ctx: PageContext, feed: Feed) -> None:
+    """Asks the browser once for its time zone and keeps it with the user for every later page."""
+    try:
+        await ctx.client.connected(timeout=10)
+        with ctx.root or ctx.client:
+            zone = await ui.run_javascript('Intl.DateTimeFormat().resolvedOptions().timeZone', timeout=5)
+        if isinstance(zone, str) and zone:
+            ctx.user = await ctx.services.accounts.set_time_zone(ctx.user, zone)
+            feed.set_time_zone(zone)
+    except (TimeoutError, ChatError):
+        pass
+    except Exception:
+        log.debug('time zone detection failed', exc_info=True)

@@ -1,0 +1,51 @@
+"""Queries on rooms and memberships."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
+
+from models import Membership, Message, Room
+from models.tables import utcnow
+
+
+def by_id(session: Session, room_id: int) -> Room | None:
+    return session.get(Room, room_id)
+
+
+def by_name(session: Session, name: str) -> Room | None:
+    return session.exec(select(Room).where(Room.name_key == name.casefold())).first()
+
+
+def all_rooms(session: Session) -> list[Room]:
+    return list(session.exec(select(Room).order_by(col(Room.name_key))))
+
+
+def owned_by(session: Session, user_id: int) -> list[Room]:
+    return list(session.exec(select(Room).where(Room.owner_id == user_id).order_by(col(Room.name_key))))
+
+
+def add(session: Session, room: Room) -> Room:
+    session.add(room)
+    session.commit()
+    session.refresh(room)
+    return room
+
+
+def remove(session: Session, room: Room) -> None:
+    """Deletes the room with its messages and memberships in one transaction."""
+    session.exec(delete(Message).where(col(Message.room_id) == room.id))  # type: ignore[call-overload]
+    session.exec(delete(Membership).where(col(Membership.room_id) == room.id))  # type: ignore[call-overload]
+    session.delete(room)
+    session.commit()
+
+
+def touch_membership(session: Session, user_id: int, room_id: int) -> None:
+    """Records that the user has been in the room (one upsert, no read)."""
+    values = {'user_id': user_id, 'room_id': room_id, 'joined_at': utcnow()}
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == 'postgresql' else sqlite_insert
+    statement = insert(Membership).values(**values).on_conflict_do_nothing()
+    session.exec(statement)  # type: ignore[call-overload]
+    session.commit()

@@ -1,0 +1,70 @@
+"""Drive the app like a person: register, sign in, open rooms, type and press Enter."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import ui
+from nicegui.testing import User
+from nicegui.testing.user_interaction import UserInteraction
+
+PASSWORD = 'correct-horse'
+
+
+def _matches(user: User, testid: str) -> set[ui.element]:
+    if user.client is None:
+        return set()
+    return {e for e in user.client.elements.values() if e.props.get('data-testid') == testid and not e.is_deleted}
+
+
+def by_testid(user: User, testid: str) -> UserInteraction:
+    """Elements carry a `data-testid` prop (the browser tests and the load generator use the same names)."""
+    matches = _matches(user, testid)
+    assert matches, f'no element with data-testid={testid}'
+    return UserInteraction(user, matches, None)
+
+
+async def wait_for(user: User, testid: str, timeout: float = 3.0) -> UserInteraction:
+    """Navigation is asynchronous: wait until the next page shows the element."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not _matches(user, testid):
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f'no element with data-testid={testid} after {timeout} s')
+        await asyncio.sleep(0.02)
+    return by_testid(user, testid)
+
+
+def value_of(user: User, testid: str) -> object:
+    (element,) = by_testid(user, testid).elements
+    return element.value  # type: ignore[attr-defined]
+
+
+async def register(user: User, username: str, *, password: str = PASSWORD, display_name: str = '',
+                   expect: str = 'Rooms') -> None:
+    await user.open('/register')
+    by_testid(user, 'username').type(username)
+    if display_name:
+        by_testid(user, 'display-name').type(display_name)
+    by_testid(user, 'password').type(password)
+    by_testid(user, 'submit').click()
+    await wait_for(user, 'room-list')
+    await user.should_see(expect)
+
+
+async def sign_in(user: User, username: str, password: str = PASSWORD) -> None:
+    await user.open('/login')
+    by_testid(user, 'username').type(username)
+    by_testid(user, 'password').type(password)
+    by_testid(user, 'submit').click()
+
+
+async def open_room(user: User, name: str) -> None:
+    """Through the home page's "join or create a room by name" field."""
+    await user.open('/')
+    by_testid(user, 'room-name').type(name).trigger('keydown.enter')
+    await wait_for(user, 'message-input')
+    await user.should_see(name)
+
+
+async def send(user: User, text: str) -> None:
+    by_testid(user, 'message-input').type(text).trigger('keydown.enter')
