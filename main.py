@@ -59,6 +59,7 @@ def run_admin_command(args: argparse.Namespace, settings: Settings) -> None:
 
     async def work() -> str:
         services = service_factory.build(settings)
+        await asyncio.to_thread(services.migrate)
         await services.start()
         try:
             if args.command == 'create-admin':
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> None:
     from chat import services as service_factory
 
     services = service_factory.build(settings)
+    services.migrate()
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
     pages.register(services)

@@ -173,3 +173,20 @@ class Accounts:
         event = ProfileChanged(user)
         await self.hub.publish(user_topic(user.id), event)
         await self.hub.publish(PROFILES, event)
+
+    async def upload_avatar(self, actor: UserView, data: bytes) -> UserView:
+        """Checks and re-encodes the image off the event loop, stores it by content hash, then shows it to all."""
+        import asyncio
+
+        from chat.avatars import content_name, process_upload
+        from storage import media
+
+        await self.require(actor)
+        image = await asyncio.to_thread(process_upload, data, max_bytes=self.settings.max_avatar_bytes,
+                                        max_pixels=self.settings.max_avatar_pixels)
+        name = content_name(image)
+        await asyncio.to_thread(media.write, self.settings.media_path, name, image)
+        return await self.set_avatar(actor, name)
+
+    async def remove_avatar(self, actor: UserView) -> UserView:
+        return await self.set_avatar(actor, None)

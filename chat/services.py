@@ -24,14 +24,23 @@ class Services:
     rooms: Rooms
     messages: Messages
 
-    async def start(self) -> None:
-        import asyncio
+    started: bool = False
 
-        await asyncio.to_thread(migrate.upgrade, self.db.engine)
+    def migrate(self) -> None:
+        """Runs before the server accepts requests (NiceGUI runs start-up handlers as background tasks)."""
+        migrate.upgrade(self.db.engine)
+
+    async def start(self) -> None:
+        if self.started:
+            return
+        self.started = True
         await self.presence.start()
         await self.hub.start()
 
     async def stop(self) -> None:
+        if not self.started:
+            return
+        self.started = False
         await self.hub.stop()
         await self.presence.stop()
         self.db.close()

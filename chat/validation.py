@@ -7,7 +7,8 @@ import re
 from chat.errors import InvalidInput
 
 USERNAME_RE = re.compile(r'^[A-Za-z0-9_.-]{3,32}$')
-_FORBIDDEN_CONTROLS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+# C0 and C1 control characters but tab and the line breaks (\n, \r, NEL), which only messages may hold
+_FORBIDDEN_CONTROLS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]')
 _LINE_BREAKS = re.compile('[\r\n\u2028\u2029\x85]')
 
 
@@ -39,7 +40,7 @@ def single_line_name(value: str, *, max_length: int, key: str) -> str:
     value = (value or '').strip()
     if not value or len(value) > max_length:
         raise InvalidInput(f'{key}_length', max=max_length)
-    if _FORBIDDEN_CONTROLS.search(value) or _LINE_BREAKS.search(value):
+    if _FORBIDDEN_CONTROLS.search(value) or _LINE_BREAKS.search(value) or '\t' in value:
         raise InvalidInput(f'{key}_invalid')
     _check_encodable(value, f'{key}_invalid')
     return value

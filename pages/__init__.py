@@ -4,9 +4,10 @@ from chat.services import Services
 
 
 def register(services: Services) -> None:
-    from pages import auth, home, media, room
+    from pages import auth, home, media, panel, room
 
     auth.register(services)
     home.register(services)
     room.register(services)
+    panel.register(services)
     media.register(services)

@@ -6,9 +6,12 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / 'migrations'
+# any constant: instances sharing one PostgreSQL database take turns migrating it at start-up
+MIGRATION_LOCK = 0x63686174
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -20,4 +23,15 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    command.upgrade(alembic_config(engine), 'head')
+    """On PostgreSQL an advisory lock serialises instances started together (else both create the tables)."""
+    if engine.dialect.name != 'postgresql':
+        command.upgrade(alembic_config(engine), 'head')
+        return
+    with engine.connect() as lock:
+        lock.execute(text('SELECT pg_advisory_lock(:key)'), {'key': MIGRATION_LOCK})
+        lock.commit()
+        try:
+            command.upgrade(alembic_config(engine), 'head')
+        finally:
+            lock.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK})
+            lock.commit()

@@ -1,13 +1,64 @@
-"""Every test gets a fresh data folder (database, sessions, media) through the environment main.py reads."""
+"""Every test gets a fresh data folder (database, sessions, media) through the environment main.py reads.
+
+With ``CHAT_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/postgres`` every test also gets a fresh
+PostgreSQL database (created from that server, dropped afterwards) instead of the SQLite file in the data folder, so
+the whole suite runs against PostgreSQL unchanged.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+
+TEST_DATABASE_URL = os.environ.get('CHAT_TEST_DATABASE_URL', '')
+
+
+def _admin_connect(url: str):  # noqa: ANN202 - psycopg connection, imported lazily
+    """An autocommit psycopg connection to the server's maintenance database (CREATE/DROP DATABASE need it)."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return psycopg.connect(
+        host=parsed.host or '127.0.0.1', port=parsed.port or 5432, user=parsed.username or 'postgres',
+        password=parsed.password, dbname=parsed.database or 'postgres', autocommit=True, connect_timeout=5,
+    )
+
+
+def create_database(base_url: str, prefix: str = 'chat_test') -> str:
+    """Creates an empty database on the server of ``base_url``; returns its SQLAlchemy URL."""
+    from sqlalchemy.engine import make_url
+
+    name = f'{prefix}_{uuid.uuid4().hex[:12]}'
+    with _admin_connect(base_url) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(base_url: str, url: str) -> None:
+    """Drops a database made by ``create_database``, closing connections a test may have left open."""
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    with _admin_connect(base_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(autouse=True)
-def fresh_data_dir(tmp_path, monkeypatch: pytest.MonkeyPatch):
+def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv('CHAT_DATA_DIR', str(tmp_path / 'data'))
-    for name in ('CHAT_REDIS_URL', 'CHAT_STORAGE_SECRET'):
+    for name in ('CHAT_REDIS_URL', 'CHAT_STORAGE_SECRET', 'CHAT_DATABASE_URL'):
         monkeypatch.delenv(name, raising=False)
-    return tmp_path / 'data'
+    if not TEST_DATABASE_URL:
+        yield tmp_path / 'data'
+        return
+    url = create_database(TEST_DATABASE_URL)
+    monkeypatch.setenv('CHAT_DATABASE_URL', url)
+    try:
+        yield tmp_path / 'data'
+    finally:
+        drop_database(TEST_DATABASE_URL, url)

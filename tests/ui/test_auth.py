@@ -1,0 +1,67 @@
+"""Registration, sign-in, redirects and sign-out, as a person does them."""
+
+from nicegui.testing import User
+
+from tests.ui.helpers import by_testid, register, sign_in, wait_for
+
+
+async def test_anonymous_visitor_is_sent_to_sign_in_and_back(user: User) -> None:
+    await register(user, 'anna')
+    by_testid(user, 'sign-out').click()
+    await wait_for(user, 'submit')
+    await user.open('/panel')
+    await user.should_see('Sign in')
+    by_testid(user, 'username').type('anna')
+    by_testid(user, 'password').type('correct-horse')
+    by_testid(user, 'submit').click()
+    await wait_for(user, 'profile-display-name')
+
+
+async def test_registration_rules_are_shown(user: User) -> None:
+    await user.open('/register')
+    by_testid(user, 'username').type('ab')
+    by_testid(user, 'password').type('correct-horse')
+    by_testid(user, 'submit').click()
+    await user.should_see('A username has 3–32 characters')
+    by_testid(user, 'username').clear().type('anna')
+    by_testid(user, 'password').clear().type('short')
+    by_testid(user, 'submit').click()
+    await user.should_see('at least 8 characters')
+
+
+async def test_duplicate_username_regardless_of_case(user: User, create_user) -> None:
+    await register(user, 'Anna')
+    other = create_user()
+    await other.open('/register')
+    by_testid(other, 'username').type('aNNA')
+    by_testid(other, 'password').type('correct-horse')
+    by_testid(other, 'submit').click()
+    await other.should_see('This username is taken.')
+
+
+async def test_wrong_password_and_unknown_user_read_the_same(user: User, create_user) -> None:
+    await register(user, 'anna')
+    other = create_user()
+    await sign_in(other, 'anna', 'wrong-password')
+    await other.should_see('Wrong username or password.')
+    await sign_in(other, 'nobody', 'wrong-password')
+    await other.should_see('Wrong username or password.')
+
+
+async def test_sign_in_rejects_foreign_redirect_target(user: User) -> None:
+    await register(user, 'anna')
+    by_testid(user, 'sign-out').click()
+    await wait_for(user, 'submit')
+    await user.open('/login?next=//evil.example/')
+    by_testid(user, 'username').type('anna')
+    by_testid(user, 'password').type('correct-horse')
+    by_testid(user, 'submit').click()
+    await wait_for(user, 'room-list')
+
+
+async def test_sign_out_ends_the_session(user: User) -> None:
+    await register(user, 'anna')
+    by_testid(user, 'sign-out').click()
+    await wait_for(user, 'submit')
+    await user.open('/')
+    await user.should_see('Sign in')
