@@ -1,0 +1,112 @@
+"""`python -m bench`: runs the scenarios of issue 5 against the real server, prints a table, writes JSON.
+
+    python -m bench                       # everything at full size (about 20-30 minutes on 2 cores)
+    python -m bench --quick               # smaller sizes, a couple of minutes
+    python -m bench --scenarios fanout --sizes 10,200 --rates 5,20
+
+The load generator runs in this process; the server (and the transport-floor server) in a subprocess each. On a
+2-core machine they share the cores, which is reported with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import scenarios
+from bench.report import table
+
+ALL = ['fanout', 'saturation', 'opening', 'memory', 'persistence']
+RESULTS = Path(__file__).resolve().parent / 'results'
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__.split('\n')[0])
+    parser.add_argument('--quick', action='store_true', help='small sizes: a smoke-sized run of every scenario')
+    parser.add_argument('--scenarios', default=','.join(ALL), help=f'comma-separated, from {",".join(ALL)}')
+    parser.add_argument('--sizes', help='fan-out client counts (default 10,50,200,500; quick 10,50)')
+    parser.add_argument('--rates', default='5,20', help='fan-out messages per second (default 5,20)')
+    parser.add_argument('--messages', type=int, help='messages per fan-out run (default 100; quick 40)')
+    parser.add_argument('--saturation-sizes', help='client counts for saturation (default 10,50,200; quick 10,50)')
+    parser.add_argument('--saturation-seconds', type=float, help='length of each saturation run (default 10)')
+    parser.add_argument('--history', help='history sizes to bulk-insert: 0,10k,100k,1m counts (default '
+                                          '0,10000,100000,1000000; quick 0,1000,10000,100000)')
+    parser.add_argument('--memory-clients', type=int, help='clients for the memory scenario (default 200; quick 50)')
+    parser.add_argument('--memory-messages', type=int, help='messages posted while measuring (default 2000)')
+    parser.add_argument('--cycles', type=int, help='connect/disconnect cycles (default 500; quick 100)')
+    parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
+    parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
+    return parser.parse_args(argv)
+
+
+def ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(',') if x]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = parse_args(argv)
+    quick = args.quick
+    chosen = [s for s in args.scenarios.split(',') if s]
+    unknown = set(chosen) - set(ALL)
+    if unknown:
+        raise SystemExit(f'unknown scenarios: {", ".join(sorted(unknown))}')
+    sizes = ints(args.sizes or ('10,50' if quick else '10,50,200,500'))
+    rates = [float(x) for x in args.rates.split(',')]
+    count = args.messages or (40 if quick else 100)
+    sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
+    sat_seconds = args.saturation_seconds or (5.0 if quick else 10.0)
+    history = ints(args.history or ('0,1000,10000,100000' if quick else '0,10000,100000,1000000'))
+    mem_clients = args.memory_clients or (50 if quick else 200)
+    mem_messages = args.memory_messages or (300 if quick else 2000)
+    cycles = args.cycles or (100 if quick else 500)
+
+    needed = 12
+    if 'fanout' in chosen:
+        needed = max(needed, *sizes)
+    if 'saturation' in chosen:
+        needed = max(needed, *sat_sizes)
+    if 'memory' in chosen:
+        needed = max(needed, mem_clients + 2)
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix='chat-bench-'))
+    started = time.time()
+    report: dict = {
+        'started': datetime.now(UTC).isoformat(timespec='seconds'), 'machine': scenarios.machine(),
+        'quick': quick, 'settings': {'rate_limit_env': scenarios.srv.BENCH_ENV}, 'rows': [],
+    }
+    try:
+        print(f'preparing {needed} users in {work} ...', flush=True)
+        hist = dict(zip(['h0', 'h10k', 'h100k', 'h1m'], history, strict=False)) if 'opening' in chosen else {}
+        fixture = scenarios.prepare_fixture(work, needed, hist)
+        report['history_sizes'] = history
+        for name in chosen:
+            print(f'{name} ...', flush=True)
+            if name == 'fanout':
+                report['rows'] += scenarios.fanout(fixture, sizes, rates, count)
+            elif name == 'saturation':
+                report['rows'] += scenarios.saturation(fixture, sat_sizes, sat_seconds)
+            elif name == 'opening':
+                report['rows'] += scenarios.opening(fixture, 5, 50 if quick else 100, history)
+            elif name == 'memory':
+                report['rows'] += scenarios.memory(fixture, mem_clients, mem_messages, cycles)
+            elif name == 'persistence':
+                report['rows'] += scenarios.persistence(work, 1000 if quick else 5000, 10)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    report['seconds'] = round(time.time() - started, 1)
+    out = Path(args.out) if args.out else RESULTS / f'{datetime.now(UTC):%Y%m%d-%H%M%S}{"-quick" if quick else ""}.json'
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    print()
+    print(table(report))
+    print(f'\nJSON: {out}')
+    return report
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,248 @@
+"""A headless browser tab for NiceGUI: page HTML over HTTP, then the socket.io websocket, as nicegui.js speaks it.
+
+It GETs a page with its own session cookie, parses `client_id`, `next_message_id` and the element tree from the HTML,
+connects engine.io/socket.io (protocol 4, websocket transport) at `/_nicegui_ws/socket.io` with the same query the
+browser sends, answers pings, acks every 3 s, keeps its element tree up to date from `update` messages, answers
+`run_javascript` requests, and sends UI events (`event` with element id, client id, listener id and args).
+
+The socket.io framing is written out here (a few lines) rather than taken from python-socketio's client so that one
+load process can hold hundreds of tabs and look at each raw frame once: receive times are taken when the frame
+arrives, before any parsing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+
+ACK_INTERVAL = 3.0
+_ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
+_QUERY = re.compile(r"query: (\{.*?\}),\n")
+_CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
+_NEXT_ID = re.compile(r"'next_message_id': (\d+)")
+
+FrameHook = Callable[[str, float], None]
+
+
+class PageError(RuntimeError):
+    pass
+
+
+def parse_elements(page: str) -> dict[str, dict]:
+    """The initial element tree exactly as nicegui.js's parseElements reads it."""
+    match = _ELEMENTS.search(page)
+    if not match:
+        raise PageError('no element tree in page')
+    raw = match.group(1).replace('&#36;', '$').replace('&#96;', '`')
+    return json.loads(html.unescape(raw))
+
+
+def parse_query(page: str) -> tuple[str, int]:
+    match = _QUERY.search(page)
+    if not match:
+        raise PageError('no socket query in page')
+    client_id = _CLIENT_ID.search(match.group(1))
+    next_id = _NEXT_ID.search(match.group(1))
+    if not client_id or not next_id:
+        raise PageError('no client_id / next_message_id in page')
+    return client_id.group(1), int(next_id.group(1))
+
+
+class Tab:
+    """One open page in one browser tab."""
+
+    def __init__(self, http: aiohttp.ClientSession, base_url: str, cookie: str = '',
+                 on_frame: FrameHook | None = None) -> None:
+        self.http, self.base_url, self.cookie = http, base_url, cookie
+        self.on_frame = on_frame  # sees each raw socket.io event frame and its arrival time
+        self.tab_id = str(uuid.uuid4())
+        self.elements: dict[str, dict] = {}
+        self.client_id = ''
+        self.next_message_id = 0
+        self._acked = -1
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self._tasks: list[asyncio.Task] = []
+        self.navigations: asyncio.Queue[str] = asyncio.Queue()
+        self.updates_received = 0
+        self.connected = asyncio.Event()
+        self.closed = asyncio.Event()
+
+    # --- HTTP ---------------------------------------------------------------------------------------------------
+
+    async def get(self, path: str) -> str:
+        """Loads a page like a browser navigation; keeps a session cookie the server sets."""
+        headers = {'Cookie': self.cookie} if self.cookie else {}
+        async with self.http.get(self.base_url + path, headers=headers, allow_redirects=False) as response:
+            if 'session' in response.cookies:
+                self.cookie = f'session={response.cookies["session"].value}'
+            if response.status in (302, 303, 307):
+                return await self.get(response.headers['Location'])
+            text = await response.text()
+            if response.status != 200:
+                raise PageError(f'GET {path}: {response.status}')
+        self.elements = parse_elements(text)
+        self.client_id, self.next_message_id = parse_query(text)
+        self._acked = -1
+        return text
+
+    # --- socket -------------------------------------------------------------------------------------------------
+
+    async def connect(self, timeout: float = 30.0) -> None:
+        query = {
+            'client_id': self.client_id, 'next_message_id': self.next_message_id, 'implicit_handshake': 'true',
+            'document_id': str(uuid.uuid4()), 'tab_id': self.tab_id, 'EIO': '4', 'transport': 'websocket',
+        }
+        url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
+        headers = {'Cookie': self.cookie} if self.cookie else {}
+        self.ws = await self.http.ws_connect(url, headers=headers, autoping=False, max_msg_size=0,
+                                             timeout=aiohttp.ClientWSTimeout(ws_close=5))
+        opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
+        if not opening.startswith('0'):
+            raise PageError(f'unexpected engine.io open: {opening[:80]}')
+        await self.ws.send_str('40')
+        self._tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._ack_loop())]
+        await asyncio.wait_for(self.connected.wait(), timeout)
+
+    async def _read(self) -> None:
+        assert self.ws is not None
+        ws = self.ws
+        try:
+            async for frame in ws:
+                if frame.type != aiohttp.WSMsgType.TEXT:
+                    break
+                data: str = frame.data
+                arrived = time.perf_counter()
+                if data.startswith('42'):
+                    if self.on_frame is not None:
+                        self.on_frame(data, arrived)
+                    self._dispatch(json.loads(data[2:]))
+                elif data == '2':
+                    await ws.send_str('3')
+                elif data.startswith('40'):
+                    self.connected.set()
+                elif data.startswith('44'):
+                    raise PageError(f'socket.io connect refused: {data}')
+        finally:
+            self.closed.set()
+
+    def _dispatch(self, packet: list[Any]) -> None:
+        name, payload = packet[0], packet[1] if len(packet) > 1 else None
+        if isinstance(payload, dict) and '_id' in payload:
+            message_id = payload.pop('_id')
+            if message_id < self.next_message_id:
+                return
+            self.next_message_id = message_id + 1
+        if name == 'update':
+            self.updates_received += 1
+            for element_id, element in payload.items():
+                if element is None:
+                    self.elements.pop(element_id, None)
+                else:
+                    self.elements[element_id] = element
+        elif name == 'open':
+            self.navigations.put_nowait(payload['path'])
+        elif name == 'run_javascript' and payload.get('request_id'):
+            result = 'UTC' if 'timeZone' in payload.get('code', '') else None
+            self.emit('javascript_response',
+                      {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result})
+
+    async def _ack_loop(self) -> None:
+        """nicegui.js acks every 3 s when it has seen new messages; the server prunes its replay history then."""
+        while True:
+            await asyncio.sleep(ACK_INTERVAL)
+            if self._acked < self.next_message_id:
+                self.emit('ack', {'client_id': self.client_id, 'next_message_id': self.next_message_id})
+                self._acked = self.next_message_id
+
+    def emit(self, name: str, data: dict) -> None:
+        """Sends one socket.io event (fire and forget, like socket.emit in the browser)."""
+        if self.ws is None or self.ws.closed:
+            raise PageError('socket not connected')
+        frame = '42' + json.dumps([name, data], separators=(',', ':'))
+        task = asyncio.ensure_future(self.ws.send_str(frame))
+        task.add_done_callback(_ignore_result)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks = []
+        if self.ws is not None and not self.ws.closed:
+            with contextlib.suppress(Exception):
+                await self.ws.close()
+
+    # --- UI events ----------------------------------------------------------------------------------------------
+
+    def find(self, testid: str) -> tuple[str, dict]:
+        for element_id, element in self.elements.items():
+            if element.get('props', {}).get('data-testid') == testid:
+                return element_id, element
+        raise PageError(f'no element with data-testid={testid}')
+
+    def _listener(self, element: dict, event_type: str, keys: list[str] | None = None) -> str:
+        for listener in element.get('events', []):
+            if listener['type'] == event_type and (keys is None or listener.get('keys') == keys):
+                return listener['listener_id']
+        raise PageError(f'no {event_type} listener on element {element.get("tag")}')
+
+    def event(self, element_id: str, listener_id: str, args: list[str]) -> None:
+        self.emit('event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id,
+                            'args': args})
+
+    def type_into(self, testid: str, value: str) -> None:
+        """What Vue sends while typing into a `ui.input`: `update:value` with the whole new value."""
+        element_id, element = self.find(testid)
+        self.event(element_id, self._listener(element, 'update:value'), [json.dumps(value)])
+
+    def press_enter(self, testid: str) -> None:
+        element_id, element = self.find(testid)
+        self.event(element_id, self._listener(element, 'keydown', ['enter']), ['{"isTrusted":true}'])
+
+    def click(self, testid: str) -> None:
+        element_id, element = self.find(testid)
+        self.event(element_id, self._listener(element, 'click'), ['{"isTrusted":true}'])
+
+
+def _ignore_result(task: asyncio.Future) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+def new_http(limit: int = 0) -> aiohttp.ClientSession:
+    """One HTTP session for many tabs: cookies are sent per tab, never shared through a jar."""
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit, force_close=False),
+                                 cookie_jar=aiohttp.DummyCookieJar(),
+                                 timeout=aiohttp.ClientTimeout(total=120))
+
+
+async def sign_in(http: aiohttp.ClientSession, base_url: str, username: str, password: str,
+                  next_path: str = '/') -> str:
+    """The browser's sign-in: open /login, type name and password, click submit, follow the `open` navigation.
+
+    Returns the signed-in session cookie (`session=...`).
+    """
+    tab = Tab(http, base_url)
+    await tab.get(f'/login?next={next_path}')
+    await tab.connect()
+    try:
+        tab.type_into('username', username)
+        tab.type_into('password', password)
+        tab.click('submit')
+        target = await asyncio.wait_for(tab.navigations.get(), 60)
+        if target.startswith('/login'):
+            raise PageError(f'sign-in of {username} failed')
+    finally:
+        await tab.close()
+    return tab.cookie

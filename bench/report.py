@@ -1,0 +1,52 @@
+"""The printed table (Markdown, so it pastes straight into docs/PERFORMANCE.md)."""
+
+from __future__ import annotations
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f'{value:g}'
+    return str(value)
+
+
+def table(report: dict) -> str:
+    rows = report['rows']
+    lines: list[str] = []
+    m = report['machine']
+    lines.append(f'Machine: {m["cpu"]}, {m["cores"]} cores, {m["ram_gb"]} GB RAM, Python {m["python"]}; '
+                 f'load generator and server share the cores.')
+    fan = [r for r in rows if r['scenario'] == 'fanout']
+    if fan:
+        lines += ['', '| fan-out | msg/s | p50 ms | p95 ms | p99 ms | max ms | lost | floor p50 | floor p99 '
+                      '| ×floor p50 | ×floor p99 | frame B |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|']
+        for r in fan:
+            lines.append(f'| {r["clients"]} clients | {_fmt(r["rate"])} | {r["p50"]} | {r["p95"]} | {r["p99"]} | '
+                         f'{r["max"]} | {r["lost"]} | {r["floor"]["p50"]} | {r["floor"]["p99"]} | {r["ratio_p50"]} | '
+                         f'{r["ratio_p99"]} | {r["frame_bytes"]} |')
+    sat = [r for r in rows if r['scenario'] == 'saturation']
+    if sat:
+        lines += ['', '| saturation | senders | accepted msg/s | delivered msg/s | p50 ms | p99 ms | lost '
+                      '| stored once |',
+                  '|---|---|---|---|---|---|---|---|']
+        for r in sat:
+            lines.append(f'| {r["clients"]} clients | {r["senders"]} | {r["accepted_per_s"]} | {r["delivered_per_s"]} '
+                         f'| {r["p50"]} | {r["p99"]} | {r["lost"]} | {r["stored_once"]}/{r["accepted"]} |')
+    for r in (r for r in rows if r['scenario'] == 'opening'):
+        lines += ['', '| room opening | ' + ' | '.join(f'{int(k):,} msgs' for k in r['open_ms']) + ' |',
+                  '|---|' + '---|' * len(r['open_ms']),
+                  '| median ms (of 5) | ' + ' | '.join(str(v) for v in r['open_ms'].values()) + ' |',
+                  '', f'10-client conversation at 5 msg/s: p99 {r["talk_p99_ms"]} ms alone, '
+                      f'{r["talk_p99_while_opening_ms"]} ms while the largest room was opened '
+                      f'{r["opens_during_talk"]} times; lost {r["talk_lost"]}.']
+    for r in (r for r in rows if r['scenario'] == 'memory'):
+        lines += ['', '| memory | clients | base RSS MB | RSS with clients MB | KB/client | KB/client after '
+                      f'{r["more_messages"]} msgs | growth after {r["cycles"]} connect cycles MB |',
+                  '|---|---|---|---|---|---|---|',
+                  f'| room page | {r["clients"]} | {r["rss_base_mb"]} | {r["rss_clients_mb"]} | {r["kb_per_client"]} '
+                  f'| {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} |']
+    for r in (r for r in rows if r['scenario'] == 'persistence'):
+        lines += ['', f'Persistence: {r["stored_per_s"]} messages/s through Messages.post with {r["writers"]} '
+                      f'concurrent writers; {r["stored_once"]}/{r["accepted"]} accepted messages stored exactly once '
+                      f'(missing {r["missing"]}, duplicated {r["duplicated"]}).']
+    return '\n'.join(lines)

@@ -1,0 +1,389 @@
+"""The scenarios of issue 5. Each starts its own server on a fresh copy of a prepared data folder.
+
+Preparation (once per run): users and rooms through the service layer, then every user signs in once through the
+real login page of a running server; the signed-in session cookies stay valid for every later server started on a
+copy of that folder (same storage secret, same session files), exactly as they would after a server restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import sqlite3
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from bench import server as srv
+from bench.client import Tab, new_http
+from bench.crowd import Crowd, Recorder, conversation, sign_in_all, summary_ms
+
+ROOMS = ['fanout', 'saturation', 'memory', 'cycles', 'talk', 'h0', 'h10k', 'h100k', 'h1m']
+
+
+@dataclass
+class Fixture:
+    """A prepared, signed-in data folder to copy for each server run."""
+
+    work: Path
+    prepared: srv.Prepared
+    cookies: list[str]
+
+    def room(self, name: str) -> int:
+        return self.prepared.rooms[name]
+
+    def server(self, name: str, env: dict[str, str] | None = None) -> srv.Server:
+        data = self.work / f'data-{name}'
+        srv.copy_data(self.prepared.data_dir, data)
+        return srv.Server(data, env=env, log_path=self.work / f'server-{name}.log')
+
+
+def prepare_fixture(work: Path, n_users: int, history: dict[str, int]) -> Fixture:
+    """Users, rooms and history first (server stopped), then one real sign-in per user."""
+    work.mkdir(parents=True, exist_ok=True)
+    base = work / 'base'
+    started = time.perf_counter()
+    prepared = srv.prepare(base, n_users, ROOMS)
+    for name, count in history.items():
+        if count:
+            seconds = srv.bulk_insert_history(base, prepared.rooms[name], count)
+            print(f'  bulk-inserted {count:,} messages into {name} in {seconds:.1f} s', flush=True)
+    server = srv.Server(base, log_path=work / 'server-signin.log')
+    with server:
+        cookies = asyncio.run(_sign_in(server.url, prepared.users))
+    print(f'  prepared {n_users} users, signed in through /login, in {time.perf_counter() - started:.1f} s',
+          flush=True)
+    return Fixture(work, prepared, cookies)
+
+
+async def _sign_in(url: str, users: list[str]) -> list[str]:
+    async with new_http() as http:
+        return await sign_in_all(http, url, users, srv.PASSWORD)
+
+
+# --- 1. fan-out ------------------------------------------------------------------------------------------------------
+
+
+async def _fanout_run(url: str, cookies: list[str], path: str | None, rates: list[float], count: int,
+                      floor: bool) -> dict:
+    async with new_http() as http:
+        crowd = Crowd(http, url)
+        open_seconds = await crowd.open(cookies, path)
+        settle_seconds = await crowd.settle()
+        results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {}}
+        for rate in rates:
+            recorder = await conversation(crowd, 0, count, rate, floor=floor)
+            lat = recorder.latencies()
+            results['rates'][str(rate)] = {
+                **summary_ms(lat), 'lost': recorder.lost(), 'delivered': recorder.delivered(),
+                'frame_bytes': int(statistics.median(recorder.frame_sizes)) if recorder.frame_sizes else 0,
+            }
+            await crowd.settle(quiet=0.5)
+        await crowd.close()
+    return results
+
+
+def fanout(fixture: Fixture, sizes: list[int], rates: list[float], count: int) -> list[dict]:
+    """Scenario 1: one sender, N clients in one room, `count` messages at each rate; plus the transport floor."""
+    rows = []
+    for n in sizes:
+        server = fixture.server(f'fanout-{n}')
+        with server:
+            real = asyncio.run(_fanout_run(server.url, fixture.cookies[:n], f'/room/{fixture.room("fanout")}',
+                                           rates, count, floor=False))
+        frame = max(r['frame_bytes'] for r in real['rates'].values()) or 1000
+        floor_server = srv.FloorServer(fixture.work, frame)
+        with floor_server:
+            floor = asyncio.run(_fanout_run(floor_server.url, [''] * n, None, rates, count, floor=True))
+        for rate in rates:
+            r, f = real['rates'][str(rate)], floor['rates'][str(rate)]
+            rows.append({
+                'scenario': 'fanout', 'clients': n, 'rate': rate, 'messages': count, **r,
+                'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost')},
+                'ratio_p50': round(r['p50'] / f['p50'], 1) if f['p50'] else None,
+                'ratio_p99': round(r['p99'] / f['p99'], 1) if f['p99'] else None,
+                'open_s': real['open_s'], 'settle_s': real['settle_s'],
+            })
+            print(f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}; '
+                  f'floor p50 {f["p50"]} p99 {f["p99"]} ms', flush=True)
+    return rows
+
+
+# --- 2. saturation ---------------------------------------------------------------------------------------------------
+
+
+async def _saturate(url: str, cookies: list[str], path: str, senders: int, seconds: float) -> dict:
+    async with new_http() as http:
+        crowd = Crowd(http, url)
+        await crowd.open(cookies, path)
+        await crowd.settle()
+        recorder = Recorder(len(crowd.tabs))
+        crowd.recorder = recorder
+        stop_at = time.perf_counter() + seconds
+        counter = iter(range(10**9))
+
+        async def sender(index: int) -> int:
+            """Closed loop: the next message as soon as the sender sees its previous one in its own feed."""
+            tab, mine = crowd.tabs[index], recorder.seen[index]
+            posted = 0
+            while time.perf_counter() < stop_at:
+                seq = next(counter)
+                recorder.sent[seq] = time.perf_counter()
+                tab.type_into('message-input', recorder.text(seq))
+                tab.press_enter('message-input')
+                while seq not in mine:
+                    await asyncio.sleep(0.002)
+                    if time.perf_counter() > stop_at + 30:
+                        return posted
+                posted += 1
+            return posted
+
+        started = time.perf_counter()
+        await asyncio.gather(*(sender(i) for i in range(senders)))
+        elapsed = time.perf_counter() - started
+        delivered_in_window = sum(1 for seen in recorder.seen for t in seen.values() if t <= started + elapsed)
+        expected = len(recorder.sent) * len(crowd.tabs)
+        deadline = time.perf_counter() + 30
+        while recorder.delivered() < expected and time.perf_counter() < deadline:
+            await asyncio.sleep(0.05)
+        crowd.recorder = None
+        await crowd.close()
+    return {
+        'accepted': len(recorder.sent), 'seconds': round(elapsed, 2),
+        'accepted_per_s': round(len(recorder.sent) / elapsed, 1),
+        'delivered_per_s': round(delivered_in_window / elapsed, 1),
+        'lost': recorder.lost(), 'texts': [recorder.text(seq) for seq in recorder.sent],
+        **summary_ms(recorder.latencies()),
+    }
+
+
+def stored_once(data_dir: Path, texts: list[str]) -> dict:
+    """How many of the accepted texts are in the database exactly once (and how many are missing or doubled)."""
+    db = sqlite3.connect(data_dir / 'chat.db')
+    try:
+        counts: dict[str, int] = {}
+        for (body,) in db.execute("SELECT body FROM message WHERE body LIKE 'bm%'"):
+            counts[body] = counts.get(body, 0) + 1
+    finally:
+        db.close()
+    once = sum(1 for text in texts if counts.get(text) == 1)
+    return {'stored_once': once, 'missing': sum(1 for t in texts if t not in counts),
+            'duplicated': sum(1 for t in texts if counts.get(t, 0) > 1)}
+
+
+def saturation(fixture: Fixture, sizes: list[int], seconds: float) -> list[dict]:
+    """Scenario 2: up to 10 closed-loop senders as fast as the server accepts; accepted and delivered messages/s."""
+    rows = []
+    for n in sizes:
+        senders = min(n, 10)
+        server = fixture.server(f'saturation-{n}')
+        with server:
+            result = asyncio.run(_saturate(server.url, fixture.cookies[:n], f'/room/{fixture.room("saturation")}',
+                                           senders, seconds))
+        texts = result.pop('texts')
+        check = stored_once(server.data_dir, texts)
+        rows.append({'scenario': 'saturation', 'clients': n, 'senders': senders, **result, **check})
+        print(f'  saturation N={n}: accepted {result["accepted_per_s"]}/s, delivered {result["delivered_per_s"]}/s, '
+              f'lost {result["lost"]}, stored once {check["stored_once"]}/{len(texts)}', flush=True)
+    return rows
+
+
+# --- 3. room opening vs history --------------------------------------------------------------------------------------
+
+
+async def open_once(http, url: str, cookie: str, room_id: int, newest: str | None) -> float:
+    """Page request until the HTML (with the newest messages in its element tree) is in and the socket is up."""
+    started = time.perf_counter()
+    tab = Tab(http, url, cookie)
+    page = await tab.get(f'/room/{room_id}')
+    await tab.connect()
+    elapsed = time.perf_counter() - started
+    if newest is not None and newest not in page:
+        raise RuntimeError(f'newest message {newest!r} not on the opened page')
+    await tab.close()
+    return elapsed
+
+
+def newest_body(data_dir: Path, room_id: int) -> str | None:
+    db = sqlite3.connect(data_dir / 'chat.db')
+    try:
+        row = db.execute('SELECT body FROM message WHERE room_id = ? ORDER BY id DESC LIMIT 1', (room_id,)).fetchone()
+    finally:
+        db.close()
+    return row[0] if row else None
+
+
+async def _opening(fixture: Fixture, url: str, data_dir: Path, repeats: int, talk_count: int,
+                   history: list[int]) -> dict:
+    rooms = {str(count): name for count, name in zip(history, ['h0', 'h10k', 'h100k', 'h1m'], strict=False)}
+    opener = fixture.cookies[-1]
+    results: dict = {'open_ms': {}}
+    async with new_http() as http:
+        for label, name in rooms.items():
+            room_id = fixture.room(name)
+            newest = newest_body(data_dir, room_id)
+            await open_once(http, url, opener, room_id, newest)  # warm-up, not counted
+            times = [await open_once(http, url, opener, room_id, newest) for _ in range(repeats)]
+            results['open_ms'][label] = round(statistics.median(times) * 1000, 1)
+            print(f'  open room with {label} messages: median {results["open_ms"][label]} ms', flush=True)
+        largest = fixture.room(list(rooms.values())[-1])
+        crowd = Crowd(http, url)
+        await crowd.open(fixture.cookies[:10], f'/room/{fixture.room("talk")}')
+        await crowd.settle()
+        base = await conversation(crowd, 0, talk_count, 5)
+        stop = asyncio.Event()
+        opened = 0
+
+        async def keep_opening() -> None:
+            nonlocal opened
+            while not stop.is_set():
+                await open_once(http, url, opener, largest, None)
+                opened += 1
+
+        opener_task = asyncio.create_task(keep_opening())
+        during = await conversation(crowd, 0, talk_count, 5)
+        stop.set()
+        await opener_task
+        await crowd.close()
+    results['talk_p99_ms'] = summary_ms(base.latencies())['p99']
+    results['talk_p99_while_opening_ms'] = summary_ms(during.latencies())['p99']
+    results['talk_lost'] = base.lost() + during.lost()
+    results['opens_during_talk'] = opened
+    return results
+
+
+def opening(fixture: Fixture, repeats: int, talk_count: int, history: list[int]) -> list[dict]:
+    """Scenario 3: open rooms of 0 to 1,000,000 stored messages; a 10-client conversation while the big one opens."""
+    server = fixture.server('opening')
+    with server:
+        result = asyncio.run(_opening(fixture, server.url, server.data_dir, repeats, talk_count, history))
+    print(f'  10-client talk p99 {result["talk_p99_ms"]} ms alone, {result["talk_p99_while_opening_ms"]} ms while '
+          f'the largest room opened {result["opens_during_talk"]} times', flush=True)
+    return [{'scenario': 'opening', **result}]
+
+
+# --- 4. memory -------------------------------------------------------------------------------------------------------
+
+
+async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycles: int) -> dict:
+    room = f'/room/{fixture.room("memory")}'
+
+    def rss() -> int:
+        return server.rss()
+
+    async with new_http() as http:
+        warm = Crowd(http, server.url)  # one tab first so lazily imported code is loaded before the baseline
+        await warm.open(fixture.cookies[n:n + 1], f'/room/{fixture.room("cycles")}')
+        await warm.close()
+        await asyncio.sleep(server_reconnect_window())
+        crowd = Crowd(http, server.url)
+        await crowd.open(fixture.cookies[:1], room)
+        await crowd.settle()
+        await conversation(crowd, 0, 50, 50)  # 50 messages on screen for everyone who opens now
+        await crowd.settle()
+        base = rss()
+        await crowd.open(fixture.cookies[1:n], room)
+        await crowd.settle()
+        with_clients = rss()
+        more_sent = await conversation(crowd, 0, more, 100, drain=120)
+        await crowd.settle()
+        after_more = rss()
+        await crowd.close()
+        await asyncio.sleep(server_reconnect_window())
+        before_cycles = rss()
+        cycler = fixture.cookies[n + 1]
+        for _ in range(cycles):
+            tab = Tab(http, server.url, cycler)
+            await tab.get(f'/room/{fixture.room("cycles")}')
+            await tab.connect()
+            await tab.close()
+        await asyncio.sleep(server_reconnect_window())
+        after_cycles = rss()
+    return {
+        'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
+        'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
+        'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
+        'more_messages': more, 'more_lost': more_sent.lost(),
+        'cycles': cycles, 'cycle_growth_mb': round((after_cycles - before_cycles) / 2**20, 2),
+    }
+
+
+def server_reconnect_window() -> float:
+    """NiceGUI deletes a disconnected client after reconnect_timeout (3 s); a little slack on top."""
+    return 5.0
+
+
+def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
+    """Scenario 4: server RSS per client with 50 messages shown, after `more` messages, and over connect cycles."""
+    server = fixture.server('memory')
+    with server:
+        result = asyncio.run(_memory(fixture, server, n, more, cycles))
+    print(f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
+          f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB', flush=True)
+    return [{'scenario': 'memory', **result}]
+
+
+# --- 5. persistence --------------------------------------------------------------------------------------------------
+
+
+def persistence(work: Path, count: int, concurrency: int) -> list[dict]:
+    """Scenario 5: messages stored per second through `Messages.post` (no UI), each stored exactly once."""
+    result = asyncio.run(_persistence(work / 'persistence', count, concurrency))
+    print(f'  persistence: {result["stored_per_s"]} messages/s stored, {result["stored_once"]}/{count} exactly once',
+          flush=True)
+    return [{'scenario': 'persistence', **result}]
+
+
+async def _persistence(data_dir: Path, count: int, concurrency: int) -> dict:
+    import os
+    import sys
+
+    sys.path.insert(0, str(srv.ROOT))
+    for key, value in srv.BENCH_ENV.items():
+        os.environ.setdefault(key, value)
+    prepared = await srv._prepare(data_dir, concurrency, ['persist'])
+    from chat import services as service_factory
+    from chat.settings import Settings
+
+    services = service_factory.build(Settings(data_dir=data_dir))
+    await asyncio.to_thread(services.migrate)
+    await services.start()
+    users = [await services.accounts.authenticate(name, srv.PASSWORD) for name in prepared.users]
+    room_id = prepared.rooms['persist']
+    texts = [f'bm-persist-{i:07d}' for i in range(count)]
+    queue = iter(texts)
+    accepted: list[str] = []
+
+    async def writer(user) -> None:
+        for text in queue:
+            await services.messages.post(user, room_id, text)
+            accepted.append(text)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(writer(user) for user in users))
+    elapsed = time.perf_counter() - started
+    await services.stop()
+    gc.collect()
+    check = stored_once(data_dir, accepted)
+    return {'messages': count, 'writers': concurrency, 'seconds': round(elapsed, 2),
+            'stored_per_s': round(len(accepted) / elapsed, 1), 'accepted': len(accepted), **check}
+
+
+def machine() -> dict:
+    import os
+    import platform
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open('/proc/cpuinfo') as info:
+            for line in info:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {'cpu': cpu, 'cores': os.cpu_count(), 'ram_gb': round(psutil.virtual_memory().total / 2**30, 1),
+            'python': platform.python_version(), 'os': platform.platform()}
