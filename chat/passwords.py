@@ -15,9 +15,16 @@ async def hash_password(password: str) -> str:
     return await asyncio.to_thread(_context.hash, password)
 
 
+def _verify_and_update(password: str, password_hash: str) -> tuple[bool, str | None]:
+    try:
+        return _context.verify_and_update(password, password_hash)
+    except ValueError:  # a password the scheme refuses (NUL for bcrypt, over passlib's size, not UTF-8), a bad hash
+        return False, None
+
+
 async def verify_password(password: str, password_hash: str | None) -> tuple[bool, str | None]:
     """Returns (valid, new_hash) where new_hash is set when the stored hash should be upgraded."""
     if password_hash is None:
-        await asyncio.to_thread(_context.verify, password, _DUMMY_HASH)
+        await asyncio.to_thread(_verify_and_update, password, _DUMMY_HASH)
         return False, None
-    return await asyncio.to_thread(_context.verify_and_update, password, password_hash)
+    return await asyncio.to_thread(_verify_and_update, password, password_hash)
