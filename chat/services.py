@@ -59,6 +59,8 @@ def build(settings: Settings) -> Services:
     else:
         hub, presence = LocalHub(), LocalPresence()
     accounts = Accounts(db, hub, settings)
+    if settings.redis_url:  # the presence sweep names the users of a killed instance in its leave events
+        presence.attach(accounts.by_ids)  # type: ignore[attr-defined]
     rooms = Rooms(db, hub, presence, accounts, settings)
     messages = Messages(db, hub, presence, settings)
     return Services(settings, db, hub, presence, accounts, rooms, messages)

@@ -11,6 +11,7 @@ from chat.events import Event, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
 from pages.context import PageContext
+from pages.live_status import live_status
 
 
 def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
@@ -68,6 +69,7 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
             ctx.run(_check_session(ctx))
 
     ctx.subscribe(user_topic(ctx.user.id), on_user_event)
+    live_status(ctx)
     return title_label
 
 
@@ -75,7 +77,6 @@ async def _check_session(ctx: PageContext) -> None:
     """After a password change elsewhere: a tab whose session no longer holds goes to sign-in."""
     user = await ctx.services.accounts.session_user(ctx.session.get('user_id'), ctx.session.get('sv'))
     if user is None:
-        with ctx.root or ctx.client:
-            ui.navigate.to('/login')
+        ctx.leave_page('/login', ctx.t('session_ended'))
     else:
         ctx.user = user

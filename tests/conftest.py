@@ -11,13 +11,17 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import psycopg
 
 TEST_DATABASE_URL = os.environ.get('CHAT_TEST_DATABASE_URL', '')
 
 
-def _admin_connect(url: str):  # noqa: ANN202 - psycopg connection, imported lazily
+def _admin_connect(url: str) -> psycopg.Connection:
     """An autocommit psycopg connection to the server's maintenance database (CREATE/DROP DATABASE need it)."""
     import psycopg
     from sqlalchemy.engine import make_url
