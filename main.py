@@ -84,6 +84,7 @@ def create_app(settings: Settings) -> None:
 
     services = service_factory.build(settings)
     services.migrate()
+    app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
     pages.register(services)

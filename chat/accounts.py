@@ -58,7 +58,9 @@ class Accounts:
         wait = max(self.login_failures.retry_after(key) for key in keys)
         if wait:
             raise RateLimited('rate_login', seconds=int(wait) + 1)
-        user = await self.db.run(user_queries.by_username, (username or '').strip())
+        name = (username or '').strip()
+        # a name no user can have (e.g. a lone surrogate, which the driver cannot even encode) is an unknown user
+        user = await self.db.run(user_queries.by_username, name) if validation.USERNAME_RE.fullmatch(name) else None
         valid, new_hash = await verify_password(password or '', user.password_hash if user else None)
         if not valid or user is None:
             for key in keys:

@@ -72,6 +72,17 @@ class PageContext:
 
         self.subscriptions.append(self.services.hub.subscribe(topic, deliver))
 
+    def leave_page(self, target: str, message: str) -> None:
+        """The page no longer holds (room deleted, session ended): say why on the page itself, then go."""
+        with self.root or self.client:
+            if self.root is not None:
+                self.root.clear()
+                with self.root:
+                    ui.label(message).classes('text-h6').props('data-testid=page-gone')
+                    ui.link(message and self.t('back_to_rooms'), target)
+            ui.notify(message, type='warning')
+            ui.navigate.to(target)
+
     def run(self, coro: Any) -> None:
         background_tasks.create(coro, name='page task')
 

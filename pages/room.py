@@ -154,9 +154,7 @@ def register(services: Services) -> None:
                 if event.joined:
                     online.add(event.user)
                 else:
-                    online.remove(event.user.id)
-                    if private.recipient and private.recipient.id == event.user.id:
-                        private.close()
+                    online.remove(event.user.id)  # an open private field stays: sending then says "not delivered"
                 if event.user.id != ctx.user.id:
                     feed.notice(ctx.t('joined' if event.joined else 'left', name=event.user.display_name))
             elif isinstance(event, RoomChanged):
@@ -164,8 +162,7 @@ def register(services: Services) -> None:
                     title.text = event.room.name
                     feed.notice(ctx.t('room_renamed_notice', name=event.room.name))
                 elif event.change == 'deleted':
-                    ui.notify(ctx.t('room_deleted_notice', name=event.room.name), type='warning')
-                    ui.navigate.to('/')
+                    ctx.leave_page('/', ctx.t('room_deleted_notice', name=event.room.name))
 
         def on_private(event: Event) -> None:
             if isinstance(event, PrivateMessage):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from nicegui import ui
+from nicegui import app, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
+
+from chat.services import Services
 
 PASSWORD = 'correct-horse'
 
@@ -68,3 +70,13 @@ async def open_room(user: User, name: str) -> None:
 
 async def send(user: User, text: str) -> None:
     by_testid(user, 'message-input').type(text).trigger('keydown.enter')
+
+
+def services() -> Services:
+    """The running app's services (main.py keeps them on app.state)."""
+    return app.state.services
+
+
+def room_id_of(person: User) -> int:
+    """The id of the room the person's current page shows (from its address)."""
+    return int(str(person.back_history[-1]).rsplit('/', 1)[-1])

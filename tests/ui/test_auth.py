@@ -36,16 +36,16 @@ async def test_duplicate_username_regardless_of_case(user: User, create_user) ->
     by_testid(other, 'username').type('aNNA')
     by_testid(other, 'password').type('correct-horse')
     by_testid(other, 'submit').click()
-    await other.should_see('This username is taken.')
+    await other.should_see('This username is taken.', retries=50)
 
 
 async def test_wrong_password_and_unknown_user_read_the_same(user: User, create_user) -> None:
     await register(user, 'anna')
     other = create_user()
     await sign_in(other, 'anna', 'wrong-password')
-    await other.should_see('Wrong username or password.')
+    await other.should_see('Wrong username or password.', retries=50)
     await sign_in(other, 'nobody', 'wrong-password')
-    await other.should_see('Wrong username or password.')
+    await other.should_see('Wrong username or password.', retries=50)
 
 
 async def test_sign_in_rejects_foreign_redirect_target(user: User) -> None:

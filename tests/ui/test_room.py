@@ -1,0 +1,156 @@
+"""Live chat in a room: messages, history paging, presence with tabs, private messages, languages."""
+
+from nicegui.testing import User
+
+from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, value_of, wait_for
+
+
+async def _three_in_kitchen(user: User, create_user) -> tuple[User, User, User]:
+    await register(user, 'anna', display_name='Anna')
+    bob, carl = create_user(), create_user()
+    await register(bob, 'bob', display_name='Bob')
+    await register(carl, 'carl', display_name='Carl')
+    for person in (user, bob, carl):
+        await open_room(person, 'Kitchen')
+    return user, bob, carl
+
+
+async def test_two_users_chat_live_and_other_rooms_see_nothing(user: User, create_user) -> None:
+    await register(user, 'anna', display_name='Anna')
+    bob, dora = create_user(), create_user()
+    await register(bob, 'bob', display_name='Bob')
+    await register(dora, 'dora', display_name='Dora')
+    await open_room(user, 'Kitchen')
+    await open_room(bob, 'Kitchen')
+    await open_room(dora, 'Garden')
+    await send(user, 'Hi Bob <script>alert(1)</script>')
+    await bob.should_see('Hi Bob <script>alert(1)</script>')
+    await user.should_see('Hi Bob <script>alert(1)</script>')
+    assert value_of(user, 'message-input') == ''
+    await send(bob, 'Привет, Анна!')
+    await user.should_see('Привет, Анна!')
+    await dora.should_not_see('Hi Bob')
+    await dora.should_not_see('Привет, Анна!')
+
+
+async def test_join_and_leave_notices_and_online_list(user: User, create_user) -> None:
+    await register(user, 'anna', display_name='Anna')
+    bob = create_user()
+    await register(bob, 'bob', display_name='Bob')
+    await open_room(user, 'Kitchen')
+    await open_room(bob, 'Kitchen')
+    await user.should_see('Bob joined')
+    by_testid(user, 'online-bob')
+    assert bob.client is not None
+    bob.client.delete()  # tab closed for longer than the reconnect window
+    await user.should_see('Bob left')
+    await user.should_not_see(marker=None, content='Bob (you)')
+
+
+async def test_user_with_two_tabs_counts_once(user: User, create_user) -> None:
+    await register(user, 'anna', display_name='Anna')
+    bob = create_user()
+    await register(bob, 'bob', display_name='Bob')
+    await open_room(user, 'Kitchen')
+    await open_room(bob, 'Kitchen')
+    first_tab = bob.client
+    await open_room(bob, 'Kitchen')  # a second tab of the same person
+    assert first_tab is not None and first_tab is not bob.client
+    await user.should_see('Bob joined')
+    first_tab.delete()  # one tab closes: Bob is still here
+    await send(user, 'still there?')
+    await bob.should_see('still there?')
+    await user.should_not_see('Bob left')
+    assert bob.client is not None
+    bob.client.delete()  # the last tab closes
+    await user.should_see('Bob left')
+
+
+async def test_sender_other_tab_gets_the_message(user: User, create_user) -> None:
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    first_tab = user.client
+    other = create_user()
+    await register(other, 'bob')
+    await open_room(other, 'Kitchen')
+    await send(other, 'to every tab')
+    assert first_tab is not None
+    await user.should_see('to every tab')
+
+
+async def test_too_long_message_is_refused_and_kept(user: User) -> None:
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    text = 'x' * 4001
+    await send(user, text)
+    await user.should_see('The message is too long: at most 4000 characters.')
+    assert value_of(user, 'message-input') == text
+
+
+async def test_blank_message_is_not_sent(user: User) -> None:
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    await send(user, '   ')
+    await user.should_see('Write something first.')
+
+
+async def test_history_on_entry_and_older_pages(user: User, create_user) -> None:
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    room_id = room_id_of(user)
+    bob = create_user()
+    await register(bob, 'bob')
+    # write 120 messages straight through the service layer (the sender's own rate limit is for people)
+    app_services = services()
+    anna = await app_services.accounts.session_user(1, 0)
+    assert anna is not None
+    app_services.messages.rate.limit = 10_000
+    for number in range(1, 121):
+        await app_services.messages.post(anna, room_id, f'message number {number:03d}')
+    await bob.open(f'/room/{room_id}')
+    await wait_for(bob, 'message-input')
+    await bob.should_see('message number 120')
+    await bob.should_see('message number 071')
+    await bob.should_not_see('message number 070')
+    by_testid(bob, 'load-older').click()
+    await bob.should_see('message number 021')
+    await bob.should_not_see('message number 020')
+    by_testid(bob, 'load-older').click()
+    await bob.should_see('message number 001')
+
+
+
+
+async def test_private_message_reaches_only_the_recipient(user: User, create_user) -> None:
+    anna, bob, carl = await _three_in_kitchen(user, create_user)
+    by_testid(anna, 'online-bob').click()
+    by_testid(anna, 'private-input').type('our little secret').trigger('keydown.enter')
+    await bob.should_see('our little secret')
+    await bob.should_see('Anna (private)')
+    await anna.should_see('private to Bob')
+    await carl.should_not_see('our little secret')
+
+
+async def test_private_message_to_someone_who_left_is_not_delivered(user: User, create_user) -> None:
+    anna, bob, _ = await _three_in_kitchen(user, create_user)
+    by_testid(anna, 'online-bob').click()
+    assert bob.client is not None
+    bob.client.delete()  # Bob's tab is gone for longer than the reconnect window
+    await anna.should_see('Bob left')
+    by_testid(anna, 'private-input').type('are you there?')
+    by_testid(anna, 'private-send').click()
+    await anna.should_see('Bob is no longer here: the private message was not delivered.')
+    await bob.should_not_see('are you there?')
+
+
+
+
+async def test_russian_from_accept_language_and_switch_sticks(user: User) -> None:
+    user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9,en;q=0.5'
+    await user.open('/login')
+    await user.should_see('Войти')
+    await register(user, 'anna', expect='Комнаты')
+    by_testid(user, 'language').elements.pop().set_value('en')
+    await user.should_see('Rooms')
+    await user.open('/')
+    await user.should_see('Join or create a room by name')
