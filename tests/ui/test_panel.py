@@ -1,5 +1,6 @@
 """Control panel: profile name and avatar, password, and room management with ownership."""
 
+import asyncio
 import io
 
 import pytest
@@ -9,6 +10,7 @@ from nicegui.testing import User
 from PIL import Image
 
 from chat.errors import PermissionDenied
+from chat.views import UserView
 from tests.ui import images
 from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, sign_in, wait_for
 
@@ -18,6 +20,16 @@ async def _upload(person: User, name: str, content_type: str, data: bytes) -> No
     assert isinstance(uploader, ui.upload)
     with person.client:  # type: ignore[union-attr]
         await uploader.handle_uploads([SmallFileUpload(name, content_type, data)])
+
+
+async def _avatar_set(user_id: int) -> UserView:
+    """The upload handler runs as a task (image work in a thread): wait until the new avatar is stored."""
+    for _ in range(150):
+        person = await services().accounts.get(user_id)
+        if person.avatar:
+            return person
+        await asyncio.sleep(0.02)
+    raise AssertionError('avatar was not stored')
 
 
 async def test_rename_seen_live_in_the_room_and_on_the_home_page(user: User, create_user) -> None:
@@ -125,7 +137,7 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, cr
     await user.open('/panel')
     await wait_for(user, 'avatar-upload')
     await _upload(user, name, content_type, data)
-    anna = await services().accounts.get(1)
+    anna = await _avatar_set(1)
     (preview,) = by_testid(user, 'avatar-preview').elements
     assert preview.source == anna.avatar_url  # type: ignore[attr-defined]
     assert anna.avatar and anna.avatar.endswith('.webp')
