@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from passlib.hash import bcrypt
+from passlib.hash import argon2, bcrypt
 from sqlmodel import Session
 
+from chat import passwords
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from chat.events import ProfileChanged, SessionEnded
 from chat.hub import PROFILES, user_topic
@@ -34,11 +35,14 @@ async def test_register_stores_an_argon2_hash_and_signs_in(services: Services) -
     assert (anna.username, anna.display_name, anna.is_admin, anna.session_version) == ('Anna.K', 'Anna K', False, 0)
     password_hash = await stored_hash(services, anna.id)
     assert password_hash.startswith('$argon2id$')
+    assert not passwords._context.needs_update(password_hash)  # the app's full parameters
+    assert argon2.from_string(password_hash).memory_cost >= 65536
     assert 'password1' not in password_hash
     assert await services.accounts.authenticate('anna.k', 'password1') == anna  # the name in any case
     assert await services.accounts.authenticate('  ANNA.K ', 'password1') == anna
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_display_name_defaults_to_the_username(services: Services) -> None:
     assert (await services.accounts.register('boris', 'password1')).display_name == 'boris'
     assert (await services.accounts.register('vera', 'password1', '   ')).display_name == 'vera'
@@ -62,11 +66,13 @@ async def test_register_refuses_bad_input_and_stores_nothing(services: Services,
     assert await count_rows(services, User) == 0
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_username_boundaries(services: Services) -> None:
     await services.accounts.register('abc', 'password1')
     await services.accounts.register('a' * 32, '12345678')
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_usernames_are_unique_regardless_of_case(services: Services) -> None:
     await services.accounts.register('Anna', 'password1')
     for clash in ['anna', 'ANNA', ' aNnA ']:
@@ -76,6 +82,7 @@ async def test_usernames_are_unique_regardless_of_case(services: Services) -> No
     assert await count_rows(services, User) == 1
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_registration_rate_per_address(make_services: ServicesFactory) -> None:
     services = await make_services(register_rate=2)
     await services.accounts.register('user1', 'password1', client='10.0.0.1')
@@ -92,6 +99,7 @@ async def test_registration_rate_per_address(make_services: ServicesFactory) -> 
 
 # --- sign-in ------------------------------------------------------------------------------------------------------
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_wrong_password_and_unknown_user_fail_alike(services: Services) -> None:
     await add_user(services, 'anna')
     failures = []
@@ -103,6 +111,7 @@ async def test_wrong_password_and_unknown_user_fail_alike(services: Services) ->
     assert failures[0][1] == 'login_failed'
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_lockout_after_five_failures_for_one_username(services: Services) -> None:
     anna = await add_user(services, 'anna')
     boris = await add_user(services, 'boris')
@@ -117,6 +126,7 @@ async def test_lockout_after_five_failures_for_one_username(services: Services) 
     assert anna.id != boris.id
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_lockout_after_five_failures_from_one_address(services: Services) -> None:
     anna = await add_user(services, 'anna')
     for attempt in range(5):
@@ -127,6 +137,7 @@ async def test_lockout_after_five_failures_from_one_address(services: Services) 
     assert await services.accounts.authenticate('anna', PASSWORD, client='10.0.0.2') == anna
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_success_resets_the_failures(services: Services) -> None:
     anna = await add_user(services, 'anna')
     for _ in range(4):
@@ -139,6 +150,7 @@ async def test_success_resets_the_failures(services: Services) -> None:
     assert await services.accounts.authenticate('anna', PASSWORD, client='10.0.0.1') == anna
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_lockout_ends_after_its_window(make_services: ServicesFactory) -> None:
     services = await make_services(login_max_failures=2, login_lockout_window=0.6)
     anna = await add_user(services, 'anna')
@@ -162,7 +174,8 @@ async def test_an_old_bcrypt_hash_verifies_and_is_upgraded_to_argon2(services: S
     with pytest.raises(InvalidInput):  # and passwords over its 72-byte limit
         await services.accounts.authenticate('anna', 'é' * 100)
     assert await services.accounts.authenticate('anna', PASSWORD) == anna
-    assert (await stored_hash(services, anna.id)).startswith('$argon2id$')
+    upgraded = await stored_hash(services, anna.id)
+    assert upgraded.startswith('$argon2id$') and not passwords._context.needs_update(upgraded)
     assert await services.accounts.authenticate('anna', PASSWORD) == anna
 
 
@@ -178,6 +191,7 @@ async def test_session_user_and_require(services: Services) -> None:
     assert await services.accounts.require(anna) == anna
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_password_change_ends_every_other_session(services: Services, recorder: Recorder) -> None:
     anna = await services.accounts.register('anna', 'password1')
     recorder.listen(services.hub, user_topic(anna.id))
@@ -204,6 +218,7 @@ async def test_password_change_ends_every_other_session(services: Services, reco
     assert (await services.accounts.authenticate('anna', 'password2')).session_version == 1
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_admin_password_reset_ends_sessions(services: Services) -> None:
     anna = await add_user(services, 'anna')
     reset = await services.accounts.set_password_admin('anna', 'brand-new-pass')
@@ -265,6 +280,7 @@ async def test_language_and_time_zone(services: Services) -> None:
     assert (stored.language, stored.time_zone) == ('ru', 'Europe/Moscow')
 
 
+@pytest.mark.usefixtures('cheap_hashing')
 async def test_make_admin_promotes_or_creates(services: Services) -> None:
     await add_user(services, 'anna')
     anna, created = await services.accounts.make_admin('anna', None)

@@ -16,9 +16,8 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from passlib.context import CryptContext
 
-from chat import passwords, validation
+from chat import validation
 from chat.errors import ChatError, Conflict
 from chat.events import MessagePosted
 from chat.hub import LOBBY, private_topic, room_topic
@@ -86,16 +85,6 @@ def running(tmp_path: Path, **overrides: Any) -> Iterator[tuple[Callable[[Awaita
             yield runner.run, services  # type: ignore[misc]
         finally:
             runner.run(services.stop())
-
-
-@pytest.fixture
-def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Real argon2id with small parameters: the app's own cost (~130 ms) per example would make these tests slow.
-    test_accounts.py covers hashing with the real parameters."""
-    context = CryptContext(schemes=['argon2', 'bcrypt'], deprecated='auto', argon2__memory_cost=256,
-                           argon2__time_cost=1, argon2__parallelism=1)
-    monkeypatch.setattr(passwords, '_context', context)
-    monkeypatch.setattr(passwords, '_DUMMY_HASH', context.hash('not-a-real-password'))
 
 
 def trimmed(value: str) -> str:
