@@ -1,0 +1,227 @@
+"""The app as a subprocess (started like the README starts it) and people driving it in their own browser context."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / 'docs' / 'screenshots'
+CHROMIUM = Path(os.environ.get('CHAT_E2E_CHROMIUM', '/usr/bin/chromium'))
+CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+                 '--disable-component-update', '--disable-sync', '--no-first-run']
+VIEWPORT = {'width': 1280, 'height': 800}
+PASSWORD = 'correct-horse-battery'
+PORTS = range(8500, 8600)
+WAIT_MS = 10_000  # how long a person waits for something to show up
+LEAVE_MS = 20_000  # a closed tab counts as gone after the reconnect window (3 s) and NiceGUI's next check
+
+# A known app bug found by these tests: see the report in conftest.py (known_bug) and the team's issue tracker.
+FEED_TEXT_BUG = (
+    'pages/feed.py FeedMessage puts the message text into the `text` prop of q-chat-message, but NiceGUI always '
+    'hands a component a default slot and Quasar QChatMessage ignores `text` when a default slot exists, so a real '
+    'browser shows the author and time of every message but never its text (the text does reach the browser)'
+)
+
+
+def ci() -> bool:
+    return os.environ.get('CI') == 'true'
+
+
+def free_port(exclude: set[int] | frozenset[int] = frozenset()) -> int:
+    """A free port in 8500-8599 (the range this project's tests use), tried from a random start."""
+    start = random.randrange(len(PORTS))
+    for offset in range(len(PORTS)):
+        port = PORTS[(start + offset) % len(PORTS)]
+        if port in exclude:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError('no free port in 8500-8599')
+
+
+def app_environment(**extra: str) -> dict[str, str]:
+    """The shell's environment without anything that would point the app elsewhere (other data, Redis, a test mode)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('CHAT_', 'NICEGUI_', 'PYTEST_'))}
+    env['PYTHONUNBUFFERED'] = '1'
+    env['CHAT_REGISTER_RATE'] = '1000'  # every person registers from 127.0.0.1
+    env.update(extra)
+    return env
+
+
+class Server:
+    """`python main.py --port P --data-dir D` in a subprocess; stop() and start() again keep port and data."""
+
+    def __init__(self, data_dir: Path, port: int | None = None, *, native: bool = False,
+                 env: dict[str, str] | None = None) -> None:
+        self.data_dir, self.native = data_dir, native
+        self.port = port or free_port()
+        self.env = env or app_environment()
+        self.log_path = data_dir.parent / f'server-{self.port}.log'
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f'http://127.0.0.1:{self.port}'
+
+    def start(self, timeout: float = 30.0) -> Server:
+        command = [sys.executable, 'main.py', '--port', str(self.port), '--data-dir', str(self.data_dir)]
+        if self.native:
+            command.append('--native')
+        log = self.log_path.open('a')
+        log.write(f'--- {" ".join(command)}\n')
+        log.flush()
+        # its own process group: the native window runs in child processes, and stop() ends them all
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f'the app exited with {self.process.returncode}:\n{self.log_tail()}')
+            try:
+                with urllib.request.urlopen(f'{self.url}/login', timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f'the app did not answer on {self.url} within {timeout} s:\n{self.log_tail()}')
+            time.sleep(0.1)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+        with contextlib.suppress(ProcessLookupError):  # stragglers of the group (native window helpers)
+            os.killpg(process.pid, signal.SIGKILL)
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log_path.exists():
+            return ''
+        return '\n'.join(self.log_path.read_text(errors='replace').splitlines()[-lines:])
+
+
+class Person:
+    """One person: their own browser context (cookies), a page, and every websocket frame their pages received."""
+
+    def __init__(self, browser: Browser, server: Server, username: str, *, locale: str = 'en-US') -> None:
+        self.server, self.username = server, username
+        self.context: BrowserContext = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=server.url,
+                                                           timezone_id='UTC')
+        self.context.set_default_timeout(WAIT_MS)
+        self.frames: list[str] = []
+        self.page = self.new_page()
+
+    def new_page(self) -> Page:
+        page = self.context.new_page()
+
+        def on_websocket(ws) -> None:
+            ws.on('framereceived', lambda payload: self.frames.append(
+                payload if isinstance(payload, str) else payload.decode('utf-8', 'replace')))
+
+        page.on('websocket', on_websocket)
+        return page
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.context.close()
+
+    # --- journeys ---------------------------------------------------------------------------------------------
+
+    def register(self) -> Person:
+        page = self.page
+        page.goto('/register')
+        page.locator('input[data-testid=username]').fill(self.username)
+        page.locator('input[data-testid=password]').fill(PASSWORD)
+        page.locator('[data-testid=submit]').click()
+        expect(page.locator('[data-testid=room-list]')).to_be_visible()
+        expect(page.locator('[data-testid=me]')).to_have_text(self.username)
+        return self
+
+    def create_room(self, name: str) -> int:
+        """Through the room list's "join or create a room by name" field; returns the new room's id."""
+        page = self.page
+        if page.locator('input[data-testid=room-name]').count() == 0:
+            page.goto('/')
+        page.locator('input[data-testid=room-name]').fill(name)
+        page.locator('input[data-testid=room-name]').press('Enter')
+        page.wait_for_url('**/room/*')
+        self.wait_in_room()
+        return int(page.url.rsplit('/', 1)[1])
+
+    def enter(self, room_id: int, page: Page | None = None) -> Page:
+        page = page or self.page
+        page.goto(f'/room/{room_id}')
+        self.wait_in_room(page)
+        return page
+
+    def wait_in_room(self, page: Page | None = None) -> None:
+        page = page or self.page
+        expect(page.locator('input[data-testid=message-input]')).to_be_visible()
+        expect(page.locator(f'[data-testid=online-{self.username}]')).to_be_visible()
+
+    def say(self, text: str, page: Page | None = None) -> None:
+        page = page or self.page
+        field = page.locator('input[data-testid=message-input]')
+        field.fill(text)
+        field.press('Enter')
+        expect(field).to_have_value('')  # the input empties once the server has stored the message
+
+    def received(self, text: str, page: Page | None = None) -> bool:
+        """The text reached this browser: in a websocket frame or in the HTML of the page as served."""
+        page = page or self.page
+        return any(text in frame for frame in self.frames) or text in page.content()
+
+
+def sees_message(person: Person, text: str, known_bug: Callable[[str], None], page: Page | None = None,
+                 timeout_ms: int = WAIT_MS) -> None:
+    """The person sees `text` in the feed. While FEED_TEXT_BUG stands, a message that reached the browser and got
+    its own element but shows no text is recorded as that known bug (the test then ends as xfail), anything else
+    fails."""
+    page = page or person.page
+    feed = page.locator('[data-testid=feed]')
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not person.received(text, page):
+        if time.monotonic() > deadline:
+            raise AssertionError(f'{person.username} never received the message {text!r}')
+        page.wait_for_timeout(100)
+    try:
+        expect(feed).to_contain_text(text, timeout=1500)
+    except AssertionError:
+        if feed.locator('.q-message').count() == 0:
+            raise
+        known_bug(FEED_TEXT_BUG)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.wait_for_timeout(300)  # let transitions (notifications, avatars) settle
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,56 @@
+"""Journeys 6 and 7: a server restart on the same data folder, and the page in Russian."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.helpers import Server, sees_message
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def own_server(browser, tmp_path) -> Iterator[Server]:
+    app = Server(tmp_path / 'data').start()
+    yield app
+    app.stop()
+
+
+def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, people, known_bug) -> None:
+    fiona = people('fiona', on=own_server)
+    fiona.register()
+    room_id = fiona.create_room('Lighthouse')
+    fiona.say('The lamp was cleaned today')
+    fiona.say('Oil delivery on Friday')
+    sees_message(fiona, 'Oil delivery on Friday', known_bug)
+
+    fiona.page.evaluate('window.loadedBeforeRestart = true')  # gone once the page has loaded itself again
+    own_server.stop()
+    expect(fiona.page.locator('input[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
+    own_server.start()  # same port, same data folder
+
+    # NiceGUI's client finds its old connection gone: the page reconnects and loads itself again, still signed in
+    fiona.page.wait_for_function('!window.loadedBeforeRestart && window.did_handshake === true', timeout=30_000)
+    assert fiona.page.url.endswith(f'/room/{room_id}')
+    fiona.wait_in_room()
+    sees_message(fiona, 'The lamp was cleaned today', known_bug, timeout_ms=30_000)
+    sees_message(fiona, 'Oil delivery on Friday', known_bug)
+    fiona.say('Still here after the restart')  # the connection is live again: the server takes new messages
+    sees_message(fiona, 'Still here after the restart', known_bug)
+    fiona.page.reload()
+    fiona.wait_in_room()
+    for text in ('The lamp was cleaned today', 'Oil delivery on Friday', 'Still here after the restart'):
+        sees_message(fiona, text, known_bug)
+
+
+def test_sign_in_page_in_russian(people) -> None:
+    ivan = people('ivan', locale='ru-RU')  # Accept-Language: ru-RU
+    ivan.page.goto('/')  # signed out: sent to sign-in
+    ivan.page.wait_for_url('**/login**')
+    expect(ivan.page.locator('[data-testid=submit]')).to_have_text('Войти')
+    expect(ivan.page.locator('.text-h5')).to_have_text('Войти')
+    expect(ivan.page.locator('input[data-testid=username]')).to_have_attribute('aria-label', 'Имя пользователя')
+    assert 'Sign in' not in ivan.page.locator('#app').inner_text()
