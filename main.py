@@ -81,12 +81,14 @@ def create_app(settings: Settings) -> None:
 
     import pages
     from chat import services as service_factory
+    from pages import security
 
     services = service_factory.build(settings)
     services.migrate()
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
+    security.install(settings)
     pages.register(services)
 
 

@@ -1,7 +1,7 @@
 """The message feed of one open room: a bounded window of elements, newest at the bottom.
 
-Each message is a single `ui.chat_message` element whose text travels as a Quasar prop (rendered as text, never as
-HTML). Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
+Each message is one `ui.chat_message` with one plain child div whose text Vue renders as a text node (never HTML).
+Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
 When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
 a page's server-side memory is bounded by the window whatever the room's life.
 """
@@ -20,16 +20,20 @@ from pages.formatting import stamp
 
 
 class FeedMessage(ui.chat_message):
-    """One element per message: the text is a prop that Quasar renders as plain text."""
+    """A message: the chat bubble and one text child (`ui.chat_message(text=...)` adds an `ui.html` per line)."""
 
     def __init__(self, body: str, *, message_id: int | None, author_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._props['text'] = [body]
+        # Quasar shows the default slot's element children (NiceGUI always passes that slot, so the `text` prop is
+        # never used): one plain div whose own text Vue renders as a text node - escaped, never HTML
+        with self:
+            ui.element('div')._text = body
+        self.body = body
         self.message_id = message_id
         self.author_id = author_id
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [*self._props['text'], self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
+        return [self.body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
 
 
 class Feed:

@@ -1,0 +1,53 @@
+"""Start the real app (`python main.py`) on a free port with its own data folder, for tests over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running_app(data_dir: Path, **env: str) -> Iterator[str]:
+    port = free_port()
+    environment = {**os.environ, 'CHAT_DATA_DIR': str(data_dir), 'CHAT_PORT': str(port), **env}
+    environment.pop('NICEGUI_USER_SIMULATION', None)
+    environment.pop('NICEGUI_STORAGE_PATH', None)
+    environment.pop('PYTEST_CURRENT_TEST', None)  # NiceGUI would take it for its own screen test
+    process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=environment,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f'{url}/login', timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ''
+                raise RuntimeError(f'app did not start:\n{output}')
+            time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,49 @@
+"""Cross-origin use is refused on the socket handshake and on uploads; cookies are HttpOnly and SameSite=Lax."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server import running_app
+
+HANDSHAKE = '/_nicegui_ws/socket.io/?EIO=4&transport=polling'
+
+
+@pytest.fixture(scope='module')
+def app_url(tmp_path_factory: pytest.TempPathFactory):
+    """One server for the module, with one extra allowed origin configured."""
+    with running_app(tmp_path_factory.mktemp('data'), CHAT_ALLOWED_ORIGINS='["https://chat.example.org"]') as url:
+        yield url
+
+
+def test_socket_handshake_refuses_a_foreign_origin(app_url: str) -> None:
+    response = httpx.get(app_url + HANDSHAKE, headers={'Origin': 'https://evil.example'})
+    assert response.status_code == 400
+    assert 'not an accepted origin' in response.text
+
+
+def test_socket_handshake_accepts_same_origin_and_configured_origins(app_url: str) -> None:
+    assert httpx.get(app_url + HANDSHAKE, headers={'Origin': app_url}).status_code == 200
+    assert httpx.get(app_url + HANDSHAKE, headers={'Origin': 'https://chat.example.org'}).status_code == 200
+
+
+def test_cross_origin_post_is_refused(app_url: str) -> None:
+    response = httpx.post(app_url + '/_nicegui/client/some-client/upload/1', headers={'Origin': 'https://evil.example'})
+    assert response.status_code == 403
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(app_url: str) -> None:
+    response = httpx.get(app_url + '/login')
+    cookie = response.headers.get('set-cookie', '')
+    assert 'session=' in cookie
+    assert 'httponly' in cookie.lower()
+    assert 'samesite=lax' in cookie.lower()
+    assert 'secure' not in cookie.lower()  # plain HTTP here; CHAT_SECURE_COOKIES=true adds it behind HTTPS
+
+
+def test_media_route_serves_only_content_hash_names(app_url: str, tmp_path: Path) -> None:
+    for name in ('..%2F..%2Fchat.db', 'storage_secret', 'a' * 64 + '.txt'):
+        assert httpx.get(f'{app_url}/media/{name}').status_code == 404
