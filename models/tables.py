@@ -29,7 +29,7 @@ class User(SQLModel, table=True):
 class Room(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64)
-    name_key: str = Field(max_length=64, unique=True)  # case-folded, for case-insensitive uniqueness
+    name_key: str = Field(max_length=192, unique=True)  # case-folded (can be 3x longer), case-insensitive unique
     owner_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey('user.id', ondelete='SET NULL'), nullable=True),
     )
