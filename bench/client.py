@@ -76,6 +76,7 @@ class Tab:
         self.updates_received = 0
         self.connected = asyncio.Event()
         self.closed = asyncio.Event()
+        self.close_reason = ''
 
     # --- HTTP ---------------------------------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ class Tab:
         }
         url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
         headers = {'Cookie': self.cookie} if self.cookie else {}
-        self.ws = await self.http.ws_connect(url, headers=headers, autoping=False, max_msg_size=0,
+        self.ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0,
                                              timeout=aiohttp.ClientWSTimeout(ws_close=5))
         opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
         if not opening.startswith('0'):
@@ -118,7 +119,10 @@ class Tab:
         ws = self.ws
         try:
             async for frame in ws:
+                if frame.type in (aiohttp.WSMsgType.PING, aiohttp.WSMsgType.PONG):
+                    continue
                 if frame.type != aiohttp.WSMsgType.TEXT:
+                    self.close_reason = f'{frame.type.name} {frame.data!r} {frame.extra!r}'
                     break
                 data: str = frame.data
                 arrived = time.perf_counter()
@@ -132,7 +136,12 @@ class Tab:
                     self.connected.set()
                 elif data.startswith('44'):
                     raise PageError(f'socket.io connect refused: {data}')
+        except Exception as error:
+            self.close_reason = repr(error)
+            raise
         finally:
+            if not self.close_reason:
+                self.close_reason = f'closed by server ({ws.close_code})'
             self.closed.set()
 
     def _dispatch(self, packet: list[Any]) -> None:
@@ -167,7 +176,7 @@ class Tab:
     def emit(self, name: str, data: dict) -> None:
         """Sends one socket.io event (fire and forget, like socket.emit in the browser)."""
         if self.ws is None or self.ws.closed:
-            raise PageError('socket not connected')
+            raise PageError(f'socket not connected: {self.close_reason}')
         frame = '42' + json.dumps([name, data], separators=(',', ':'))
         task = asyncio.ensure_future(self.ws.send_str(frame))
         task.add_done_callback(_ignore_result)
