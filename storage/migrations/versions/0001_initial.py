@@ -31,7 +31,7 @@ def upgrade() -> None:
         'room',
         sa.Column('id', sa.Integer(), primary_key=True),
         sa.Column('name', sa.String(64), nullable=False),
-        sa.Column('name_key', sa.String(64), nullable=False, unique=True),
+        sa.Column('name_key', sa.String(192), nullable=False, unique=True),  # case folding: up to 3x the name
         sa.Column('owner_id', sa.Integer(), sa.ForeignKey('user.id', ondelete='SET NULL'), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     )
