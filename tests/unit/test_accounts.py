@@ -165,7 +165,8 @@ async def test_lockout_ends_after_its_window(make_services: ServicesFactory) -> 
 
 async def test_an_old_bcrypt_hash_verifies_and_is_upgraded_to_argon2(services: Services) -> None:
     anna = await add_user(services, 'anna')
-    await execute(services, f"UPDATE user SET password_hash = '{bcrypt.using(rounds=4).hash(PASSWORD)}'")
+    legacy = bcrypt.using(rounds=4).hash(PASSWORD)
+    await execute(services, f'UPDATE "user" SET password_hash = \'{legacy}\' WHERE id = {anna.id}')
     assert (await stored_hash(services, anna.id)).startswith('$2b$')
     with pytest.raises(InvalidInput):
         await services.accounts.authenticate('anna', 'wrong-password')
@@ -233,7 +234,7 @@ async def test_admin_password_reset_ends_sessions(services: Services) -> None:
 async def test_deleted_user_is_refused_everywhere(services: Services) -> None:
     anna = await add_user(services, 'anna')
     room = await services.rooms.create(anna, 'General')
-    await execute(services, f'DELETE FROM user WHERE id = {anna.id}')
+    await execute(services, f'DELETE FROM "user" WHERE id = {anna.id}')
     assert await services.accounts.session_user(anna.id, anna.session_version) is None
     with pytest.raises(NotAuthenticated):
         await services.accounts.require(anna)

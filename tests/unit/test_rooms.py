@@ -176,7 +176,7 @@ async def test_a_deleted_owner_leaves_the_room_to_admins(services: Services) -> 
     anna = await add_user(services, 'anna')
     admin = await add_user(services, 'admin', is_admin=True)
     room = await services.rooms.create(anna, 'Orphan')
-    await execute(services, f'DELETE FROM user WHERE id = {anna.id}')
+    await execute(services, f'DELETE FROM "user" WHERE id = {anna.id}')
     assert (await services.rooms.get(room.id)).owner_id is None
     assert (await services.rooms.rename(admin, room.id, 'Adopted')).name == 'Adopted'
 
@@ -217,3 +217,19 @@ async def test_default_room_creation_rate_is_twenty_per_hour(services: Services)
         await services.rooms.create(anna, f'room {number}')
     with pytest.raises(RateLimited):
         await services.rooms.create(anna, 'room 20')
+
+
+async def test_names_that_case_folding_lengthens_fit_the_key_column(services: Services) -> None:
+    """'ß' folds to 'ss' (and some letters to three): a 64-character name's key can be longer than 64 characters,
+    which PostgreSQL refuses when the column is too narrow."""
+    anna = await add_user(services, 'anna')
+    key_length = Room.__table__.c.name_key.type.length  # type: ignore[attr-defined]
+    created = {}
+    for name in ['ß' * 64, 'ΐ' * 64, 'ﬃ' * 64]:
+        assert len(name.casefold()) <= key_length
+        created[name] = await services.rooms.create(anna, name)
+        assert (await services.rooms.get(created[name].id)).name == name
+    sharp = created['ß' * 64]
+    with pytest.raises(Conflict):
+        await services.rooms.create(anna, 'ẞ' * 64)  # capital sharp s: the same name
+    assert (await services.rooms.rename(anna, sharp.id, 'ẞ' * 64)).name == 'ẞ' * 64
