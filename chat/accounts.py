@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -14,7 +19,8 @@ from chat.passwords import hash_password, verify_password
 from chat.ratelimit import RateLimiter
 from chat.settings import Settings
 from chat.views import UserView
-from models import User
+from models import LoginSession, User
+from storage import sessions as session_queries
 from storage import users as user_queries
 from storage.db import Database
 
@@ -26,6 +32,35 @@ def to_view(user: User) -> UserView:
         is_admin=user.is_admin, language=user.language, time_zone=user.time_zone,
         session_version=user.session_version,
     )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def check_actor(session: Session, actor: UserView) -> User:
+    """Re-reads the acting user inside the caller's transaction; refuses a stale page.
+
+    Refused when the user is gone, their sessions were ended (password change, admin reset), or the browser's login
+    session was signed out or expired. Views without a token are the command line's and the tests'.
+    """
+    user = user_queries.by_id(session, actor.id)
+    if user is None or user.session_version != actor.session_version:
+        raise NotAuthenticated('session_ended')
+    if actor.session_token is not None:
+        login = session_queries.get(session, token_hash(actor.session_token))
+        if login is None or login.user_id != user.id or _aware(login.expires_at) <= datetime.now(UTC):
+            raise NotAuthenticated('session_ended')
+    return user
+
+
+def as_actor(user: User, actor: UserView) -> UserView:
+    """A fresh view of the user that keeps acting with the same login session."""
+    return replace(to_view(user), session_token=actor.session_token)
 
 
 class Accounts:
@@ -73,18 +108,40 @@ class Accounts:
             await self.db.run(user_queries.save, user)
         return to_view(user)
 
-    async def session_user(self, user_id: int | None, session_version: int | None) -> UserView | None:
-        """The signed-in user of a session, or None when the session no longer holds."""
+    async def start_session(self, user: UserView) -> UserView:
+        """Signs a browser in: the returned view carries the token the page keeps in the browser's session."""
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        login = LoginSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
+                             expires_at=now + timedelta(seconds=self.settings.session_max_age))
+        await self.db.run(session_queries.add, login)
+        return replace(user, session_token=token)
+
+    async def end_session(self, actor: UserView) -> None:
+        """Signs the browser out: every tab of it is refused from now on and is told to leave."""
+        if actor.session_token:
+            await self.db.run(session_queries.remove, token_hash(actor.session_token))
+        await self.hub.publish(user_topic(actor.id), SessionEnded(actor.id))
+
+    async def session_user(self, user_id: int | None, session_version: int | None,
+                           session_token: str | None = None) -> UserView | None:
+        """The signed-in user of a browser session, or None when the session no longer holds."""
         if user_id is None:
             return None
-        user = await self.db.run(user_queries.by_id, user_id)
-        if user is None or user.session_version != (session_version or 0):
-            return None
-        return to_view(user)
+        probe = UserView(id=user_id, username='', display_name='', session_version=session_version or 0,
+                         session_token=session_token)
+
+        def work(session: Session) -> UserView | None:
+            try:
+                return as_actor(check_actor(session, probe), probe)
+            except NotAuthenticated:
+                return None
+
+        return await self.db.run(work)
 
     async def require(self, actor: UserView) -> UserView:
         """Re-checks a page's user before it acts: a stale page of a signed-out or deleted user is refused."""
-        current = await self.session_user(actor.id, actor.session_version)
+        current = await self.session_user(actor.id, actor.session_version, actor.session_token)
         if current is None:
             raise NotAuthenticated('session_ended')
         return current
@@ -101,14 +158,15 @@ class Accounts:
 
     async def _update(self, actor: UserView, **changes: object) -> UserView:
         def work(session: Session) -> User:
-            user = user_queries.by_id(session, actor.id)
-            if user is None or user.session_version != actor.session_version:
-                raise NotAuthenticated('session_ended')
+            user = check_actor(session, actor)
             for name, value in changes.items():
                 setattr(user, name, value)
+            if 'session_version' in changes:  # a password change: every other login session ends now
+                keep = token_hash(actor.session_token) if actor.session_token else None
+                session_queries.remove_others(session, actor.id, keep)
             return user_queries.save(session, user)
 
-        return to_view(await self.db.run(work))
+        return as_actor(await self.db.run(work), actor)
 
     async def set_language(self, actor: UserView, language: str) -> UserView:
         if language not in LANGUAGES:
@@ -137,9 +195,7 @@ class Accounts:
     async def change_password(self, actor: UserView, current: str, new: str) -> UserView:
         """Ends every other session: the caller stores the returned session version in its own session."""
         new = validation.password(new)
-        user = await self.db.run(user_queries.by_id, actor.id)
-        if user is None or user.session_version != actor.session_version:
-            raise NotAuthenticated('session_ended')
+        user = await self.db.run(check_actor, actor)
         valid, _ = await verify_password(current or '', user.password_hash)
         if not valid:
             raise InvalidInput('password_wrong')
@@ -156,7 +212,12 @@ class Accounts:
             raise NotFound('user_not_found')
         user.password_hash = await hash_password(new)
         user.session_version += 1
-        return to_view(await self.db.run(user_queries.save, user))
+
+        def work(session: Session) -> User:
+            session_queries.remove_others(session, user.id, None)  # type: ignore[arg-type]
+            return user_queries.save(session, user)
+
+        return to_view(await self.db.run(work))
 
     async def make_admin(self, username: str, password: str | None) -> tuple[UserView, bool]:
         """Promotes an existing user or creates a new admin; returns (user, created)."""
@@ -172,7 +233,7 @@ class Accounts:
 
     async def _publish_profile(self, user: UserView) -> None:
         """Own tabs (header) and every open feed and online list (names and avatars beside messages)."""
-        event = ProfileChanged(user)
+        event = ProfileChanged(user.public)
         await self.hub.publish(user_topic(user.id), event)
         await self.hub.publish(PROFILES, event)
 

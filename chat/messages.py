@@ -9,8 +9,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from chat import validation
+from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
-from chat.errors import InvalidInput, NotAuthenticated, NotDelivered, NotFound, RateLimited, Unavailable
+from chat.errors import InvalidInput, NotDelivered, NotFound, RateLimited, Unavailable
 from chat.events import MessagePosted, PrivateMessage
 from chat.hub import Hub, private_topic, room_topic
 from chat.presence import PresenceStore
@@ -20,7 +21,6 @@ from chat.views import MessageView, UserView
 from models import Message
 from storage import messages as message_queries
 from storage import rooms as room_queries
-from storage import users as user_queries
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,7 @@ class Messages:
         self._check_rate(actor)
 
         def work(session: Session) -> MessageView:
-            author = user_queries.by_id(session, actor.id)
-            if author is None or author.session_version != actor.session_version:
-                raise NotAuthenticated('session_ended')
+            author = check_actor(session, actor)
             if room_queries.by_id(session, room_id) is None:
                 raise NotFound('room_not_found')
             message = message_queries.add(session, Message(room_id=room_id, author_id=actor.id, body=body))
@@ -71,9 +69,7 @@ class Messages:
         body = validation.message_body(text, self.settings.max_message_length)
         if recipient.id == actor.id:
             raise InvalidInput('private_to_self')
-        sender = await self.db.run(user_queries.by_id, actor.id)
-        if sender is None or sender.session_version != actor.session_version:
-            raise NotAuthenticated('session_ended')
+        sender = await self.db.run(check_actor, actor)
         if not await self.presence.is_online(room_id, recipient.id):
             raise NotDelivered('private_not_delivered', name=recipient.display_name)
         self._check_rate(actor)

@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from chat import validation
-from chat.accounts import Accounts
-from chat.errors import Conflict, NotAuthenticated, NotFound, PermissionDenied, RateLimited
+from chat.accounts import Accounts, check_actor
+from chat.errors import Conflict, NotFound, PermissionDenied, RateLimited
 from chat.events import PresenceChanged, RoomChanged, RoomCount
 from chat.hub import LOBBY, Hub, room_topic
 from chat.presence import PresenceStore
@@ -16,7 +16,6 @@ from chat.settings import Settings
 from chat.views import RoomView, UserView
 from models import Room
 from storage import rooms as room_queries
-from storage import users as user_queries
 from storage.db import Database
 
 
@@ -56,9 +55,7 @@ class Rooms:
             raise RateLimited('rate_rooms', seconds=int(wait) + 1)
 
         def work(session: Session) -> Room:
-            owner = user_queries.by_id(session, actor.id)
-            if owner is None or owner.session_version != actor.session_version:
-                raise NotAuthenticated('session_ended')
+            check_actor(session, actor)
             return room_queries.add(session, Room(name=name, name_key=name.casefold(), owner_id=actor.id))
 
         try:
@@ -116,9 +113,7 @@ class Rooms:
         await self.presence.forget_room(room.id)
 
     def _managed_room(self, session: Session, actor: UserView, room_id: int) -> Room:
-        user = user_queries.by_id(session, actor.id)
-        if user is None or user.session_version != actor.session_version:
-            raise NotAuthenticated('session_ended')
+        user = check_actor(session, actor)
         room = room_queries.by_id(session, room_id)
         if room is None:
             raise NotFound('room_not_found')
@@ -132,13 +127,13 @@ class Rooms:
         """Marks one connection of the user as in the room; returns who is online there now."""
         await self.db.run(room_queries.touch_membership, actor.id, room_id)
         if await self.presence.enter(room_id, actor.id, conn_id):
-            await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor, joined=True))
+            await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor.public, joined=True))
             await self._publish_count(room_id)
         return await self.online(room_id)
 
     async def leave(self, actor: UserView, room_id: int, conn_id: str) -> None:
         if await self.presence.leave(room_id, actor.id, conn_id):
-            await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor, joined=False))
+            await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor.public, joined=False))
             await self._publish_count(room_id)
 
     async def online(self, room_id: int) -> list[UserView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from urllib.parse import quote
 
@@ -17,6 +17,13 @@ class UserView:
     language: str | None = None
     time_zone: str | None = None
     session_version: int = 0
+    # set only on the view a page acts with: the browser's login session, re-checked by every service call
+    session_token: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def public(self) -> UserView:
+        """The view to put into events: never carries a session token."""
+        return replace(self, session_token=None) if self.session_token else self
 
     @property
     def avatar_url(self) -> str:

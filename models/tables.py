@@ -51,3 +51,15 @@ class Message(SQLModel, table=True):
     author_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False))
     body: str
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """One signed-in browser. Signing out deletes it, so every tab of that browser is refused from then on."""
+
+    __tablename__ = 'login_session'
+
+    token_hash: str = Field(primary_key=True, max_length=64)  # sha256 of the token kept in the browser's session
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False,
+                                          index=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

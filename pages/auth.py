@@ -16,9 +16,11 @@ from pages.context import client_address, language_for, safe_next
 from pages.layout import anonymous_header
 
 
-def _start_session(session: dict, user: UserView) -> None:
+async def _start_session(services: Services, session: dict, user: UserView) -> None:
+    user = await services.accounts.start_session(user)
     session['user_id'] = user.id
     session['sv'] = user.session_version
+    session['token'] = user.session_token
     if user.language:
         session['lang'] = user.language
 
@@ -48,7 +50,7 @@ def register(services: Services) -> None:
                 except ChatError as failure:
                     error.text = t(failure.key, **failure.params)
                     return
-                _start_session(session, user)
+                await _start_session(services, session, user)
                 ui.navigate.to(target)
 
             password.on('keydown.enter', submit)
@@ -86,7 +88,7 @@ def register(services: Services) -> None:
                 if session.get('lang'):
                     with contextlib.suppress(ChatError):
                         user = await services.accounts.set_language(user, session['lang'])
-                _start_session(session, user)
+                await _start_session(services, session, user)
                 ui.navigate.to(target)
 
             password.on('keydown.enter', submit)

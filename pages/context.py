@@ -90,9 +90,10 @@ class PageContext:
 async def signed_in(services: Services, request: Request) -> PageContext | RedirectResponse:
     """The page's viewer, or a redirect to sign-in that comes back to this page afterwards."""
     session = app.storage.user
-    user = await services.accounts.session_user(session.get('user_id'), session.get('sv'))
+    user = await services.accounts.session_user(session.get('user_id'), session.get('sv'), session.get('token'))
     if user is None:
-        session.pop('user_id', None)
+        for key in ('user_id', 'sv', 'token'):
+            session.pop(key, None)
         target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
         return RedirectResponse(f'/login?next={quote(target)}', status_code=303)
     client = ui.context.client

@@ -53,9 +53,10 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
             name = ui.label(ctx.user.display_name).classes('max-w-40 truncate').props('data-testid=me')
             language_switch(ctx.lang, ctx.session, ctx)
 
-            def sign_out() -> None:
-                ctx.session.pop('user_id', None)
-                ctx.session.pop('sv', None)
+            async def sign_out() -> None:
+                for key in ('user_id', 'sv', 'token'):
+                    ctx.session.pop(key, None)
+                await ctx.services.accounts.end_session(ctx.user)  # every tab of this browser is refused now
                 ui.navigate.to('/login')
 
             ui.button(icon='logout', on_click=sign_out).props('flat round color=white data-testid=sign-out') \
@@ -75,7 +76,8 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
 
 async def _check_session(ctx: PageContext) -> None:
     """After a password change elsewhere: a tab whose session no longer holds goes to sign-in."""
-    user = await ctx.services.accounts.session_user(ctx.session.get('user_id'), ctx.session.get('sv'))
+    user = await ctx.services.accounts.session_user(ctx.session.get('user_id'), ctx.session.get('sv'),
+                                                    ctx.session.get('token'))
     if user is None:
         ctx.leave_page('/login', ctx.t('session_ended'))
     else:

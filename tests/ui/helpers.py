@@ -26,7 +26,7 @@ def by_testid(user: User, testid: str) -> UserInteraction:
     return UserInteraction(user, matches, None)
 
 
-async def wait_for(user: User, testid: str, timeout: float = 3.0) -> UserInteraction:
+async def wait_for(user: User, testid: str, timeout: float = 10.0) -> UserInteraction:
     """Navigation is asynchronous: wait until the next page shows the element."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not _matches(user, testid):
