@@ -315,3 +315,52 @@ def test_whisper(tmp_path: Path) -> None:
 
         check()
         assert outcomes['accepted'] and sum(outcomes.values()) > outcomes['accepted'], outcomes
+
+
+@pytest.mark.usefixtures('cheap_hashing')
+def test_change_password(tmp_path: Path) -> None:
+    with running(tmp_path) as (run, services):
+        actor = [run(add_user(services, 'anna'))]
+        current = [PASSWORD]
+        outcomes: Counter[str] = Counter()
+
+        @PROPERTY
+        @given(new=st.one_of(anything, anything.map(lambda password: password + '12345678')))
+        @example(new='\ud800' * 8)
+        @example(new=' \u202e пароль 🙂 \x00 ')
+        def check(new: str) -> None:
+            result = run(attempt(services.accounts.change_password(actor[0], current[0], new)))
+            outcomes[type(result).__name__ if isinstance(result, ChatError) else 'accepted'] += 1
+            if isinstance(result, ChatError):
+                assert run(services.accounts.require(actor[0])) == actor[0]  # nothing changed
+            else:
+                assert result.session_version == actor[0].session_version + 1
+                actor[0], current[0] = result, new
+            assert run(services.accounts.authenticate('anna', current[0])) == actor[0]  # exactly as typed
+
+        check()
+        assert outcomes['accepted'] and sum(outcomes.values()) > outcomes['accepted'], outcomes
+
+
+def test_language_and_time_zone(tmp_path: Path) -> None:
+    with running(tmp_path) as (run, services):
+        anna = run(add_user(services, 'anna'))
+        outcomes: Counter[str] = Counter()
+
+        @PROPERTY
+        @given(value=st.one_of(anything, st.sampled_from(['en', 'ru', 'Europe/Moscow', 'UTC', 'America/New_York',
+                                                          '../../etc/passwd', '/etc/localtime', 'Europe//Moscow'])),
+               which=st.sampled_from(['language', 'time_zone']))
+        def check(value: str, which: str) -> None:
+            before = run(services.accounts.get(anna.id))
+            setter = services.accounts.set_language if which == 'language' else services.accounts.set_time_zone
+            result = run(attempt(setter(anna, value)))
+            outcomes[type(result).__name__ if isinstance(result, ChatError) else 'accepted'] += 1
+            after = run(services.accounts.get(anna.id))
+            if isinstance(result, ChatError):
+                assert after == before
+            else:
+                assert getattr(after, which) == value
+
+        check()
+        assert outcomes['accepted'] and sum(outcomes.values()) > outcomes['accepted'], outcomes
