@@ -52,8 +52,9 @@ class Messages:
 
         try:
             message = await self.db.run(work)
-        except SQLAlchemyError:
-            log.exception('storing a message failed')
+        except SQLAlchemyError as error:
+            # handled: the sender is told and keeps the text; the log names the failure, never the text
+            log.warning('storing a message failed: %s', error.__class__.__name__)
             raise Unavailable('message_not_stored') from None
         await self.hub.publish(room_topic(room_id), MessagePosted(message))
         return message

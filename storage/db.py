@@ -15,8 +15,9 @@ T = TypeVar('T')
 
 
 def make_engine(url: str) -> Engine:
+    """Statement parameters (message text, names) never appear in errors or logs: `hide_parameters`."""
     if url.startswith('sqlite'):
-        engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 5})
+        engine = create_engine(url, connect_args={'check_same_thread': False, 'timeout': 5}, hide_parameters=True)
 
         @event.listens_for(engine, 'connect')
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -28,7 +29,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8)
+    return create_engine(url, pool_pre_ping=True, pool_size=8, max_overflow=8, hide_parameters=True)
 
 
 class Database:
