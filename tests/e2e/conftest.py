@@ -12,7 +12,8 @@ import pytest
 
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, Person, Server, ci
 
-KNOWN_BUGS = pytest.StashKey[list[str]]()
+KNOWN_BUGS = pytest.StashKey[list[tuple[str, str | None]]]()
+APP_ERRORS = pytest.StashKey[list[tuple[str, str]]]()
 
 
 def require(condition: bool, reason: str) -> None:
@@ -45,11 +46,11 @@ def server(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 @pytest.fixture
 def people(browser, server: Server) -> Iterator[Callable[..., Person]]:
-    """`person('anna')` opens a browser context for a new person on the shared server (not yet registered)."""
+    """`person('anna', 'Anna')` opens a browser context for a new person on the shared server (not yet registered)."""
     opened: list[Person] = []
 
-    def person(username: str, *, on: Server | None = None, locale: str = 'en-US') -> Person:
-        someone = Person(browser, on or server, username, locale=locale)
+    def person(username: str, display_name: str = '', *, on: Server | None = None, locale: str = 'en-US') -> Person:
+        someone = Person(browser, on or server, username, display_name=display_name, locale=locale)
         opened.append(someone)
         return someone
 
@@ -59,22 +60,51 @@ def people(browser, server: Server) -> Iterator[Callable[..., Person]]:
 
 
 @pytest.fixture
-def known_bug(request: pytest.FixtureRequest) -> Callable[[str], None]:
-    """Records a known app bug met on the way; a test that otherwise passes then reports as xfail with the reason,
-    so the rest of the journey still runs and nothing is silently weakened."""
+def known_bug(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """`known_bug(reason, log=...)` records a known app bug met on the way: a test that otherwise passes then reports
+    as xfail with the reason, so the rest of the journey still runs and nothing is silently weakened. `log` names the
+    traceback that bug leaves in the app's log, which is then not counted as an unexpected error."""
     bugs = request.node.stash.setdefault(KNOWN_BUGS, [])
-    return bugs.append
+
+    def record(reason: str, log: str | None = None) -> None:
+        bugs.append((reason, log))
+
+    return record
+
+
+def _servers(item: pytest.Item) -> dict[str, Server]:
+    return {name: value for name, value in getattr(item, 'funcargs', {}).items() if isinstance(value, Server)}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Like NiceGUI's `user` fixture, a journey fails when the app logs an exception while it runs."""
+    servers = _servers(item)
+    offsets = {name: server.log_size() for name, server in servers.items()}
+    yield
+    errors = []
+    for name, server in servers.items():
+        errors += [(name, block) for block in server.tracebacks(since=offsets[name])]
+    item.stash[APP_ERRORS] = errors
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
     outcome = yield
     report = outcome.get_result()
+    if report.when != 'call':
+        return
     bugs = item.stash.get(KNOWN_BUGS, [])
-    if report.when == 'call' and report.passed and bugs:
+    excused = [log for _, log in bugs if log]
+    unexpected = [(name, block) for name, block in item.stash.get(APP_ERRORS, [])
+                  if not any(signature in block for signature in excused)]
+    if report.passed and unexpected:
+        report.outcome = 'failed'
+        report.longrepr = 'the app logged an exception during the journey:\n\n' + '\n\n'.join(
+            f'[{name}]\n{block}' for name, block in unexpected)
+    elif report.passed and bugs:
         report.outcome = 'skipped'
-        report.wasxfail = 'known app bug: ' + ' | '.join(dict.fromkeys(bugs))
+        report.wasxfail = 'known app bug: ' + ' | '.join(dict.fromkeys(reason for reason, _ in bugs))
     if report.failed:
-        for name, value in getattr(item, 'funcargs', {}).items():
-            if isinstance(value, Server):
-                report.sections.append((f'app log ({name})', value.log_tail()))
+        for name, server in _servers(item).items():
+            report.sections.append((f'app log ({name})', server.log_tail()))

@@ -27,6 +27,7 @@ PASSWORD = 'correct-horse-battery'
 PORTS = range(8500, 8600)
 WAIT_MS = 10_000  # how long a person waits for something to show up
 LEAVE_MS = 20_000  # a closed tab counts as gone after the reconnect window (3 s) and NiceGUI's next check
+expect.set_options(timeout=WAIT_MS)
 
 # A known app bug found by these tests: see the report in conftest.py (known_bug) and the team's issue tracker.
 FEED_TEXT_BUG = (
@@ -121,6 +122,25 @@ class Server:
         with contextlib.suppress(ProcessLookupError):  # stragglers of the group (native window helpers)
             os.killpg(process.pid, signal.SIGKILL)
 
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def tracebacks(self, since: int = 0) -> list[str]:
+        """Each exception the app logged after byte `since`: the line before it, the traceback, the error line."""
+        if not self.log_path.exists():
+            return []
+        with self.log_path.open('rb') as log:
+            log.seek(since)
+            lines = log.read().decode('utf-8', 'replace').splitlines()
+        blocks = []
+        for number, line in enumerate(lines):
+            if line.startswith('Traceback (most recent call last)'):
+                end = number + 1
+                while end < len(lines) and (lines[end].startswith((' ', '\t')) or not lines[end].strip()):
+                    end += 1
+                blocks.append('\n'.join(lines[max(0, number - 1):end + 1]))
+        return blocks
+
     def log_tail(self, lines: int = 40) -> str:
         if not self.log_path.exists():
             return ''
@@ -130,8 +150,10 @@ class Server:
 class Person:
     """One person: their own browser context (cookies), a page, and every websocket frame their pages received."""
 
-    def __init__(self, browser: Browser, server: Server, username: str, *, locale: str = 'en-US') -> None:
+    def __init__(self, browser: Browser, server: Server, username: str, *, display_name: str = '',
+                 locale: str = 'en-US') -> None:
         self.server, self.username = server, username
+        self.display_name = display_name or username
         self.context: BrowserContext = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=server.url,
                                                            timezone_id='UTC')
         self.context.set_default_timeout(WAIT_MS)
@@ -158,10 +180,12 @@ class Person:
         page = self.page
         page.goto('/register')
         page.locator('input[data-testid=username]').fill(self.username)
+        if self.display_name != self.username:
+            page.locator('input[data-testid=display-name]').fill(self.display_name)
         page.locator('input[data-testid=password]').fill(PASSWORD)
         page.locator('[data-testid=submit]').click()
         expect(page.locator('[data-testid=room-list]')).to_be_visible()
-        expect(page.locator('[data-testid=me]')).to_have_text(self.username)
+        expect(page.locator('[data-testid=me]')).to_have_text(self.display_name)
         return self
 
     def create_room(self, name: str) -> int:
@@ -199,7 +223,7 @@ class Person:
         return any(text in frame for frame in self.frames) or text in page.content()
 
 
-def sees_message(person: Person, text: str, known_bug: Callable[[str], None], page: Page | None = None,
+def sees_message(person: Person, text: str, known_bug: Callable[..., None], page: Page | None = None,
                  timeout_ms: int = WAIT_MS) -> None:
     """The person sees `text` in the feed. While FEED_TEXT_BUG stands, a message that reached the browser and got
     its own element but shows no text is recorded as that known bug (the test then ends as xfail), anything else
@@ -219,9 +243,9 @@ def sees_message(person: Person, text: str, known_bug: Callable[[str], None], pa
         known_bug(FEED_TEXT_BUG)
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, *, full_page: bool = False) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / name
     page.wait_for_timeout(300)  # let transitions (notifications, avatars) settle
-    page.screenshot(path=str(path))
+    page.screenshot(path=str(path), full_page=full_page)
     return path

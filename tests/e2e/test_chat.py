@@ -18,7 +18,7 @@ def room_badge(page, room_name: str):
 
 
 def test_two_people_chat_live_and_the_room_list_counts_them(people, known_bug) -> None:
-    anna, boris = people('anna'), people('boris')
+    anna, boris = people('anna', 'Anna'), people('boris', 'Boris')
     anna.page.goto('/login')
     expect(anna.page.locator('[data-testid=submit]')).to_have_text('Sign in')
     screenshot(anna.page, 'sign-in.png')
@@ -49,7 +49,7 @@ def test_two_people_chat_live_and_the_room_list_counts_them(people, known_bug) -
 
 
 def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
-    alice, bob, carol = people('alice'), people('bob'), people('carol')
+    alice, bob, carol = people('alice', 'Alice'), people('bob', 'Bob'), people('carol', 'Carol')
     for person in (alice, bob, carol):
         person.register()
     room_id = alice.create_room('Garden')
@@ -73,11 +73,11 @@ def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
     # Bob sees it marked private, from Alice; Alice sees her own copy addressed to Bob
     received = bob.page.locator('[data-testid=private-message]')
     expect(received).to_have_count(1)
-    expect(received).to_contain_text('alice (private)')
+    expect(received).to_contain_text('Alice (private)')
     sees_message(bob, secret, known_bug)
     sent = alice.page.locator('[data-testid=private-message]')
     expect(sent).to_have_count(1)
-    expect(sent).to_contain_text('private to bob')
+    expect(sent).to_contain_text('private to Bob')
 
     # a public message after it: once Carol has that one, anything sent before it would have reached her too
     alice.say('Shall we start the meeting')

@@ -1,0 +1,128 @@
+"""Journey 8: `python main.py --native` opens a desktop window (pywebview with Qt) that shows the sign-in page.
+
+Runs under a private Xvfb display started here. Needs apt `xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+libxkbcommon-x11-0` and `pip install 'pywebview[qt]'`; skips without them, except under CI=true.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageGrab, ImageStat
+
+from tests.e2e.conftest import require
+from tests.e2e.helpers import SCREENSHOTS, Server, app_environment
+
+pytestmark = pytest.mark.e2e
+
+HEADER_BLUE = (0x58, 0x98, 0xD4)  # NiceGUI's default primary colour: the header and the "Sign in" button
+INSTALL = ("apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && "
+           "pip install 'pywebview[qt]'")
+
+
+def native_requirements() -> None:
+    missing = [tool for tool in ('Xvfb', 'xdotool') if shutil.which(tool) is None]
+    missing += [module for module in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets')
+                if not _importable(module)]
+    require(not missing, f'native window test needs {", ".join(missing)}: {INSTALL}')
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    native_requirements()
+    xvfb = subprocess.Popen(['Xvfb', '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        number = xvfb.stdout.readline().strip() if xvfb.stdout else ''
+        assert number.isdigit(), 'Xvfb did not report its display number'
+        yield f':{number}'
+    finally:
+        xvfb.terminate()
+        try:
+            xvfb.wait(5)
+        except subprocess.TimeoutExpired:
+            xvfb.kill()
+            xvfb.wait(5)
+
+
+@pytest.fixture
+def native_app(display: str, tmp_path: Path) -> Iterator[Server]:
+    env = app_environment(DISPLAY=display, PYWEBVIEW_GUI='qt',
+                          QTWEBENGINE_CHROMIUM_FLAGS='--no-sandbox --disable-gpu')
+    app = Server(tmp_path / 'data', native=True, env=env)  # its own process group, ended whole by stop()
+    app.start(timeout=60)
+    yield app
+    app.stop()
+
+
+def find_window(display: str, timeout: float = 60.0) -> tuple[int, int, int, int]:
+    """The window titled "Messenger": (x, y, width, height) on the display."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^Messenger$'],
+                               env={'DISPLAY': display}, capture_output=True, text=True)
+        for window in found.stdout.split():
+            shape = subprocess.run(['xdotool', 'getwindowgeometry', '--shell', window], env={'DISPLAY': display},
+                                   capture_output=True, text=True).stdout
+            values = dict(line.split('=', 1) for line in shape.split() if '=' in line)
+            width, height = int(values.get('WIDTH', 0)), int(values.get('HEIGHT', 0))
+            if width > 100 and height > 100:
+                return int(values['X']), int(values['Y']), width, height
+        time.sleep(0.5)
+    raise AssertionError(f'no window named "Messenger" appeared on {display} within {timeout} s')
+
+
+def blue_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
+    """Share of the pixels in `box` that have the primary colour."""
+    region = image.crop(box).convert('RGB')
+    pixels = list(region.getdata())
+    close = sum(1 for r, g, b in pixels if abs(r - HEADER_BLUE[0]) + abs(g - HEADER_BLUE[1])
+                + abs(b - HEADER_BLUE[2]) < 30)
+    return close / max(1, len(pixels))
+
+
+def test_native_window_shows_the_sign_in_page(native_app: Server, display: str, browser) -> None:
+    x, y, width, height = find_window(display)
+    shot = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the window appears first, the page paints into it a moment later
+        shot = ImageGrab.grab(xdisplay=display).crop((x, y, x + width, y + height))
+        if blue_share(shot, (0, 0, width, 50)) > 0.6:
+            break
+        time.sleep(0.5)
+    assert shot is not None
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot.save(SCREENSHOTS / 'native-window.png')
+    assert blue_share(shot, (0, 0, width, 50)) > 0.6, 'the window shows no page header'
+
+    # the same page in headless Chromium at the window's size: the window must look like it
+    context = browser.new_context(viewport={'width': width, 'height': height}, base_url=native_app.url)
+    try:
+        page = context.new_page()
+        page.goto('/')
+        page.wait_for_url('**/login**')
+        page.locator('[data-testid=submit]').wait_for()
+        page.wait_for_timeout(500)
+        path = native_app.data_dir.parent / 'chromium-login.png'
+        page.screenshot(path=str(path))
+    finally:
+        context.close()
+    reference = Image.open(path).convert('RGB')
+    difference = ImageChops.difference(shot.convert('RGB'), reference).convert('L')
+    same = sum(count for value, count in enumerate(difference.histogram()) if value < 40) / (width * height)
+
+    assert same > 0.97, f'the native window differs from the sign-in page in Chromium ({same:.1%} alike)'
+    assert ImageStat.Stat(difference).mean[0] < 10
