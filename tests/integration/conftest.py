@@ -1,4 +1,4 @@
-"""Fixtures for the scale-out tests: one cluster (database, Redis prefix, two instances) per module, and a
+"""Fixtures for the scale-out tests: one cluster (database, Redis prefix, two instances) per run, and a
 failing test prints the instances' logs."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """Two instances sharing a fresh PostgreSQL database and a fresh Redis prefix; users registered up front."""
     require_services()

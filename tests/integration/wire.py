@@ -42,20 +42,24 @@ def parse_page(page: str) -> tuple[str, int, dict[str, dict]]:
 
 
 class Browser:
-    """One person's browser: a session cookie shared by its tabs (on whichever instance they open)."""
+    """One person's browser: cookies (the session, a balancer's route) shared by its tabs on every instance."""
 
     def __init__(self, http: aiohttp.ClientSession, name: str = '') -> None:
         self.http, self.name = http, name
-        self.cookie = ''
+        self.cookies: dict[str, str] = {}
         self.tabs: list[Tab] = []
+
+    @property
+    def cookie(self) -> str:
+        return '; '.join(f'{name}={value}' for name, value in self.cookies.items())
 
     async def get(self, url: str) -> tuple[str, str]:
         """Follows redirects like a navigation; returns (final path, HTML)."""
         for _ in range(5):
             headers = {'Cookie': self.cookie} if self.cookie else {}
             async with self.http.get(url, headers=headers, allow_redirects=False) as response:
-                if 'session' in response.cookies:
-                    self.cookie = f'session={response.cookies["session"].value}'
+                for name, morsel in response.cookies.items():
+                    self.cookies[name] = morsel.value
                 if response.status in (301, 302, 303, 307):
                     url = urljoin(url, response.headers['Location'])
                     continue
