@@ -65,3 +65,14 @@ async def test_sign_out_ends_the_session(user: User) -> None:
     await wait_for(user, 'submit')
     await user.open('/')
     await user.should_see('Sign in')
+
+
+async def test_repeated_failed_sign_ins_have_to_wait(user: User) -> None:
+    await register(user, 'anna')
+    by_testid(user, 'sign-out').click()
+    await wait_for(user, 'submit')
+    for _ in range(5):
+        await sign_in(user, 'anna', 'wrong-password')
+        await user.should_see('Wrong username or password.', retries=50)
+    await sign_in(user, 'anna', 'correct-horse')  # even the right password waits now
+    await user.should_see('Too many failed attempts. Try again in', retries=50)

@@ -1,5 +1,7 @@
 """Live chat in a room: messages, history paging, presence with tabs, private messages, languages."""
 
+import asyncio
+
 from nicegui.testing import User
 
 from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, value_of, wait_for
@@ -154,3 +156,17 @@ async def test_russian_from_accept_language_and_switch_sticks(user: User) -> Non
     await user.should_see('Rooms')
     await user.open('/')
     await user.should_see('Join or create a room by name')
+
+
+async def test_over_the_message_rate_the_sender_is_told_and_keeps_the_text(user: User) -> None:
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    for number in range(10):
+        await send(user, f'burst {number}')
+        for _ in range(200):  # sent once the input is empty again
+            if value_of(user, 'message-input') == '':
+                break
+            await asyncio.sleep(0.01)
+    await send(user, 'one too many')
+    await user.should_see('Slow down: you can send again in')
+    assert value_of(user, 'message-input') == 'one too many'
