@@ -81,7 +81,8 @@ class ManagedRooms:
             self.ctx.show_error(error)
             return
         self.renamed(room)
-        ui.notify(self.ctx.t('room_renamed', name=room.name), type='positive')
+        with self.container:
+            ui.notify(self.ctx.t('room_renamed', name=room.name), type='positive')
 
     async def delete(self, room_id: int) -> None:
         name = self.rows[room_id]['name']
@@ -93,8 +94,9 @@ class ManagedRooms:
         except ChatError as error:
             self.ctx.show_error(error)
             return
-        self.removed(room_id)
-        ui.notify(self.ctx.t('room_deleted', name=name), type='positive')
+        self.removed(room_id)  # the lobby event may have removed the row already: the button's slot is gone
+        with self.container:
+            ui.notify(self.ctx.t('room_deleted', name=name), type='positive')
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, RoomCount):
