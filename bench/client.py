@@ -71,7 +71,15 @@ class Tab:
         self.next_message_id = 0
         self._acked = -1
         self.ws: aiohttp.ClientWebSocketResponse | None = None
-        self._tasks: list[asyncio.Task] = []
+        self._reader: asyncio.Task | None = None
+        self._acker: asyncio.Task | None = None
+        self._reconnect_task: asyncio.Future | None = None
+        self._closing = False
+        self._pending: list[str] = []
+        self.document_id = str(uuid.uuid4())
+        self.path = ''
+        self.reconnects = 0  # connections lost and re-established (the server replays what was missed)
+        self.reloads = 0  # reconnects the server refused, so the page was loaded again
         self.navigations: asyncio.Queue[str] = asyncio.Queue()
         self.updates_received = 0
         self.connected = asyncio.Event()
@@ -93,15 +101,19 @@ class Tab:
                 raise PageError(f'GET {path}: {response.status}')
         self.elements = parse_elements(text)
         self.client_id, self.next_message_id = parse_query(text)
+        self.document_id = str(uuid.uuid4())  # nicegui.js makes a new one per page load
+        self.path = path
         self._acked = -1
         return text
 
     # --- socket -------------------------------------------------------------------------------------------------
 
     async def connect(self, timeout: float = 30.0) -> None:
+        self._closing = False
+        self.connected.clear()
         query = {
             'client_id': self.client_id, 'next_message_id': self.next_message_id, 'implicit_handshake': 'true',
-            'document_id': str(uuid.uuid4()), 'tab_id': self.tab_id, 'EIO': '4', 'transport': 'websocket',
+            'document_id': self.document_id, 'tab_id': self.tab_id, 'EIO': '4', 'transport': 'websocket',
         }
         url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
         headers = {'Cookie': self.cookie} if self.cookie else {}
@@ -111,8 +123,37 @@ class Tab:
         if not opening.startswith('0'):
             raise PageError(f'unexpected engine.io open: {opening[:80]}')
         await self.ws.send_str('40')
-        self._tasks = [asyncio.create_task(self._read()), asyncio.create_task(self._ack_loop())]
-        await asyncio.wait_for(self.connected.wait(), timeout)
+        self._reader = asyncio.create_task(self._read())
+        if self._acker is None:
+            self._acker = asyncio.create_task(self._ack_loop())
+        waiter = asyncio.ensure_future(self.connected.wait())
+        await asyncio.wait([self._reader, waiter], timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if not self.connected.is_set():
+            raise PageError(f'socket.io connect failed: {self.close_reason or "timeout"}')
+        pending, self._pending = self._pending, []
+        for frame in pending:  # socket.io-client buffers what was emitted while disconnected
+            self._send(frame)
+
+    async def _reconnect(self) -> None:
+        """socket.io-client reconnects after a lost connection with the same query (and the newest message id);
+        when the server no longer knows the client (gone longer than its reconnect window) nicegui.js reloads."""
+        self.reconnects += 1
+        for attempt in range(20):
+            await asyncio.sleep(min(1.0 * (attempt + 1), 5.0))
+            if self._closing:
+                return
+            try:
+                if self.close_reason.startswith('PageError') and self.path:  # refused: reload the page
+                    self.reloads += 1
+                    page = await self.get(self.path)
+                    if self.on_frame is not None:
+                        self.on_frame(page, time.perf_counter())
+                self.close_reason = ''
+                await self.connect()
+                return
+            except (PageError, OSError, TimeoutError, aiohttp.ClientError) as error:
+                self.close_reason = f'PageError {error!r}' if isinstance(error, PageError) else repr(error)
 
     async def _read(self) -> None:
         assert self.ws is not None
@@ -135,14 +176,17 @@ class Tab:
                 elif data.startswith('40'):
                     self.connected.set()
                 elif data.startswith('44'):
-                    raise PageError(f'socket.io connect refused: {data}')
+                    self.close_reason = f'PageError refused: {data}'
+                    break
         except Exception as error:
             self.close_reason = repr(error)
-            raise
         finally:
             if not self.close_reason:
                 self.close_reason = f'closed by server ({ws.close_code})'
             self.closed.set()
+            self.connected.clear()
+            if not self._closing:
+                self._reconnect_task = asyncio.ensure_future(self._reconnect())
 
     def _dispatch(self, packet: list[Any]) -> None:
         name, payload = packet[0], packet[1] if len(packet) > 1 else None
@@ -175,19 +219,28 @@ class Tab:
 
     def emit(self, name: str, data: dict) -> None:
         """Sends one socket.io event (fire and forget, like socket.emit in the browser)."""
-        if self.ws is None or self.ws.closed:
-            raise PageError(f'socket not connected: {self.close_reason}')
         frame = '42' + json.dumps([name, data], separators=(',', ':'))
+        if self.ws is None or self.ws.closed or not self.connected.is_set():
+            if self._closing:
+                raise PageError(f'socket closed: {self.close_reason}')
+            self._pending.append(frame)
+            return
+        self._send(frame)
+
+    def _send(self, frame: str) -> None:
+        assert self.ws is not None
         task = asyncio.ensure_future(self.ws.send_str(frame))
         task.add_done_callback(_ignore_result)
 
     async def close(self) -> None:
-        for task in self._tasks:
+        self._closing = True
+        tasks = [t for t in (self._reader, self._acker, self._reconnect_task) if t is not None]
+        for task in tasks:
             task.cancel()
-        for task in self._tasks:
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._tasks = []
+        self._reader = self._acker = self._reconnect_task = None
         if self.ws is not None and not self.ws.closed:
             with contextlib.suppress(Exception):
                 await self.ws.close()

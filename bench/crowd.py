@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bench.client import Tab, sign_in
+from bench.client import PageError, Tab, sign_in
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -82,6 +82,7 @@ class Crowd:
     tabs: list[Tab] = field(default_factory=list)
     recorder: Recorder | None = None
     last_activity: float = 0.0
+    retries: int = 0
 
     def _hook(self, index: int):
         def on_frame(data: str, arrived: float) -> None:
@@ -90,8 +91,13 @@ class Crowd:
                 self.recorder.frame(index, data, arrived)
         return on_frame
 
-    async def open(self, cookies: list[str], path: str | None, concurrency: int = 8) -> float:
-        """Opens one tab per cookie (page GET + socket); returns seconds until all are connected."""
+    async def open(self, cookies: list[str], path: str | None, concurrency: int = 4) -> float:
+        """Opens one tab per cookie (page GET + socket); returns seconds until all are connected.
+
+        A page the server could not build in time (NiceGUI answers 500 after its 3 s response timeout, which happens
+        while a crowd joins: every join updates every open page) is requested again, as a person would reload it;
+        `self.retries` counts those.
+        """
         started = time.perf_counter()
         gate = asyncio.Semaphore(concurrency)
         offset = len(self.tabs)
@@ -101,9 +107,19 @@ class Crowd:
 
         async def one(tab: Tab) -> None:
             async with gate:
-                if path is not None:
-                    await tab.get(path)
-                await tab.connect()
+                for attempt in range(10):
+                    try:
+                        if path is not None:
+                            await tab.get(path)
+                        await tab.connect()
+                        return
+                    except (PageError, TimeoutError, aiohttp.ClientError):
+                        if attempt == 9:
+                            raise
+                        self.retries += 1
+                        await tab.close()
+                        tab.connected.clear()
+                        await asyncio.sleep(1 + attempt)
 
         await asyncio.gather(*(one(tab) for tab in new_tabs))
         return time.perf_counter() - started

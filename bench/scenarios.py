@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import sqlite3
 import statistics
 import time
@@ -73,13 +74,15 @@ async def _fanout_run(url: str, cookies: list[str], path: str | None, rates: lis
         crowd = Crowd(http, url)
         open_seconds = await crowd.open(cookies, path)
         settle_seconds = await crowd.settle()
-        results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {}}
+        results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {},
+                   'open_retries': crowd.retries}
         for rate in rates:
             recorder = await conversation(crowd, 0, count, rate, floor=floor)
             lat = recorder.latencies()
             results['rates'][str(rate)] = {
                 **summary_ms(lat), 'lost': recorder.lost(), 'delivered': recorder.delivered(),
                 'frame_bytes': int(statistics.median(recorder.frame_sizes)) if recorder.frame_sizes else 0,
+                'reconnects': sum(t.reconnects for t in crowd.tabs), 'reloads': sum(t.reloads for t in crowd.tabs),
             }
             await crowd.settle(quiet=0.5)
         await crowd.close()
@@ -105,7 +108,8 @@ def fanout(fixture: Fixture, sizes: list[int], rates: list[float], count: int) -
                 'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost')},
                 'ratio_p50': round(r['p50'] / f['p50'], 1) if f['p50'] else None,
                 'ratio_p99': round(r['p99'] / f['p99'], 1) if f['p99'] else None,
-                'open_s': real['open_s'], 'settle_s': real['settle_s'],
+                'open_s': real['open_s'], 'settle_s': real['settle_s'], 'open_retries': real['open_retries'],
+                'load_avg': round(os.getloadavg()[0], 1),
             })
             print(f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}; '
                   f'floor p50 {f["p50"]} p99 {f["p99"]} ms', flush=True)
@@ -338,7 +342,6 @@ def persistence(work: Path, count: int, concurrency: int) -> list[dict]:
 
 
 async def _persistence(data_dir: Path, count: int, concurrency: int) -> dict:
-    import os
     import sys
 
     sys.path.insert(0, str(srv.ROOT))
@@ -373,7 +376,6 @@ async def _persistence(data_dir: Path, count: int, concurrency: int) -> dict:
 
 
 def machine() -> dict:
-    import os
     import platform
 
     cpu = platform.processor() or platform.machine()
