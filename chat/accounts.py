@@ -123,6 +123,9 @@ class Accounts:
             await self.db.run(session_queries.remove, token_hash(actor.session_token))
         await self.hub.publish(user_topic(actor.id), SessionEnded(actor.id))
 
+    async def prune_sessions(self) -> None:
+        await self.db.run(session_queries.remove_expired, datetime.now(UTC))
+
     async def session_user(self, user_id: int | None, session_version: int | None,
                            session_token: str | None = None) -> UserView | None:
         """The signed-in user of a browser session, or None when the session no longer holds."""

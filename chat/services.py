@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
 
 from chat.accounts import Accounts
 from chat.hub import Hub, LocalHub
@@ -12,6 +15,9 @@ from chat.rooms import Rooms
 from chat.settings import Settings
 from storage import migrate
 from storage.db import Database
+
+log = logging.getLogger(__name__)
+SESSION_PRUNE_INTERVAL = 3600.0
 
 
 @dataclass
@@ -25,6 +31,7 @@ class Services:
     messages: Messages
 
     started: bool = False
+    _housekeeping: asyncio.Task | None = field(default=None, repr=False)
 
     def migrate(self) -> None:
         """Runs before the server accepts requests (NiceGUI runs start-up handlers as background tasks)."""
@@ -36,14 +43,28 @@ class Services:
         self.started = True
         await self.presence.start()
         await self.hub.start()
+        self._housekeeping = asyncio.create_task(self._prune_sessions(), name='prune login sessions')
 
     async def stop(self) -> None:
         if not self.started:
             return
         self.started = False
+        if self._housekeeping is not None:
+            self._housekeeping.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._housekeeping
         await self.hub.stop()
         await self.presence.stop()
         self.db.close()
+
+    async def _prune_sessions(self) -> None:
+        """Expired login sessions are refused anyway; this only keeps the table small."""
+        while True:
+            try:
+                await self.accounts.prune_sessions()
+            except Exception:  # the database may be away for a moment; try again next round
+                log.warning('pruning expired login sessions failed', exc_info=True)
+            await asyncio.sleep(SESSION_PRUNE_INTERVAL)
 
 
 def build(settings: Settings) -> Services:

@@ -67,3 +67,21 @@ async def test_events_never_carry_a_session_token(services: Services) -> None:
     assert all(anna.session_token not in repr(event) and 'session_token=None' not in repr(event) for event in seen)
     from chat.events import encode
     assert all(anna.session_token.encode() not in encode(event) for event in seen)  # type: ignore[union-attr]
+
+
+async def test_expired_sessions_are_refused_and_pruned(tmp_path: Path) -> None:
+    built = service_factory.build(Settings(data_dir=tmp_path, session_max_age=0))
+    built.migrate()
+    try:
+        anna = await built.accounts.register('anna', 'correct-horse')
+        browser = await built.accounts.start_session(anna)
+        assert await built.accounts.session_user(anna.id, 0, browser.session_token) is None
+        with pytest.raises(NotAuthenticated):
+            await built.rooms.create(browser, 'Kitchen')
+        await built.accounts.prune_sessions()
+        from sqlmodel import select
+
+        from models import LoginSession
+        assert built.db.run_sync(lambda session: list(session.exec(select(LoginSession)))) == []
+    finally:
+        built.db.close()
