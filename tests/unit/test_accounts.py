@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 from passlib.hash import argon2, bcrypt
@@ -13,7 +14,7 @@ from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, Rate
 from chat.events import ProfileChanged, SessionEnded
 from chat.hub import PROFILES, user_topic
 from chat.services import Services
-from models import User
+from models import Message, User
 from storage import users as user_queries
 from tests.unit.conftest import ServicesFactory
 from tests.unit.helpers import PASSWORD, Recorder, add_user, count_rows, execute
@@ -291,3 +292,62 @@ async def test_make_admin_promotes_or_creates(services: Services) -> None:
     assert (await services.accounts.authenticate('root', 'admin-password')).is_admin
     with pytest.raises(InvalidInput):
         await services.accounts.make_admin('nobody', None)
+
+
+# --- login sessions -----------------------------------------------------------------------------------------------
+
+async def test_login_session_tokens_are_stored_only_as_hashes(services: Services) -> None:
+    anna = await add_user(services, 'anna')
+    browser = await services.accounts.start_session(anna)
+    assert browser.session_token and len(browser.session_token) >= 32
+    rows = await execute(services, 'SELECT token_hash, user_id FROM login_session')
+    assert len(rows) == 1 and rows[0][1] == anna.id
+    assert browser.session_token not in str(rows)
+    assert await services.accounts.require(browser) == browser
+
+
+async def test_forged_or_borrowed_tokens_are_refused(services: Services) -> None:
+    anna = await add_user(services, 'anna')
+    boris = await add_user(services, 'boris')
+    annas = await services.accounts.start_session(anna)
+    borises = await services.accounts.start_session(boris)
+    room = await services.rooms.create(annas, 'General')
+    forged = replace(annas, session_token='x' * 43)
+    borrowed = replace(annas, session_token=borises.session_token)  # a valid token, of someone else
+    for stale in (forged, borrowed):
+        assert await services.accounts.session_user(anna.id, 0, stale.session_token) is None
+        with pytest.raises(NotAuthenticated):
+            await services.messages.post(stale, room.id, 'not me')
+        with pytest.raises(NotAuthenticated):
+            await services.rooms.rename(stale, room.id, 'hijacked')
+    assert await count_rows(services, Message) == 0
+
+
+async def test_sign_out_ends_the_browser_session_and_tells_its_tabs(services: Services, recorder: Recorder) -> None:
+    anna = await add_user(services, 'anna')
+    boris = await add_user(services, 'boris')
+    browser = await services.accounts.start_session(anna)
+    room = await services.rooms.create(browser, 'General')
+    await services.rooms.enter(boris, room.id, 'b')
+    recorder.listen(services.hub, user_topic(anna.id), user_topic(boris.id))
+    await services.accounts.end_session(browser)
+    assert recorder.of(user_topic(anna.id)) == [SessionEnded(anna.id)] and recorder.of(user_topic(boris.id)) == []
+    with pytest.raises(NotAuthenticated):
+        await services.accounts.require(browser)
+    with pytest.raises(NotAuthenticated):
+        await services.messages.whisper(browser, room.id, boris, 'after sign-out')
+    with pytest.raises(NotAuthenticated):
+        await services.accounts.set_display_name(browser, 'Ghost')
+    with pytest.raises(NotAuthenticated):
+        await services.rooms.delete(browser, room.id)
+    assert await services.rooms.get(room.id) == room
+
+
+async def test_admin_password_reset_ends_every_login_session(services: Services) -> None:
+    anna = await add_user(services, 'anna')
+    browsers = [await services.accounts.start_session(anna) for _ in range(3)]
+    await services.accounts.set_password_admin('anna', 'brand-new-pass')
+    for browser in browsers:
+        with pytest.raises(NotAuthenticated):
+            await services.accounts.require(browser)
+    assert await execute(services, 'SELECT count(*) FROM login_session') == [(0,)]
