@@ -12,12 +12,13 @@ from chat.hub import STATUS
 from pages.context import PageContext
 
 RESTORED_SECONDS = 10.0  # how long "live updates are back" stays before the banner hides itself
+INTERRUPTED, RESTORED = 'bg-orange-1 text-orange-10', 'bg-green-1 text-green-10'
 
 
 def live_status(ctx: PageContext) -> None:
     """Builds the (hidden) banner and keeps it in step with this instance's hub connection."""
     with ui.element('div').classes('fixed inset-x-0 flex justify-center pointer-events-none') \
-            .style('top: 4rem; z-index: 3000') as wrapper:
+            .style('top: 5rem; z-index: 3000') as wrapper:
         with ui.row().classes('items-center gap-2 no-wrap rounded-borders shadow-2 q-px-md q-py-sm') \
                 .style('pointer-events: auto').props('data-testid=live-status role=status') as banner:
             icon = ui.icon('cloud_off')
@@ -35,15 +36,13 @@ def live_status(ctx: PageContext) -> None:
             state['timer'].cancel()
             state['timer'] = None
         if connected:
-            banner.classes(replace='items-center gap-2 no-wrap rounded-borders shadow-2 q-px-md q-py-sm '
-                                   'bg-green-1 text-green-10')
+            banner.classes(remove=INTERRUPTED, add=RESTORED)
             icon.name = 'cloud_done'
             text.text = ctx.t('live_restored')
             with wrapper:
                 state['timer'] = ui.timer(RESTORED_SECONDS, hide, once=True)
         else:
-            banner.classes(replace='items-center gap-2 no-wrap rounded-borders shadow-2 q-px-md q-py-sm '
-                                   'bg-orange-1 text-orange-10')
+            banner.classes(remove=RESTORED, add=INTERRUPTED)
             icon.name = 'cloud_off'
             text.text = ctx.t('live_interrupted')
         reload.set_visibility(connected)
