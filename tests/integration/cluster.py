@@ -129,8 +129,9 @@ class Instance:
 class Cluster:
     """One fresh database and Redis prefix; instances share them, with one storage secret between them."""
 
-    def __init__(self, workdir: Path, redis_url: str = REDIS_URL) -> None:
+    def __init__(self, workdir: Path, redis_url: str = REDIS_URL, extra_env: dict[str, str] | None = None) -> None:
         self.workdir, self.redis_url = workdir, redis_url
+        self.extra_env = extra_env or {}
         self.prefix = f'itest-{uuid.uuid4().hex[:10]}'
         self.database_url = ''
         self.instances: list[Instance] = []
@@ -144,7 +145,7 @@ class Cluster:
         env.update({
             'CHAT_DATABASE_URL': self.database_url, 'CHAT_REDIS_URL': redis_url or self.redis_url,
             'CHAT_REDIS_PREFIX': self.prefix, 'CHAT_STORAGE_SECRET': self.secret, 'CHAT_RECONNECT_TIMEOUT': '2',
-            'PYTHONUNBUFFERED': '1',
+            'PYTHONUNBUFFERED': '1', **self.extra_env,
         })
         return env
 
