@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
+from weakref import WeakValueDictionary
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
@@ -30,6 +32,9 @@ class Messages:
     def __init__(self, db: Database, hub: Hub, presence: PresenceStore, settings: Settings) -> None:
         self.db, self.hub, self.presence, self.settings = db, hub, presence, settings
         self.rate = RateLimiter(settings.message_rate, settings.message_rate_window)
+        # one post at a time per room, from insert to publish: pages drop a live message whose id is not newer than
+        # the newest they show, so publishing must follow the ids
+        self._room_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
     def _check_rate(self, actor: UserView) -> None:
         key = f'messages:{actor.id}'
@@ -50,13 +55,17 @@ class Messages:
             assert message.id is not None
             return MessageView(message.id, room_id, user_view(author), body, message.created_at)
 
-        try:
-            message = await self.db.run(work)
-        except SQLAlchemyError as error:
-            # handled: the sender is told and keeps the text; the log names the failure, never the text
-            log.warning('storing a message failed: %s', error.__class__.__name__)
-            raise Unavailable('message_not_stored') from None
-        await self.hub.publish(room_topic(room_id), MessagePosted(message))
+        lock = self._room_locks.get(room_id)
+        if lock is None:
+            lock = self._room_locks[room_id] = asyncio.Lock()
+        async with lock:
+            try:
+                message = await self.db.run(work)
+            except SQLAlchemyError as error:
+                # handled: the sender is told and keeps the text; the log names the failure, never the text
+                log.warning('storing a message failed: %s', error.__class__.__name__)
+                raise Unavailable('message_not_stored') from None
+            await self.hub.publish(room_topic(room_id), MessagePosted(message))
         return message
 
     async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:

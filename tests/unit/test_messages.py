@@ -318,3 +318,20 @@ async def test_whispers_share_the_message_rate(services: Services) -> None:
         await services.messages.whisper(anna, room.id, boris, 'one too many')
     with pytest.raises(RateLimited):
         await services.messages.post(anna, room.id, 'one too many')
+
+
+async def test_concurrent_posts_are_published_in_the_order_they_are_stored(make_services: ServicesFactory) -> None:
+    """A room page drops a live message whose id is not newer than the newest it shows (that is how it skips what
+    history already showed), so a message published after a newer one would never appear live: the room topic must
+    carry the messages in id order however many are posted at once."""
+    services = await make_services(message_rate=1_000_000, db_threads=8)
+    users = [await add_user(services, f'user{number}') for number in range(16)]
+    room = await services.rooms.create(users[0], 'Busy')
+    published: list[int] = []
+    services.hub.subscribe(room_topic(room.id), lambda event: published.append(event.message.id))  # type: ignore[union-attr]
+    for burst in range(12):
+        await asyncio.gather(*(services.messages.post(user, room.id, f'{burst}') for user in users))
+    stored = [m.id for m in await services.messages.history(room.id, limit=200)]
+    assert len(published) == 192
+    assert published == stored
+    assert published == sorted(published), 'a message was published after a newer one'
