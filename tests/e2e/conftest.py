@@ -12,7 +12,6 @@ import pytest
 
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, Person, Server, ci
 
-KNOWN_BUGS = pytest.StashKey[list[tuple[str, str | None]]]()
 APP_ERRORS = pytest.StashKey[list[tuple[str, str]]]()
 
 
@@ -59,19 +58,6 @@ def people(browser, server: Server) -> Iterator[Callable[..., Person]]:
         someone.close()
 
 
-@pytest.fixture
-def known_bug(request: pytest.FixtureRequest) -> Callable[..., None]:
-    """`known_bug(reason, log=...)` records a known app bug met on the way: a test that otherwise passes then reports
-    as xfail with the reason, so the rest of the journey still runs and nothing is silently weakened. `log` names the
-    traceback that bug leaves in the app's log, which is then not counted as an unexpected error."""
-    bugs = request.node.stash.setdefault(KNOWN_BUGS, [])
-
-    def record(reason: str, log: str | None = None) -> None:
-        bugs.append((reason, log))
-
-    return record
-
-
 def _servers(item: pytest.Item) -> dict[str, Server]:
     return {name: value for name, value in getattr(item, 'funcargs', {}).items() if isinstance(value, Server)}
 
@@ -94,17 +80,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = outcome.get_result()
     if report.when != 'call':
         return
-    bugs = item.stash.get(KNOWN_BUGS, [])
-    excused = [log for _, log in bugs if log]
-    unexpected = [(name, block) for name, block in item.stash.get(APP_ERRORS, [])
-                  if not any(signature in block for signature in excused)]
-    if report.passed and unexpected:
+    errors = item.stash.get(APP_ERRORS, [])
+    if report.passed and errors:
         report.outcome = 'failed'
         report.longrepr = 'the app logged an exception during the journey:\n\n' + '\n\n'.join(
-            f'[{name}]\n{block}' for name, block in unexpected)
-    elif report.passed and bugs:
-        report.outcome = 'skipped'
-        report.wasxfail = 'known app bug: ' + ' | '.join(dict.fromkeys(reason for reason, _ in bugs))
+            f'[{name}]\n{block}' for name, block in errors)
     if report.failed:
         for name, server in _servers(item).items():
             report.sections.append((f'app log ({name})', server.log_tail()))

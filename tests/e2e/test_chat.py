@@ -17,7 +17,7 @@ def room_badge(page, room_name: str):
     return row.locator('.q-badge')
 
 
-def test_two_people_chat_live_and_the_room_list_counts_them(people, known_bug) -> None:
+def test_two_people_chat_live_and_the_room_list_counts_them(people) -> None:
     anna, boris = people('anna', 'Anna'), people('boris', 'Boris')
     anna.page.goto('/login')
     expect(anna.page.locator('[data-testid=submit]')).to_have_text('Sign in')
@@ -41,14 +41,14 @@ def test_two_people_chat_live_and_the_room_list_counts_them(people, known_bug) -
     assert boris.page.url.endswith(f'/room/{room_id}')
 
     anna.say('Hello Boris, welcome to the lounge')
-    sees_message(boris, 'Hello Boris, welcome to the lounge', known_bug)
+    sees_message(boris, 'Hello Boris, welcome to the lounge')
     boris.say('Hi Anna, glad to be here')
-    sees_message(anna, 'Hi Anna, glad to be here', known_bug)
-    sees_message(boris, 'Hi Anna, glad to be here', known_bug)  # one's own message shows too
+    sees_message(anna, 'Hi Anna, glad to be here')
+    sees_message(boris, 'Hi Anna, glad to be here')  # one's own message shows too
     screenshot(lobby, 'room-list.png')
 
 
-def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
+def test_private_message_reaches_only_its_recipient(people) -> None:
     alice, bob, carol = people('alice', 'Alice'), people('bob', 'Bob'), people('carol', 'Carol')
     for person in (alice, bob, carol):
         person.register()
@@ -60,7 +60,7 @@ def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
             expect(person.page.locator(f'[data-testid=online-{other}]')).to_be_visible()
     alice.say('Good morning everyone')
     bob.say('Morning Alice')
-    sees_message(carol, 'Morning Alice', known_bug)
+    sees_message(carol, 'Morning Alice')
 
     secret = 'the spare key is under the blue flowerpot'
     alice.page.locator('[data-testid=online-bob]').click()
@@ -74,15 +74,15 @@ def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
     received = bob.page.locator('[data-testid=private-message]')
     expect(received).to_have_count(1)
     expect(received).to_contain_text('Alice (private)')
-    sees_message(bob, secret, known_bug)
+    sees_message(bob, secret)
     sent = alice.page.locator('[data-testid=private-message]')
     expect(sent).to_have_count(1)
     expect(sent).to_contain_text('private to Bob')
 
     # a public message after it: once Carol has that one, anything sent before it would have reached her too
     alice.say('Shall we start the meeting')
-    sees_message(carol, 'Shall we start the meeting', known_bug)
-    sees_message(bob, 'Shall we start the meeting', known_bug)
+    sees_message(carol, 'Shall we start the meeting')
+    sees_message(bob, 'Shall we start the meeting')
     expect(carol.page.locator('[data-testid=private-message]')).to_have_count(0)
     assert secret not in carol.page.content()
     assert carol.frames, "Carol's websocket frames were not captured"
@@ -91,7 +91,7 @@ def test_private_message_reaches_only_its_recipient(people, known_bug) -> None:
     screenshot(bob.page, 'room.png')
 
 
-def test_leaving_and_coming_back_shows_what_was_missed(people, known_bug) -> None:
+def test_leaving_and_coming_back_shows_what_was_missed(people) -> None:
     dora, emil = people('dora'), people('emil')
     dora.register()
     emil.register()
@@ -99,7 +99,7 @@ def test_leaving_and_coming_back_shows_what_was_missed(people, known_bug) -> Non
     emil.enter(room_id)
     expect(emil.page.locator('[data-testid=online-dora]')).to_be_visible()
     dora.say('Back in a minute')
-    sees_message(emil, 'Back in a minute', known_bug)
+    sees_message(emil, 'Back in a minute')
 
     dora.page.close()  # Dora leaves: her tab is gone
     feed = emil.page.locator('[data-testid=feed]')
@@ -111,8 +111,8 @@ def test_leaving_and_coming_back_shows_what_was_missed(people, known_bug) -> Non
 
     dora.page = dora.new_page()  # she comes back
     dora.enter(room_id)
-    sees_message(dora, 'Back in a minute', known_bug)
-    sees_message(dora, 'The ferry leaves at noon', known_bug)
-    sees_message(dora, 'Bring a coat', known_bug)
+    sees_message(dora, 'Back in a minute')
+    sees_message(dora, 'The ferry leaves at noon')
+    sees_message(dora, 'Bring a coat')
     expect(feed.locator('.notice').filter(has_text='dora joined')).to_have_count(1)
     expect(emil.page.locator('[data-testid=online-dora]')).to_be_visible()

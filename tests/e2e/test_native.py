@@ -7,6 +7,7 @@ libxkbcommon-x11-0` and `pip install 'pywebview[qt]'`; skips without them, excep
 from __future__ import annotations
 
 import importlib.util
+import io
 import shutil
 import subprocess
 import time
@@ -17,7 +18,7 @@ import pytest
 from PIL import Image, ImageChops, ImageGrab, ImageStat
 
 from tests.e2e.conftest import require
-from tests.e2e.helpers import SCREENSHOTS, Server, app_environment
+from tests.e2e.helpers import Server, app_environment, keep_picture
 
 pytestmark = pytest.mark.e2e
 
@@ -104,8 +105,9 @@ def test_native_window_shows_the_sign_in_page(native_app: Server, display: str, 
             break
         time.sleep(0.5)
     assert shot is not None
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot.save(SCREENSHOTS / 'native-window.png')
+    picture = io.BytesIO()
+    shot.save(picture, 'PNG')
+    keep_picture('native-window.png', picture.getvalue())
     assert blue_share(shot, (0, 0, width, 50)) > 0.6, 'the window shows no page header'
 
     # the same page in headless Chromium at the window's size: the window must look like it

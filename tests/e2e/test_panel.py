@@ -16,15 +16,7 @@ DEFAULT_ROSA = re.compile('^/avatars/default/rosa[.]png$')
 MEDIA = re.compile(r'^/media/[0-9a-f]{64}')  # an uploaded avatar (content-hash name)
 
 
-PANEL_DELETE_NOTICE_BUG = (
-    'pages/panel.py ManagedRooms.delete: the lobby event of the deletion already removed the row (removed()), so '
-    'the following ui.notify runs in the slot of the deleted row\'s button and raises "The parent element this '
-    'slot belongs to has been deleted." (panel.py:97): the owner never sees "Room … deleted." and the app logs a '
-    'traceback'
-)
-
-
-def test_owner_renames_then_deletes_a_room_and_the_others_follow(people, known_bug) -> None:
+def test_owner_renames_then_deletes_a_room_and_the_others_follow(people) -> None:
     olga, pavel = people('olga', 'Olga'), people('pavel', 'Pavel')
     olga.register()
     pavel.register()
@@ -52,13 +44,7 @@ def test_owner_renames_then_deletes_a_room_and_the_others_follow(people, known_b
     panel.locator('[data-testid=confirm-delete]').click()
     expect(row).to_have_count(0)
     deleted_notice = panel.locator('.q-notification').filter(has_text='Room “Star Deck” deleted.')
-    try:
-        expect(deleted_notice).to_be_visible(timeout=3000)
-    except AssertionError:
-        if not any('panel.py' in block and 'slot belongs to has been deleted' in block
-                   for block in olga.server.tracebacks()):
-            raise
-        known_bug(PANEL_DELETE_NOTICE_BUG, log='slot belongs to has been deleted')
+    expect(deleted_notice).to_be_visible()
 
     for page in (pavel.page, olga.page):  # both room pages go back to the room list
         page.wait_for_url(lambda url: url.rstrip('/').endswith(str(pavel.server.port)))
@@ -97,14 +83,14 @@ def shows_image(page, selector: str, pattern: re.Pattern[str], *, index: int = 0
     page.wait_for_function(SHOWS_IMAGE, arg=[selector, index, pattern.pattern])
 
 
-def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people, known_bug) -> None:
+def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people) -> None:
     rosa, sam = people('rosa', 'Rosa'), people('sam', 'Sam')
     rosa.register()
     sam.register()
     room_id = rosa.create_room('Studio')
     sam.enter(room_id)
     rosa.say('New paints arrived')
-    sees_message(sam, 'New paints arrived', known_bug)
+    sees_message(sam, 'New paints arrived')
     online_rosa, message_avatar = '[data-testid=online-rosa] .q-img', '[data-testid=feed] .q-message-avatar'
     shows_image(sam.page, online_rosa, DEFAULT_ROSA)
     shows_image(sam.page, message_avatar, DEFAULT_ROSA)
@@ -122,5 +108,5 @@ def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people, kno
     shows_image(sam.page, message_avatar, MEDIA)
     shows_image(sam.page, '[data-testid=online-sam] .q-img', re.compile('^/avatars/default/sam[.]png$'))
     rosa.say('Do you like my new picture')
-    sees_message(sam, 'Do you like my new picture', known_bug)
+    sees_message(sam, 'Do you like my new picture')
     shows_image(sam.page, message_avatar, MEDIA, index=-1)

@@ -19,13 +19,13 @@ def own_server(browser, tmp_path) -> Iterator[Server]:
     app.stop()
 
 
-def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, people, known_bug) -> None:
+def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, people) -> None:
     fiona = people('fiona', on=own_server)
     fiona.register()
     room_id = fiona.create_room('Lighthouse')
     fiona.say('The lamp was cleaned today')
     fiona.say('Oil delivery on Friday')
-    sees_message(fiona, 'Oil delivery on Friday', known_bug)
+    sees_message(fiona, 'Oil delivery on Friday')
 
     fiona.page.evaluate('window.loadedBeforeRestart = true')  # gone once the page has loaded itself again
     own_server.stop()
@@ -36,14 +36,14 @@ def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, 
     fiona.page.wait_for_function('!window.loadedBeforeRestart && window.did_handshake === true', timeout=30_000)
     assert fiona.page.url.endswith(f'/room/{room_id}')
     fiona.wait_in_room()
-    sees_message(fiona, 'The lamp was cleaned today', known_bug, timeout_ms=30_000)
-    sees_message(fiona, 'Oil delivery on Friday', known_bug)
+    sees_message(fiona, 'The lamp was cleaned today', timeout_ms=30_000)
+    sees_message(fiona, 'Oil delivery on Friday')
     fiona.say('Still here after the restart')  # the connection is live again: the server takes new messages
-    sees_message(fiona, 'Still here after the restart', known_bug)
+    sees_message(fiona, 'Still here after the restart')
     fiona.page.reload()
     fiona.wait_in_room()
     for text in ('The lamp was cleaned today', 'Oil delivery on Friday', 'Still here after the restart'):
-        sees_message(fiona, text, known_bug)
+        sees_message(fiona, text)
 
 
 def test_sign_in_page_in_russian(people) -> None:
