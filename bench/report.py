@@ -18,12 +18,13 @@ def table(report: dict) -> str:
     fan = [r for r in rows if r['scenario'] == 'fanout']
     if fan:
         lines += ['', '| fan-out | msg/s | p50 ms | p95 ms | p99 ms | max ms | lost | floor p50 | floor p99 '
-                      '| ×floor p50 | ×floor p99 | frame B |',
-                  '|---|---|---|---|---|---|---|---|---|---|---|---|']
+                      '| ×floor p50 | ×floor p99 | server CPU µs/delivery (floor) | frame B | load avg |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
         for r in fan:
             lines.append(f'| {r["clients"]} clients | {_fmt(r["rate"])} | {r["p50"]} | {r["p95"]} | {r["p99"]} | '
                          f'{r["max"]} | {r["lost"]} | {r["floor"]["p50"]} | {r["floor"]["p99"]} | {r["ratio_p50"]} | '
-                         f'{r["ratio_p99"]} | {r["frame_bytes"]} |')
+                         f'{r["ratio_p99"]} | {r["server_cpu_us_per_delivery"]} '
+                         f'({r["floor"]["server_cpu_us_per_delivery"]}) | {r["frame_bytes"]} | {r["load_avg"]} |')
     sat = [r for r in rows if r['scenario'] == 'saturation']
     if sat:
         lines += ['', '| saturation | senders | accepted msg/s | delivered msg/s | p50 ms | p99 ms | lost '

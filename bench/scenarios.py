@@ -68,8 +68,16 @@ async def _sign_in(url: str, users: list[str]) -> list[str]:
 # --- 1. fan-out ------------------------------------------------------------------------------------------------------
 
 
-async def _fanout_run(url: str, cookies: list[str], path: str | None, rates: list[float], count: int,
+def cpu_seconds(server: srv.Server) -> float:
+    """CPU time the server process has used: unlike latency, not inflated by other load on the machine."""
+    assert server.process is not None
+    times = psutil.Process(server.process.pid).cpu_times()
+    return times.user + times.system
+
+
+async def _fanout_run(server: srv.Server, cookies: list[str], path: str | None, rates: list[float], count: int,
                       floor: bool) -> dict:
+    url = server.url
     async with new_http() as http:
         crowd = Crowd(http, url)
         open_seconds = await crowd.open(cookies, path)
@@ -77,12 +85,16 @@ async def _fanout_run(url: str, cookies: list[str], path: str | None, rates: lis
         results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {},
                    'open_retries': crowd.retries}
         for rate in rates:
+            cpu_before = cpu_seconds(server)
             recorder = await conversation(crowd, 0, count, rate, floor=floor)
+            cpu = cpu_seconds(server) - cpu_before
             lat = recorder.latencies()
             results['rates'][str(rate)] = {
                 **summary_ms(lat), 'lost': recorder.lost(), 'delivered': recorder.delivered(),
                 'frame_bytes': int(statistics.median(recorder.frame_sizes)) if recorder.frame_sizes else 0,
                 'reconnects': sum(t.reconnects for t in crowd.tabs), 'reloads': sum(t.reloads for t in crowd.tabs),
+                'server_cpu_ms_per_msg': round(cpu * 1000 / count, 1),
+                'server_cpu_us_per_delivery': round(cpu * 1e6 / max(1, recorder.delivered()), 1),
             }
             await crowd.settle(quiet=0.5)
         await crowd.close()
@@ -95,24 +107,25 @@ def fanout(fixture: Fixture, sizes: list[int], rates: list[float], count: int) -
     for n in sizes:
         server = fixture.server(f'fanout-{n}')
         with server:
-            real = asyncio.run(_fanout_run(server.url, fixture.cookies[:n], f'/room/{fixture.room("fanout")}',
+            real = asyncio.run(_fanout_run(server, fixture.cookies[:n], f'/room/{fixture.room("fanout")}',
                                            rates, count, floor=False))
         frame = max(r['frame_bytes'] for r in real['rates'].values()) or 1000
         floor_server = srv.FloorServer(fixture.work, frame)
         with floor_server:
-            floor = asyncio.run(_fanout_run(floor_server.url, [''] * n, None, rates, count, floor=True))
+            floor = asyncio.run(_fanout_run(floor_server, [''] * n, None, rates, count, floor=True))
         for rate in rates:
             r, f = real['rates'][str(rate)], floor['rates'][str(rate)]
             rows.append({
                 'scenario': 'fanout', 'clients': n, 'rate': rate, 'messages': count, **r,
-                'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost')},
+                'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost', 'server_cpu_us_per_delivery')},
                 'ratio_p50': round(r['p50'] / f['p50'], 1) if f['p50'] else None,
                 'ratio_p99': round(r['p99'] / f['p99'], 1) if f['p99'] else None,
                 'open_s': real['open_s'], 'settle_s': real['settle_s'], 'open_retries': real['open_retries'],
                 'load_avg': round(os.getloadavg()[0], 1),
             })
-            print(f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}; '
-                  f'floor p50 {f["p50"]} p99 {f["p99"]} ms', flush=True)
+            print(f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}, '
+                  f'server CPU {r["server_cpu_us_per_delivery"]} µs/delivery; floor p50 {f["p50"]} p99 {f["p99"]} ms, '
+                  f'{f["server_cpu_us_per_delivery"]} µs/delivery; load avg {os.getloadavg()[0]:.1f}', flush=True)
     return rows
 
 
