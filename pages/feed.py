@@ -1,16 +1,25 @@
 """The message feed of one open room: a bounded window of elements, newest at the bottom.
 
-Each message is one `ui.chat_message` with one plain child div whose text Vue renders as a text node (never HTML).
-Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
+Each message is ONE `q-chat-message` element whose body is the element's own text, which Vue renders as a text node
+in Quasar's default slot (escaped, never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default
+slot). Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
 When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
 a page's server-side memory is bounded by the window whatever the room's life.
+
+Speed (see docs/PERFORMANCE.md): a live message costs each open page one element creation and one update frame, so
+the per-page work is kept small. Messages sit in blocks of at most BLOCK elements: adding or dropping a message
+re-sends only its block's list of children, not the whole window's. No per-message classes (white-space and word
+breaking are inherited from the column), no per-message change-handler round trips (props are set before the element
+is first sent), and a message's time stamp is formatted once per time zone, not once per page.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
+from datetime import datetime
+from functools import lru_cache
 
 from nicegui import ui
 
@@ -18,16 +27,28 @@ from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
 
+BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
-class FeedMessage(ui.chat_message):
-    """A message: the chat bubble and one text child (`ui.chat_message(text=...)` adds an `ui.html` per line)."""
 
-    def __init__(self, body: str, *, message_id: int | None, author_id: int, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        # Quasar shows the default slot's element children (NiceGUI always passes that slot, so the `text` prop is
-        # never used): one plain div whose own text Vue renders as a text node - escaped, never HTML
-        with self:
-            ui.element('div')._text = body
+@lru_cache(maxsize=4096)
+def _stamp(created_at: datetime, time_zone: str | None, _minute: int) -> str:
+    return stamp(created_at, time_zone)
+
+
+def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
+    """The same text as `stamp`; shared by every page in that time zone (re-checked each minute for the date)."""
+    return _stamp(created_at, time_zone, int(time.time() // 60))
+
+
+class FeedMessage(ui.element):
+    """A message bubble (`q-chat-message`): one element, its text a text node (rendered as text, never HTML)."""
+
+    def __init__(self, body: str, *, message_id: int | None, author_id: int, name: str, stamp: str, avatar: str,
+                 sent: bool) -> None:
+        super().__init__('q-chat-message')
+        # the element is queued for sending but not yet serialised: plain dict writes skip the change handlers
+        dict.update(self._props, {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent})
+        self._text = body
         self.body = body
         self.message_id = message_id
         self.author_id = author_id
@@ -42,13 +63,14 @@ class Feed:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
         self._load_page = load_page
-        self.items: deque[ui.element] = deque()
+        self.items: deque[ui.element] = deque()  # messages and notices on screen, oldest first
+        self.blocks: deque[ui.element] = deque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
         with ui.element('div').classes('w-full grow overflow-y-auto flex flex-col-reverse') \
                 .props('data-testid=feed') as self.scroller:
-            with ui.column().classes('w-full gap-0 px-2 pb-2') as self.column:
+            with ui.column().classes('w-full gap-0 px-2 pb-2 whitespace-pre-wrap break-words') as self.column:
                 self.older = ui.button(t('load_older'), on_click=self.load_older) \
                     .props('flat dense no-caps data-testid=load-older').classes('self-center')
                 self.empty = ui.label(t('no_messages')).classes('self-center text-grey-7 py-4')
@@ -59,24 +81,55 @@ class Feed:
     # --- rendering ----------------------------------------------------------------------------------------------
 
     def _message(self, message: MessageView) -> FeedMessage:
-        own = message.author.id == self.viewer.id
         return FeedMessage(
             message.body, message_id=message.id, author_id=message.author.id,
-            name=message.author.display_name, stamp=stamp(message.created_at, self.time_zone),
-            avatar=message.author.avatar_url, sent=own,
-        ).classes('whitespace-pre-wrap break-words')
+            name=message.author.display_name, stamp=cached_stamp(message.created_at, self.time_zone),
+            avatar=message.author.avatar_url, sent=message.author.id == self.viewer.id,
+        )
+
+    def _new_block(self, *, at_top: bool) -> ui.element:
+        with self.column:
+            block = ui.element('div').classes('nicegui-column w-full gap-0')
+        if at_top:
+            block.move(target_index=2)  # after the "load older" button and the "no messages" label
+            self.blocks.appendleft(block)
+        else:
+            self.blocks.append(block)
+        return block
+
+    def _bottom_block(self) -> ui.element:
+        if self.blocks and len(self.blocks[-1].default_slot.children) < BLOCK:
+            return self.blocks[-1]
+        return self._new_block(at_top=False)
+
+    def _add_bottom(self, make: Callable[[], ui.element]) -> ui.element:
+        with self._bottom_block():
+            element = make()
+        element._feed_block = self.blocks[-1]  # type: ignore[attr-defined]
+        self.items.append(element)
+        return element
+
+    def _drop(self, element: ui.element) -> None:
+        block = getattr(element, '_feed_block', None)
+        element.delete()
+        if block is not None and not block.default_slot.children:
+            self.blocks.remove(block)
+            block.delete()
 
     def _show(self, messages: list[MessageView], *, at_top: bool) -> None:
-        with self.column:
-            elements = [self._message(m) for m in messages]
+        if not messages:
+            return
         if at_top:
-            for offset, element in enumerate(elements):
-                element.move(target_index=1 + offset)  # after the "load older" button
+            block = self._new_block(at_top=True)
+            with block:
+                elements = [self._message(m) for m in messages]
+            for element in elements:
+                element._feed_block = block  # type: ignore[attr-defined]
             self.items.extendleft(reversed(elements))
         else:
-            self.items.extend(elements)
-        if messages:
-            self.empty.set_visibility(False)
+            for message in messages:
+                self._add_bottom(lambda m=message: self._message(m))
+        self.empty.set_visibility(False)
 
     def show_newest(self, messages: list[MessageView]) -> None:
         self._show(messages, at_top=False)
@@ -93,36 +146,38 @@ class Feed:
         if not self.following:
             self.newer.set_visibility(True)
             return
-        self._show([message], at_top=False)
+        self._add_bottom(lambda: self._message(message))
+        if self.empty.visible:
+            self.empty.set_visibility(False)
         self._trim_top()
 
     def notice(self, text: str) -> None:
         """Join/leave and room notices: part of the feed, never stored."""
         if not self.following:
             return
-        with self.column:
-            self.items.append(ui.label(text).classes('self-center text-xs text-grey-7 py-1 notice'))
+        self._add_bottom(lambda: ui.label(text).classes('self-center text-xs text-grey-7 py-1 notice'))
         self._trim_top()
 
     def private(self, event: PrivateMessage) -> None:
         outgoing = event.sender.id == self.viewer.id
         name = self.t('private_to', name=event.recipient.display_name) if outgoing \
             else self.t('private_from', name=event.sender.display_name)
-        with self.column:
-            element = FeedMessage(
+
+        def make() -> ui.element:
+            return FeedMessage(
                 event.body, message_id=None, author_id=event.sender.id, name=name,
-                stamp=stamp(event.sent_at, self.time_zone), avatar=event.sender.avatar_url, sent=outgoing,
-            ).classes('whitespace-pre-wrap break-words private-message').props(
-                'bg-color=amber-2 data-testid=private-message')
-        self.items.append(element)
+                stamp=cached_stamp(event.sent_at, self.time_zone), avatar=event.sender.avatar_url, sent=outgoing,
+            ).classes('private-message').props('bg-color=amber-2 data-testid=private-message')
+
+        self._add_bottom(make)
         self.empty.set_visibility(False)
         self._trim_top()
 
     def _trim_top(self) -> None:
         while len(self.items) > self.window:
-            dropped = self.items.popleft()
-            dropped.delete()
-            self.older.set_visibility(True)
+            self._drop(self.items.popleft())
+            if not self.older.visible:
+                self.older.set_visibility(True)
 
     # --- paging --------------------------------------------------------------------------------------------------
 
@@ -142,14 +197,15 @@ class Feed:
         self.oldest_id = messages[0].id
         self.older.set_visibility(len(messages) >= self.page_size)
         while len(self.items) > self.window:  # keep the window: drop from the bottom, stop following live
-            self.items.pop().delete()
+            self._drop(self.items.pop())
             self.following = False
         if not self.following:
             self.newer.set_visibility(True)
 
     async def jump_to_newest(self) -> None:
-        for element in self.items:
-            element.delete()
+        for block in self.blocks:
+            block.delete()
+        self.blocks.clear()
         self.items.clear()
         self.following = True
         self.newer.set_visibility(False)
