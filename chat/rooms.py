@@ -124,11 +124,20 @@ class Rooms:
     # --- presence -------------------------------------------------------------------------------------------------
 
     async def enter(self, actor: UserView, room_id: int, conn_id: str) -> list[UserView]:
-        """Marks one connection of the user as in the room; returns who is online there now."""
-        await self.db.run(room_queries.touch_membership, actor.id, room_id)
+        """Marks one connection of the user as in the room; returns who is online there now.
+
+        Presence first, the membership row after: a leave that arrives while the row is being stored then finds the
+        connection and removes it (the other way round the connection would stay online for ever)."""
         if await self.presence.enter(room_id, actor.id, conn_id):
             await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor.public, joined=True))
             await self._publish_count(room_id)
+        try:
+            await self.db.run(room_queries.touch_membership, actor.id, room_id)
+        except BaseException as error:  # cancelled too: undo the presence
+            await self.leave(actor, room_id, conn_id)
+            if isinstance(error, IntegrityError):  # the room was deleted meanwhile
+                raise NotFound('room_not_found') from None
+            raise
         return await self.online(room_id)
 
     async def leave(self, actor: UserView, room_id: int, conn_id: str) -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from chat.errors import NotFound
 from chat.events import PresenceChanged, RoomCount
 from chat.hub import LOBBY, room_topic
 from chat.presence import LocalPresence
@@ -81,3 +86,31 @@ async def test_online_is_sorted_by_display_name(services: Services) -> None:
     for number, user in enumerate(users):
         await services.rooms.enter(user, room.id, f'tab{number}')
     assert [user.display_name for user in await services.rooms.online(room.id)] == ['anna', 'Boris', 'zed', 'Вера']
+
+
+async def test_a_leave_during_the_enter_leaves_no_ghost(services: Services, recorder: Recorder) -> None:
+    """A tab that goes away while its enter is still storing the membership must not stay online for ever."""
+    anna = await add_user(services, 'anna')
+    room = await services.rooms.create(anna, 'General')
+    recorder.listen(services.hub, room_topic(room.id))
+    entering = asyncio.create_task(services.rooms.enter(anna, room.id, 'tab'))
+    await asyncio.sleep(0)  # the enter is now waiting for the database
+    await services.rooms.leave(anna, room.id, 'tab')
+    await entering
+    assert await services.rooms.online(room.id) == []
+    assert await services.rooms.counts() == {}
+    joined = [event.joined for event in recorder.of(room_topic(room.id))]  # type: ignore[union-attr]
+    assert joined in ([], [True, False])
+
+
+async def test_entering_a_missing_room_leaves_no_presence(services: Services, recorder: Recorder) -> None:
+    anna = await add_user(services, 'anna')
+    room = await services.rooms.create(anna, 'General')
+    await services.rooms.delete(anna, room.id)
+    recorder.listen(services.hub, LOBBY)
+    with pytest.raises(NotFound) as info:  # deleted while the page was opening
+        await services.rooms.enter(anna, room.id, 'late-tab')
+    assert info.value.key == 'room_not_found'
+    assert await services.rooms.online(room.id) == []
+    assert await services.rooms.counts() == {}
+    assert await count_rows(services, Membership) == 0
