@@ -351,3 +351,12 @@ async def test_admin_password_reset_ends_every_login_session(services: Services)
         with pytest.raises(NotAuthenticated):
             await services.accounts.require(browser)
     assert await execute(services, 'SELECT count(*) FROM login_session') == [(0,)]
+
+
+@pytest.mark.usefixtures('cheap_hashing')
+async def test_concurrent_registrations_of_one_name_leave_one_account(services: Services) -> None:
+    results = await asyncio.gather(*(services.accounts.register(name, 'password1') for name in
+                                     ['anna', 'ANNA', 'Anna', 'anna', 'aNNa']), return_exceptions=True)
+    assert sum(not isinstance(result, BaseException) for result in results) == 1
+    assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
+    assert await count_rows(services, User) == 1

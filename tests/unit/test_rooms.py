@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, RateLimited
@@ -233,3 +235,25 @@ async def test_names_that_case_folding_lengthens_fit_the_key_column(services: Se
     with pytest.raises(Conflict):
         await services.rooms.create(anna, 'ẞ' * 64)  # capital sharp s: the same name
     assert (await services.rooms.rename(anna, sharp.id, 'ẞ' * 64)).name == 'ẞ' * 64
+
+
+async def test_many_open_the_same_new_name_at_once(services: Services, recorder: Recorder) -> None:
+    users = [await add_user(services, f'user{number}') for number in range(8)]
+    recorder.listen(services.hub, LOBBY)
+    results = await asyncio.gather(*(services.rooms.open_by_name(user, 'Party' if n % 2 else 'PARTY')
+                                      for n, user in enumerate(users)))
+    rooms = {room.id for room, _ in results}
+    assert len(rooms) == 1
+    assert sum(created for _, created in results) == 1
+    assert await count_rows(services, Room) == 1
+    assert len(recorder.of(LOBBY)) == 1
+
+
+async def test_concurrent_renames_to_one_name_leave_one_winner(services: Services) -> None:
+    anna = await add_user(services, 'anna')
+    rooms = [await services.rooms.create(anna, f'room {number}') for number in range(6)]
+    results = await asyncio.gather(*(services.rooms.rename(anna, room.id, 'Winner') for room in rooms),
+                                   return_exceptions=True)
+    assert sum(not isinstance(result, BaseException) for result in results) == 1
+    assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
+    assert sorted(room.name for room in await services.rooms.all()).count('Winner') == 1
