@@ -85,6 +85,8 @@ def test_private_message_reaches_only_its_recipient(people) -> None:
     sees_message(bob, 'Shall we start the meeting')
     expect(carol.page.locator('[data-testid=private-message]')).to_have_count(0)
     assert secret not in carol.page.content()
+    # every server message to Carol came over the websocket we listened to (no fallback to HTTP long-polling)
+    assert carol.page.evaluate('window.socket.io.engine.transport.name') == 'websocket'
     assert carol.frames, "Carol's websocket frames were not captured"
     leaked = [frame for frame in carol.frames if secret in frame or 'flowerpot' in frame]
     assert not leaked, f"the private text reached Carol's browser: {leaked[:1]}"
