@@ -99,11 +99,20 @@ class RedisHub(Hub):
         if topic == STATUS or self._client is None or not self._connected:
             self.deliver_local(topic, event)
             return
-        try:
-            await asyncio.wait_for(self._client.publish(self.channel(topic), encode(event)), self.publish_timeout)
-        except REDIS_ERRORS as error:
-            log.warning('publishing on %s failed (%s); delivered on this instance only', topic, error)
-            self.deliver_local(topic, event)
+        data = encode(event)
+        for attempt in (1, 2):
+            try:
+                await asyncio.wait_for(self._client.publish(self.channel(topic), data), self.publish_timeout)
+                return
+            except RedisConnectionError as error:  # e.g. a pooled connection from before a Redis restart
+                if attempt == 2 or not self._connected:
+                    failure: Exception = error
+                    break
+            except REDIS_ERRORS as error:
+                failure = error
+                break
+        log.warning('publishing on %s failed (%s); delivered on this instance only', topic, failure)
+        self.deliver_local(topic, event)
 
     # --- subscriptions ----------------------------------------------------------------------------------------------
 
@@ -391,7 +400,10 @@ class RedisPresence(PresenceStore):
     async def _call(self, name: str, keys: list[str], args: list[Any]) -> Any:
         if self._client is None:
             raise RedisConnectionError('presence store is not running')
-        return await asyncio.wait_for(self._scripts[name](keys=keys, args=args), timeout=3.0)
+        try:
+            return await asyncio.wait_for(self._scripts[name](keys=keys, args=args), timeout=3.0)
+        except RedisConnectionError:  # once more on a fresh connection: a pooled one may predate a Redis restart
+            return await asyncio.wait_for(self._scripts[name](keys=keys, args=args), timeout=3.0)
 
     # --- the PresenceStore interface --------------------------------------------------------------------------------
 
