@@ -74,17 +74,22 @@ class Accounts:
         username = validation.username(username)
         password = validation.password(password)
         display_name = validation.display_name(display_name) if (display_name or '').strip() else username
-        if client and (wait := self.registrations.retry_after(f'register:{client}')):
-            raise RateLimited('rate_registrations', seconds=int(wait) + 1)
-        password_hash = await hash_password(password)
-        user = User(username=username, username_key=username.lower(), display_name=display_name,
-                    password_hash=password_hash, is_admin=is_admin)
-        try:
-            user = await self.db.run(user_queries.add, user)
-        except IntegrityError:
-            raise Conflict('username_taken') from None
+        key = f'register:{client}'
         if client:
-            self.registrations.hit(f'register:{client}')
+            if wait := self.registrations.retry_after(key):
+                raise RateLimited('rate_registrations', seconds=int(wait) + 1)
+            self.registrations.hit(key)  # counted now, so concurrent registrations cannot all pass the check
+        try:
+            password_hash = await hash_password(password)
+            user = User(username=username, username_key=username.lower(), display_name=display_name,
+                        password_hash=password_hash, is_admin=is_admin)
+            user = await self.db.run(user_queries.add, user)
+        except BaseException as error:
+            if client:
+                self.registrations.undo(key)  # a refused registration does not count
+            if isinstance(error, IntegrityError):
+                raise Conflict('username_taken') from None
+            raise
         return to_view(user)
 
     async def authenticate(self, username: str, password: str, *, client: str = '') -> UserView:
@@ -93,13 +98,13 @@ class Accounts:
         wait = max(self.login_failures.retry_after(key) for key in keys)
         if wait:
             raise RateLimited('rate_login', seconds=int(wait) + 1)
+        for key in keys:  # counted as a failure before the check (success resets): concurrent guesses cannot slip by
+            self.login_failures.hit(key)
         name = (username or '').strip()
         # a name no user can have (e.g. a lone surrogate, which the driver cannot even encode) is an unknown user
         user = await self.db.run(user_queries.by_username, name) if validation.USERNAME_RE.fullmatch(name) else None
         valid, new_hash = await verify_password(password or '', user.password_hash if user else None)
         if not valid or user is None:
-            for key in keys:
-                self.login_failures.hit(key)
             raise InvalidInput('login_failed')
         for key in keys:
             self.login_failures.reset(key)

@@ -33,3 +33,10 @@ class RateLimiter:
 
     def reset(self, key: str) -> None:
         self._hits.pop(key, None)
+
+    def undo(self, key: str) -> None:
+        """Takes back the newest hit: callers hit before they act (so concurrent attempts cannot all pass the check)
+        and take the hit back when the attempt is refused for another reason."""
+        hits = self._hits.get(key)
+        if hits:
+            hits.pop()

@@ -53,6 +53,7 @@ class Rooms:
         key = f'rooms:{actor.id}'
         if wait := self.creations.retry_after(key):
             raise RateLimited('rate_rooms', seconds=int(wait) + 1)
+        self.creations.hit(key)  # counted now, so concurrent creations cannot all pass the check
 
         def work(session: Session) -> Room:
             check_actor(session, actor)
@@ -60,9 +61,11 @@ class Rooms:
 
         try:
             room = to_view(await self.db.run(work))
-        except IntegrityError:
-            raise Conflict('room_name_taken', name=name) from None
-        self.creations.hit(key)
+        except BaseException as error:
+            self.creations.undo(key)  # a refused creation does not count
+            if isinstance(error, IntegrityError):
+                raise Conflict('room_name_taken', name=name) from None
+            raise
         await self.hub.publish(LOBBY, RoomChanged(room, 'created'))
         return room
 

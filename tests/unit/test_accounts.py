@@ -362,3 +362,23 @@ async def test_concurrent_registrations_of_one_name_leave_one_account(services: 
     assert sum(not isinstance(result, BaseException) for result in results) == 1
     assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
     assert await count_rows(services, User) == 1
+
+
+# --- limits hold under concurrency ----------------------------------------------------------------------------------
+
+@pytest.mark.usefixtures('cheap_hashing')
+async def test_concurrent_guesses_cannot_slip_past_the_lockout(services: Services) -> None:
+    await add_user(services, 'anna')
+    results = await asyncio.gather(*(services.accounts.authenticate('anna', f'guess-{n}', client='10.0.0.1')
+                                     for n in range(20)), return_exceptions=True)
+    assert all(isinstance(result, InvalidInput | RateLimited) for result in results), results
+    assert sum(isinstance(result, InvalidInput) for result in results) <= 5  # at most five passwords were tried
+
+
+@pytest.mark.usefixtures('cheap_hashing')
+async def test_concurrent_registrations_cannot_slip_past_the_address_limit(make_services: ServicesFactory) -> None:
+    services = await make_services(register_rate=3)
+    results = await asyncio.gather(*(services.accounts.register(f'user{n}', 'password1', client='10.0.0.1')
+                                     for n in range(12)), return_exceptions=True)
+    assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
+    assert await count_rows(services, User) == 3

@@ -63,3 +63,20 @@ def test_memory_stays_bounded() -> None:
         limiter.retry_after(f'key{i}')  # empties every key's window
     limiter.hit('one-more')
     assert len(limiter._hits) <= 2
+
+
+def test_undo_takes_back_the_newest_hit() -> None:
+    clock = Clock()
+    limiter = RateLimiter(2, 10.0, clock)
+    limiter.hit('k')
+    clock.now += 1
+    limiter.hit('k')
+    assert limiter.retry_after('k') == 9.0
+    limiter.undo('k')  # the attempt was refused for another reason: it does not count
+    assert limiter.retry_after('k') == 0
+    limiter.hit('k')
+    assert limiter.retry_after('k') == 9.0  # the first hit stays
+    limiter.undo('unknown')  # harmless
+    limiter.reset('k')
+    limiter.undo('k')
+    assert limiter.retry_after('k') == 0

@@ -257,3 +257,12 @@ async def test_concurrent_renames_to_one_name_leave_one_winner(services: Service
     assert sum(not isinstance(result, BaseException) for result in results) == 1
     assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
     assert sorted(room.name for room in await services.rooms.all()).count('Winner') == 1
+
+
+async def test_concurrent_creations_cannot_slip_past_the_room_rate(make_services: ServicesFactory) -> None:
+    services = await make_services(room_create_rate=3)
+    anna = await add_user(services, 'anna')
+    results = await asyncio.gather(*(services.rooms.create(anna, f'room {n}') for n in range(12)),
+                                   return_exceptions=True)
+    assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
+    assert await count_rows(services, Room) == 3
