@@ -1,8 +1,7 @@
 """The message feed of one open room: a bounded window of elements, newest at the bottom.
 
-Each message is ONE `q-chat-message` element whose body is the element's own text, which Vue renders as a text node
-in Quasar's default slot (escaped, never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default
-slot). Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
+Each message is a `q-chat-message` element with one child div whose own text Vue renders as a text node (escaped,
+never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes). Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
 When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
 a page's server-side memory is bounded by the window whatever the room's life.
 
@@ -41,14 +40,18 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 
 class FeedMessage(ui.element):
-    """A message bubble (`q-chat-message`): one element, its text a text node (rendered as text, never HTML)."""
+    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML)."""
 
     def __init__(self, body: str, *, message_id: int | None, author_id: int, name: str, stamp: str, avatar: str,
                  sent: bool) -> None:
         super().__init__('q-chat-message')
         # the element is queued for sending but not yet serialised: plain dict writes skip the change handlers
         dict.update(self._props, {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent})
-        self._text = body
+        # Quasar renders only element children of the default slot (getNormalizedVNodes drops bare text nodes, and
+        # NiceGUI always passes that slot, so the `text` prop is ignored): one plain div carrying the text as a text
+        # node - escaped, never HTML. Checked in Chromium by tests/e2e.
+        with self:
+            ui.element('div')._text = body
         self.body = body
         self.message_id = message_id
         self.author_id = author_id
@@ -66,6 +69,7 @@ class Feed:
         self.items: deque[ui.element] = deque()  # messages and notices on screen, oldest first
         self.blocks: deque[ui.element] = deque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
+        self.shown: set[int] = set()  # ids of the messages in the window
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
         with ui.element('div').classes('w-full grow overflow-y-auto flex flex-col-reverse') \
@@ -81,6 +85,7 @@ class Feed:
     # --- rendering ----------------------------------------------------------------------------------------------
 
     def _message(self, message: MessageView) -> FeedMessage:
+        self.shown.add(message.id)
         return FeedMessage(
             message.body, message_id=message.id, author_id=message.author.id,
             name=message.author.display_name, stamp=cached_stamp(message.created_at, self.time_zone),
@@ -110,6 +115,8 @@ class Feed:
         return element
 
     def _drop(self, element: ui.element) -> None:
+        if isinstance(element, FeedMessage) and element.message_id:
+            self.shown.discard(element.message_id)
         block = getattr(element, '_feed_block', None)
         element.delete()
         if block is not None and not block.default_slot.children:
@@ -139,10 +146,13 @@ class Feed:
         self.older.set_visibility(len(messages) >= self.page_size)
 
     def append(self, message: MessageView) -> None:
-        """A live message: shown once, at the bottom, pushing the oldest out of the window."""
-        if message.id <= self.newest_id:
+        """A live message: shown once, at the bottom, pushing the oldest out of the window.
+
+        Dropped only when already shown (it came with the history loaded at entry): with several instances, events of
+        concurrent posts may arrive slightly out of id order, and an older one must not be lost."""
+        if message.id in self.shown or (not self.following and message.id <= self.newest_id):
             return
-        self.newest_id = message.id
+        self.newest_id = max(self.newest_id, message.id)
         if not self.following:
             self.newer.set_visibility(True)
             return
@@ -207,6 +217,7 @@ class Feed:
             block.delete()
         self.blocks.clear()
         self.items.clear()
+        self.shown.clear()
         self.following = True
         self.newer.set_visibility(False)
         self.newest_id = 0
