@@ -1,7 +1,8 @@
 """The message feed of one open room: a bounded window of elements, newest at the bottom.
 
 Each message is a `q-chat-message` element with one child div whose own text Vue renders as a text node (escaped,
-never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes). Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
+never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes).
+Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
 When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
 a page's server-side memory is bounded by the window whatever the room's life.
 
