@@ -170,3 +170,21 @@ async def test_over_the_message_rate_the_sender_is_told_and_keeps_the_text(user:
     await send(user, 'one too many')
     await user.should_see('Slow down: you can send again in')
     assert value_of(user, 'message-input') == 'one too many'
+
+
+async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User) -> None:
+    """Browsers show only element children of a q-chat-message (Quasar drops bare text nodes and ignores the `text`
+    prop when a default slot exists, which NiceGUI always passes), so the body must be a child's text."""
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    await send(user, 'visible in a real browser')
+    assert user.client is not None
+    bubbles: list = []
+    for _ in range(500):
+        bubbles = [e for e in user.client.elements.values() if e.tag == 'q-chat-message']
+        if bubbles:
+            break
+        await asyncio.sleep(0.01)
+    texts = [child._text for bubble in bubbles for child in bubble.default_slot.children]
+    assert 'visible in a real browser' in texts
+    assert all(bubble._text is None for bubble in bubbles)
