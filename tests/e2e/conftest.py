@@ -13,7 +13,6 @@ import pytest
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, Person, Server, ci
 
 APP_ERRORS = pytest.StashKey[list[tuple[str, str]]]()
-KNOWN_BUGS = pytest.StashKey[list[tuple[str, str | None]]]()
 
 
 def require(condition: bool, reason: str) -> None:
@@ -45,26 +44,12 @@ def server(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 
 
 @pytest.fixture
-def known_bug(request: pytest.FixtureRequest) -> Callable[..., None]:
-    """`known_bug(reason, log=...)` records a known app bug met on the way: a test that otherwise passes then reports
-    as xfail with the reason, so the rest of the journey still runs and nothing is silently weakened. `log` is a piece
-    of the traceback that bug leaves in the app's log, which then does not count as an unexpected error."""
-    bugs = request.node.stash.setdefault(KNOWN_BUGS, [])
-
-    def record(reason: str, log: str | None = None) -> None:
-        bugs.append((reason, log))
-
-    return record
-
-
-@pytest.fixture
-def people(browser, server: Server, known_bug: Callable[..., None]) -> Iterator[Callable[..., Person]]:
+def people(browser, server: Server) -> Iterator[Callable[..., Person]]:
     """`person('anna', 'Anna')` opens a browser context for a new person on the shared server (not yet registered)."""
     opened: list[Person] = []
 
     def person(username: str, display_name: str = '', *, on: Server | None = None, locale: str = 'en-US') -> Person:
-        someone = Person(browser, on or server, username, display_name=display_name, locale=locale,
-                         known_bug=known_bug)
+        someone = Person(browser, on or server, username, display_name=display_name, locale=locale)
         opened.append(someone)
         return someone
 
@@ -95,17 +80,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     report = outcome.get_result()
     if report.when != 'call':
         return
-    bugs = item.stash.get(KNOWN_BUGS, [])
-    excused = [log for _, log in bugs if log]
-    errors = [(name, block) for name, block in item.stash.get(APP_ERRORS, [])
-              if not any(signature in block for signature in excused)]
+    errors = item.stash.get(APP_ERRORS, [])
     if report.passed and errors:
         report.outcome = 'failed'
         report.longrepr = 'the app logged an exception during the journey:\n\n' + '\n\n'.join(
             f'[{name}]\n{block}' for name, block in errors)
-    elif report.passed and bugs:
-        report.outcome = 'skipped'
-        report.wasxfail = 'known app bug: ' + ' | '.join(dict.fromkeys(reason for reason, _ in bugs))
     if report.failed:
         for name, server in _servers(item).items():
             report.sections.append((f'app log ({name})', server.log_tail()))
