@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
 import signal
 import socket
@@ -110,7 +111,10 @@ def copy_data(source: Path, target: Path) -> None:
 
 
 def free_port(low: int = 8300, high: int = 8399) -> int:
-    for port in range(low, high + 1):
+    """A free port in the bench's range, tried in random order so that concurrent bench runs rarely pick the same."""
+    ports = list(range(low, high + 1))
+    random.shuffle(ports)
+    for port in ports:
         with socket.socket() as probe:
             try:
                 probe.bind(('127.0.0.1', port))
@@ -151,11 +155,20 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f'server exited with {self.process.returncode}; see {self.log_path}')
             with socket.socket() as probe:
-                if probe.connect_ex(('127.0.0.1', self.port)) == 0:
+                if probe.connect_ex(('127.0.0.1', self.port)) == 0 and self._listening_is_ours():
                     return
             time.sleep(0.1)
         self.stop()
         raise RuntimeError(f'server did not listen on {self.port} within {timeout} s; see {self.log_path}')
+
+    def _listening_is_ours(self) -> bool:
+        """Someone else may hold the port: then our process exits with a bind error instead of serving."""
+        assert self.process is not None
+        try:
+            return any(c.laddr and c.laddr.port == self.port and c.status == psutil.CONN_LISTEN
+                       for c in psutil.Process(self.process.pid).net_connections())
+        except psutil.Error:
+            return False
 
     def rss(self) -> int:
         """Resident memory of the server process in bytes."""
