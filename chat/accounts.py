@@ -80,6 +80,8 @@ class Accounts:
                 raise RateLimited('rate_registrations', seconds=int(wait) + 1)
             self.registrations.hit(key)  # counted now, so concurrent registrations cannot all pass the check
         try:
+            if await self.db.run(user_queries.by_username, username) is not None:
+                raise Conflict('username_taken')  # before hashing: a taken name costs no argon2 run
             password_hash = await hash_password(password)
             user = User(username=username, username_key=username.lower(), display_name=display_name,
                         password_hash=password_hash, is_admin=is_admin)

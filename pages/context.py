@@ -65,7 +65,7 @@ class PageContext:
         root = self.root
 
         def deliver(event: Event) -> None:
-            if client._deleted:
+            if client.is_deleted:
                 return
             with root or client:
                 callback(event)

@@ -177,13 +177,20 @@ def register(services: Services) -> None:
         ctx.subscribe(room_topic(room.id), on_room_event)
         ctx.subscribe(private_topic(room.id, ctx.user.id), on_private)
         ctx.subscribe(PROFILES, on_profile)
-        feed.show_newest(await services.messages.history(room.id))
-        online.set(await services.rooms.enter(ctx.user, room.id, client.id))
+        entered = False
 
         async def leave() -> None:
-            await services.rooms.leave(ctx.user, room.id, client.id)
+            if entered:
+                await services.rooms.leave(ctx.user, room.id, client.id)
 
-        client.on_delete(leave)
+        client.on_delete(leave)  # before any await: a tab closed while the page is still building must leave too
+        feed.show_newest(await services.messages.history(room.id))
+        users = await services.rooms.enter(ctx.user, room.id, client.id)
+        entered = True
+        if client.is_deleted:  # the tab went away while we were entering
+            await services.rooms.leave(ctx.user, room.id, client.id)
+            return
+        online.set(users)
         if ctx.user.time_zone is None:
             ctx.run(detect_time_zone(ctx, feed))
 
