@@ -1,0 +1,158 @@
+"""A stalled client does not hold up the others, and what a client leaves behind on the server is released.
+
+One tab stops reading its socket (its TCP connection stays open) while four others post long messages: the others
+still get every message, while the server still holds the frozen connection with data backed up for it. Then the
+server must let go of what disconnected tabs held: the room's online list (as a watching tab shows it) returns to
+what it was, and the server's RSS stays flat over many connect/disconnect cycles. Both run on the shared server (the
+app's own settings: a page is deleted 3 s after its socket went away).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from bench import server as srv
+from bench.client import Tab, new_http
+from bench.crowd import Crowd
+from tests.wire.conftest import Site
+from tests.wire.helpers import Taps, drop, online, send, server_end, stall, token, unread_bytes, until
+
+pytestmark = pytest.mark.wire
+
+SENDERS = 4
+PER_SENDER = 7  # with the 3 each posted in the crowd test, the app's default rate (10 per 10 s): not raised
+# 3,900 CJK characters per message (limit 4,000; 3 bytes each in UTF-8): 28 messages are ~330 KB of frames per tab,
+# far more than the frozen tab's socket takes in, so the server's end of its connection backs up
+BODY = '漢字' * 1950
+WARMUP, CYCLES, CONCURRENCY = 10, 120, 4
+RSS_BOUND_MB = 20.0  # a held room page costs ~240 KB here, so 120 pages never released would be ~28 MB
+
+
+async def _stall(url: str, cookies: list[str], path: str, marker: str, frozen_name: str) -> dict[str, Any]:
+    """Tab 0 watches, tab 1 freezes, tabs 2.. post; returns what each side saw."""
+    seen: dict[str, Any] = {}
+    async with new_http() as http:
+        crowd = Crowd(http, url)
+        taps = Taps(marker, len(cookies))
+        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        await crowd.open(cookies, path)
+        await crowd.settle(quiet=0.5, timeout=20)
+        watcher, frozen = crowd.tabs[0], crowd.tabs[1]
+        seen['online_before'] = online(watcher)
+
+        stall(frozen)
+        before = len(taps.taps[0].frames)
+        accepted: list[str] = []
+
+        async def sender(index: int) -> None:
+            for seq in range(PER_SENDER):
+                text = f'{marker}-u{index}-m{seq}-{BODY}'
+                if await send(crowd.tabs[index], taps.taps[index], text):
+                    accepted.append(text)
+
+        await asyncio.gather(*(sender(i) for i in range(2, len(cookies))))
+        everyone = set(accepted)
+        others = [tap for i, tap in enumerate(taps.taps) if i != 1]
+        await until(lambda: all(everyone <= set(tap.appeared) for tap in others), timeout=30)
+        # the moment the others have everything: is the server still holding the frozen tab, with data for it?
+        established, unsent = server_end(frozen)
+        seen.update(
+            accepted=len(accepted),
+            missed_by_others=[len(everyone - set(tap.appeared)) for tap in others],
+            frozen_saw=len(everyone & set(taps.taps[1].appeared)),
+            frozen_unread=unread_bytes(frozen),
+            frozen_established=established,
+            frozen_unsent=unsent,
+            sent_after_stall=sum(len(frame.encode()) for frame in taps.taps[0].frames[before:]),
+        )
+
+        await drop(frozen)
+        await until(lambda: frozen_name not in online(watcher), timeout=20)
+        seen['online_after'] = online(watcher)
+        await crowd.close()
+    return seen
+
+
+def test_stalled_client_does_not_hold_up_the_others(shared: Site) -> None:
+    marker = token()
+    names = [shared.users[8], shared.users[9], *shared.users[4:4 + SENDERS]]  # watcher, frozen, senders
+    seen = asyncio.run(_stall(shared.url, [shared.cookies[n] for n in names], shared.path('stall'), marker,
+                              names[1]))
+    print(f'\nstall: {seen["accepted"]} messages, {seen["sent_after_stall"] // 1024} KB of frames to each tab; when '
+          f'the others had all, the frozen tab had {seen["frozen_unread"] // 1024} KB unread in its socket and the '
+          f'server {seen["frozen_unsent"] // 1024} KB unsent for it; connection still established: '
+          f'{seen["frozen_established"]}')
+    assert seen['online_before'] == set(names), 'everyone is listed online before the stall'
+    assert seen['accepted'] == SENDERS * PER_SENDER
+    assert seen['frozen_saw'] == 0 and seen['frozen_unread'] > 0, 'the frozen tab really stopped reading'
+    assert seen['missed_by_others'] == [0] * (1 + SENDERS), 'every other tab got every message'
+    # ...while the server still held the frozen connection with data it could not send: the others were served
+    # before, not after, the server gave up on the frozen tab (engine.io's ping timeout closes it after ~6 s)
+    assert seen['frozen_established'] and seen['frozen_unsent'] > 0, 'the others got everything during the stall'
+    assert seen['online_after'] == set(names) - {names[1]}, 'once it dropped, the server let it go'
+
+
+async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, server: srv.Server,
+                  cycler: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    async with new_http() as http:
+        watcher = Tab(http, url, watcher_cookie)
+        await watcher.get(path)
+        await watcher.connect()
+        baseline = online(watcher)
+
+        async def cycle(index: int) -> None:
+            """Open the room, wait for the socket, then leave: cleanly, by dropping the connection, or frozen first."""
+            tab = Tab(http, url, cycler_cookie)
+            await tab.get(path)
+            await tab.connect()
+            if index % 3 == 0:
+                await tab.close()
+                return
+            if index % 3 == 2:
+                stall(tab)
+                await asyncio.sleep(0.05)
+            await drop(tab)
+
+        async def run(count: int) -> None:
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def one(index: int) -> None:
+                async with gate:
+                    await cycle(index)
+
+            await asyncio.gather(*(one(i) for i in range(count)))
+
+        first = Tab(http, url, cycler_cookie)  # the watcher does see the cycler come in (so it could see it stay)
+        await first.get(path)
+        await first.connect()
+        seen['saw_cycler'] = await until(lambda: cycler in online(watcher), timeout=20)
+        await first.close()
+        await run(WARMUP)  # lazily loaded code and caches first, so the baseline is not a cold process
+        await until(lambda: online(watcher) == baseline, timeout=20)
+        await asyncio.sleep(1.0)
+        seen['rss_before'] = server.rss()
+        await run(CYCLES)
+        seen['back_to_baseline'] = await until(lambda: online(watcher) == baseline, timeout=20)
+        await asyncio.sleep(1.0)
+        seen['rss_after'] = server.rss()
+        seen['baseline'] = baseline
+        await watcher.close()
+    return seen
+
+
+def test_connect_cycles_release_server_state(shared: Site) -> None:
+    watcher, cycler = shared.users[10], shared.users[11]
+    seen = asyncio.run(_cycles(shared.url, shared.cookies[watcher], shared.cookies[cycler], shared.path('cycles'),
+                               shared.server, cycler))
+    growth = (seen['rss_after'] - seen['rss_before']) / 2**20
+    print(f'\ncycles: {CYCLES} connect/disconnect cycles (a third closed, a third dropped, a third frozen and '
+          f'dropped): RSS {seen["rss_before"] / 2**20:.1f} -> {seen["rss_after"] / 2**20:.1f} MB, '
+          f'growth {growth:+.2f} MB')
+    assert seen['baseline'] == {watcher}
+    assert seen['saw_cycler'], 'the watcher sees the cycling user come in'
+    assert seen['back_to_baseline'], 'the online list returns to the watcher alone'
+    assert growth < RSS_BOUND_MB
