@@ -46,7 +46,7 @@ def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, 
         sees_message(fiona, text)
 
 
-def test_sign_in_page_in_russian(people) -> None:
+def test_pages_in_russian(people) -> None:
     ivan = people('ivan', locale='ru-RU')  # Accept-Language: ru-RU
     ivan.page.goto('/')  # signed out: sent to sign-in
     ivan.page.wait_for_url('**/login**')
@@ -54,3 +54,12 @@ def test_sign_in_page_in_russian(people) -> None:
     expect(ivan.page.locator('.text-h5')).to_have_text('Войти')
     expect(ivan.page.locator('input[data-testid=username]')).to_have_attribute('aria-label', 'Имя пользователя')
     assert 'Sign in' not in ivan.page.locator('#app').inner_text()
+
+    ivan.page.get_by_role('link', name='Нет аккаунта? Зарегистрируйтесь').click()
+    expect(ivan.page.locator('.text-h5')).to_have_text('Создать аккаунт')
+    expect(ivan.page.locator('[data-testid=submit]')).to_have_text('Зарегистрироваться')
+    ivan.register()
+    expect(ivan.page.locator('header')).to_contain_text('Комнаты')
+    expect(ivan.page.locator('input[data-testid=room-name]')).to_have_attribute(
+        'aria-label', 'Войти в комнату или создать её по имени')
+    expect(ivan.page.locator('[data-testid=open-room]')).to_have_text('Открыть')
