@@ -50,7 +50,7 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
             ui.button(icon='settings', on_click=lambda: ui.navigate.to('/panel')) \
                 .props('flat round color=white data-testid=panel-link').tooltip(ctx.t('control_panel'))
             avatar = ui.image(ctx.user.avatar_url).classes('w-8 h-8 rounded-full')
-            name = ui.label(ctx.user.display_name).classes('max-w-40 truncate').props('data-testid=me')
+            name = ui.label(ctx.user.display_name).classes('max-w-40 truncate mr-2').props('data-testid=me')
             language_switch(ctx.lang, ctx.session, ctx)
 
             async def sign_out() -> None:
