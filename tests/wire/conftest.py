@@ -20,10 +20,9 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import sign_in_all
 
-# Who is who on the shared server. Each user's posts over all tests stay within the app's default rate (10 per
-# 10 s), whatever order the tests run in: crowd 3 each; private A (0) 2 more, D (3) 1 more; stall senders 7 more.
-N_USERS = 30  # 0-29: the crowd; 0-3: private A, B, C, D; 4-7: stall senders, 8: its watcher, 9: the frozen tab;
-#               10, 11: the cycles watcher and cycler (they never post)
+# On the shared server, users 0-29 are the crowd and 0-3 also A, B, C, D of the private test: each user's posts over
+# both tests (3 + 2 at most) stay within the app's default rate (10 per 10 s) whatever order the tests run in.
+N_USERS = 30
 ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere']
 PORTS = (8600, 8699)  # the range these tests use
 
@@ -82,7 +81,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
     return Prepared(data.data_dir, data.users, data.rooms)
 
 
-def _start(prepared: Prepared, work: Path, env: dict[str, str]) -> Site:
+def start_site(prepared: Prepared, work: Path, env: dict[str, str]) -> Site:
+    """A server on a fresh copy of the template, with the app's limits plus `env`; nobody signed in yet."""
     srv.copy_data(prepared.template, work / 'data')
     server = srv.Server(work / 'data', port=srv.free_port(*PORTS), env={**APP_LIMITS, **env},
                         log_path=work / 'server.log')
@@ -93,7 +93,7 @@ def _start(prepared: Prepared, work: Path, env: dict[str, str]) -> Site:
 @pytest.fixture(scope='session')
 def shared(prepared: Prepared, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """One server with the app's own settings and limits, every user signed in, for the tests that never stop it."""
-    site = _start(prepared, tmp_path_factory.mktemp('shared'), {})
+    site = start_site(prepared, tmp_path_factory.mktemp('shared'), {})
     try:
         site.sign_in(prepared.users)
         yield site
@@ -107,7 +107,7 @@ def launch(prepared: Prepared, tmp_path: Path) -> Iterator[Callable[..., Site]]:
     sites: list[Site] = []
 
     def start(name: str, users: list[str], **env: str) -> Site:
-        site = _start(prepared, tmp_path / name, env)
+        site = start_site(prepared, tmp_path / name, env)
         sites.append(site)
         site.sign_in(users)
         return site
