@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import aiohttp
+import psutil
 
 from bench.client import PageError, Tab, sign_in
 
@@ -83,6 +84,7 @@ class Crowd:
     recorder: Recorder | None = None
     last_activity: float = 0.0
     retries: int = 0
+    server_pid: int | None = None
 
     def _hook(self, index: int):
         def on_frame(data: str, arrived: float) -> None:
@@ -91,7 +93,7 @@ class Crowd:
                 self.recorder.frame(index, data, arrived)
         return on_frame
 
-    async def open(self, cookies: list[str], path: str | None, concurrency: int = 4) -> float:
+    async def open(self, cookies: list[str], path: str | None, concurrency: int = 2) -> float:
         """Opens one tab per cookie (page GET + socket); returns seconds until all are connected.
 
         A page the server could not build in time (NiceGUI answers 500 after its 3 s response timeout, which happens
@@ -125,12 +127,21 @@ class Crowd:
         return time.perf_counter() - started
 
     async def settle(self, quiet: float = 1.0, timeout: float = 600.0) -> float:
-        """Waits until no tab has received anything for `quiet` seconds (joins and notices done)."""
+        """Waits until no tab has received anything for `quiet` seconds and, when the server's pid is known, the
+        server has been (nearly) idle for a second: a join storm can keep it busy without sending for a while."""
         started = time.perf_counter()
         self.last_activity = time.perf_counter()
-        while time.perf_counter() - self.last_activity < quiet:
-            if time.perf_counter() - started > timeout:
-                break
+        process = psutil.Process(self.server_pid) if self.server_pid else None
+        while time.perf_counter() - started < timeout:
+            if time.perf_counter() - self.last_activity >= quiet:
+                if process is None:
+                    break
+                before = sum(process.cpu_times()[:2])
+                await asyncio.sleep(1.0)
+                if sum(process.cpu_times()[:2]) - before < 0.15 and \
+                        time.perf_counter() - self.last_activity >= quiet:
+                    break
+                continue
             await asyncio.sleep(0.1)
         return time.perf_counter() - started - quiet
 

@@ -79,7 +79,7 @@ async def _fanout_run(server: srv.Server, cookies: list[str], path: str | None, 
                       floor: bool) -> dict:
     url = server.url
     async with new_http() as http:
-        crowd = Crowd(http, url)
+        crowd = Crowd(http, url, server_pid=server.process.pid if server.process else None)
         open_seconds = await crowd.open(cookies, path)
         settle_seconds = await crowd.settle()
         results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {},
@@ -132,9 +132,9 @@ def fanout(fixture: Fixture, sizes: list[int], rates: list[float], count: int) -
 # --- 2. saturation ---------------------------------------------------------------------------------------------------
 
 
-async def _saturate(url: str, cookies: list[str], path: str, senders: int, seconds: float) -> dict:
+async def _saturate(server: srv.Server, cookies: list[str], path: str, senders: int, seconds: float) -> dict:
     async with new_http() as http:
-        crowd = Crowd(http, url)
+        crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None)
         await crowd.open(cookies, path)
         await crowd.settle()
         recorder = Recorder(len(crowd.tabs))
@@ -198,7 +198,7 @@ def saturation(fixture: Fixture, sizes: list[int], seconds: float) -> list[dict]
         senders = min(n, 10)
         server = fixture.server(f'saturation-{n}')
         with server:
-            result = asyncio.run(_saturate(server.url, fixture.cookies[:n], f'/room/{fixture.room("saturation")}',
+            result = asyncio.run(_saturate(server, fixture.cookies[:n], f'/room/{fixture.room("saturation")}',
                                            senders, seconds))
         texts = result.pop('texts')
         check = stored_once(server.data_dir, texts)
@@ -296,7 +296,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         await warm.open(fixture.cookies[n:n + 1], f'/room/{fixture.room("cycles")}')
         await warm.close()
         await asyncio.sleep(server_reconnect_window())
-        crowd = Crowd(http, server.url)
+        crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None)
         await crowd.open(fixture.cookies[:1], room)
         await crowd.settle()
         await conversation(crowd, 0, 50, 50)  # 50 messages on screen for everyone who opens now
