@@ -16,7 +16,7 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site
-from tests.wire.helpers import Taps, feed_texts, send, stored, token, until
+from tests.wire.helpers import Taps, feed_texts, online, send, stored, token, until
 
 pytestmark = pytest.mark.wire
 
@@ -62,6 +62,8 @@ async def _restart(server: srv.Server, cookies: list[str], path: str, marker: st
         seen['reconnected'] = reconnected
         seen['reloads'] = [tab.reloads for tab in crowd.tabs]
         seen['history'] = [feed_texts(tab) if reconnected else [] for tab in crowd.tabs]
+        await until(lambda: all(len(online(tab)) == len(crowd.tabs) for tab in crowd.tabs), timeout=10)
+        seen['online'] = [online(tab) for tab in crowd.tabs]
 
         # and the room is live again: a message typed now reaches the other tab
         seen['live'] = reconnected and await send(crowd.tabs[0], taps.taps[0], f'{marker}-after')
@@ -87,4 +89,5 @@ def test_restart_loses_nothing_shown_as_sent(prepared: Prepared, launch: Callabl
         mine = [text for text in history if marker in text]
         assert set(seen['shown']) <= set(mine), 'every message shown as sent is in the history after the restart'
         assert mine == ordered, 'the history shows what is stored, once each, in id order'
+    assert seen['online'] == [set(site.users[:2])] * 2, 'after the restart both are listed online, nobody else'
     assert seen['live'] and seen['live_seen'], 'after the restart the room is live again'
