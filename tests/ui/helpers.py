@@ -7,8 +7,11 @@ import asyncio
 from nicegui import app, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
+from sqlmodel import Session
 
 from chat.services import Services
+from storage import rooms as room_queries
+from storage import users as user_queries
 
 PASSWORD = 'correct-horse'
 
@@ -31,7 +34,9 @@ async def wait_for(user: User, testid: str, timeout: float = 10.0) -> UserIntera
     deadline = asyncio.get_running_loop().time() + timeout
     while not _matches(user, testid):
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f'no element with data-testid={testid} after {timeout} s')
+            where = user.back_history[-1] if user.back_history else None
+            raise AssertionError(f'no element with data-testid={testid} after {timeout} s (page {where}, '
+                                 f'notifications {user.notify.messages})')
         await asyncio.sleep(0.02)
     return by_testid(user, testid)
 
@@ -51,6 +56,20 @@ async def register(user: User, username: str, *, password: str = PASSWORD, displ
     by_testid(user, 'submit').click()
     await wait_for(user, 'room-list')
     await user.should_see(expect)
+    await _known_time_zone(username)
+
+
+async def _known_time_zone(username: str) -> None:
+    """Room pages ask the browser for its time zone once per user (`run_javascript`); the simulation answers no
+    JavaScript, and its outbox hook would point the one global `ui.navigate` at that user meanwhile. Browsers answer
+    (tests/e2e), so here the user simply has a time zone already."""
+    def work(session: Session) -> None:
+        user = user_queries.by_username(session, username)
+        assert user is not None
+        user.time_zone = 'Europe/Moscow'
+        user_queries.save(session, user)
+
+    await services().db.run(work)
 
 
 async def sign_in(user: User, username: str, password: str = PASSWORD) -> None:
@@ -61,9 +80,16 @@ async def sign_in(user: User, username: str, password: str = PASSWORD) -> None:
 
 
 async def open_room(user: User, name: str) -> None:
-    """Through the home page's "join or create a room by name" field."""
-    await user.open('/')
-    by_testid(user, 'room-name').type(name).trigger('keydown.enter')
+    """Creates a room through the home page's "join or create a room by name" field; an existing room is opened by
+    its shared address. (In the simulation `ui.navigate` is one global that follows whichever simulated user was
+    touched last, so several people navigating by handlers at once can race; browsers have no such race - the
+    browser tests use the field for everyone.)"""
+    existing = await services().db.run(room_queries.by_name, name)
+    if existing is not None:
+        await user.open(f'/room/{existing.id}')
+    else:
+        await user.open('/')
+        by_testid(user, 'room-name').type(name).trigger('keydown.enter')
     await wait_for(user, 'message-input')
     await user.should_see(name)
 
