@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -139,7 +140,12 @@ async def settle(last: list[float], quiet: float = 1.0, timeout: float = 120.0) 
         await asyncio.sleep(0.1)
 
 
+def interrupted(*_: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM too runs the clean-up (instances, database, Redis keys)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, interrupted)
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--sizes', default='100,200')
     parser.add_argument('--rates', default='5,20')
