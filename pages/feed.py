@@ -75,7 +75,9 @@ class Feed:
         self.following = True  # False while the reader has paged away from the newest messages
         with ui.element('div').classes('w-full grow overflow-y-auto flex flex-col-reverse') \
                 .props('data-testid=feed') as self.scroller:
-            with ui.column().classes('w-full gap-0 px-2 pb-2 whitespace-pre-wrap break-words') as self.column:
+            # items-stretch: own messages sit on the right
+            with ui.column().classes('w-full gap-0 px-2 pb-2 whitespace-pre-wrap break-words items-stretch') \
+                    as self.column:
                 self.older = ui.button(t('load_older'), on_click=self.load_older) \
                     .props('flat dense no-caps data-testid=load-older').classes('self-center')
                 self.empty = ui.label(t('no_messages')).classes('self-center text-grey-7 py-4')
@@ -95,7 +97,7 @@ class Feed:
 
     def _new_block(self, *, at_top: bool) -> ui.element:
         with self.column:
-            block = ui.element('div').classes('nicegui-column w-full gap-0')
+            block = ui.element('div').classes('nicegui-column w-full gap-0 items-stretch')
         if at_top:
             block.move(target_index=2)  # after the "load older" button and the "no messages" label
             self.blocks.appendleft(block)
