@@ -123,6 +123,22 @@ def feed_texts(tab: Tab) -> list[str]:
     return texts
 
 
+def feed_notices(tab: Tab) -> list[str]:
+    """The join/leave notices in the feed (labels with the `notice` class), top to bottom."""
+    texts: list[str] = []
+
+    def walk(element_id: str) -> None:
+        element = tab.elements.get(element_id, {})
+        if 'notice' in element.get('class', []) and isinstance(element.get('text'), str):
+            texts.append(element['text'])
+        for child in element.get('children', []):
+            walk(str(child))
+
+    feed_id, _ = tab.find('feed')
+    walk(feed_id)
+    return texts
+
+
 def online(tab: Tab) -> set[str]:
     """Usernames in the room's online list as this tab shows it (items are `online-<username>`)."""
     _, listing = tab.find('online-list')
@@ -144,9 +160,10 @@ def stored(data_dir: Path, marker: str) -> list[tuple[int, int, str]]:
         db.close()
 
 
-def _transport(tab: Tab) -> asyncio.Transport:
+def transport(tab: Tab) -> asyncio.Transport:
+    """The tab's TCP transport (aiohttp has no public handle for a websocket's)."""
     assert tab.ws is not None
-    return tab.ws._response.connection.transport  # type: ignore[union-attr]  # aiohttp keeps no public handle
+    return tab.ws._response.connection.transport  # type: ignore[union-attr]
 
 
 def stall(tab: Tab) -> None:
@@ -154,12 +171,12 @@ def stall(tab: Tab) -> None:
 
     The tab's reader waits for data that never comes, so it neither answers pings nor reconnects.
     """
-    _transport(tab).pause_reading()
+    transport(tab).pause_reading()
 
 
 async def drop(tab: Tab) -> None:
     """The connection ends without a websocket close handshake (a killed browser), and the tab never comes back."""
-    _transport(tab).abort()
+    transport(tab).abort()
     await tab.close()  # marks the tab closing before its reader notices, so it does not reconnect
 
 

@@ -1,6 +1,9 @@
 """Server restart: the server is killed while two people are typing, then started again on the same data folder and
 port; their tabs reconnect by themselves (the new process does not know the old page, so they reload it, as
 nicegui.js does), and every message either of them had seen appear as sent is in the history the reloaded page shows.
+
+And the smaller fault: a tab's connection breaks for a moment (shorter than the reconnect window); it reconnects by
+itself, the server replays what it missed, and nobody sees it leave and come back.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site
-from tests.wire.helpers import Taps, feed_texts, online, send, stored, token, until
+from tests.wire.helpers import Taps, feed_notices, feed_texts, online, send, stored, token, transport, until
 
 pytestmark = pytest.mark.wire
 
@@ -91,3 +94,38 @@ def test_restart_loses_nothing_shown_as_sent(prepared: Prepared, launch: Callabl
         assert mine == ordered, 'the history shows what is stored, once each, in id order'
     assert seen['online'] == [set(site.users[:2])] * 2, 'after the restart both are listed online, nobody else'
     assert seen['live'] and seen['live_seen'], 'after the restart the room is live again'
+
+
+async def _blip(site: Site, marker: str) -> dict:
+    """Tab 0 loses its connection for a moment while tab 1 posts."""
+    seen: dict = {}
+    names = site.users[4:6]
+    async with new_http() as http:
+        crowd = Crowd(http, site.url)
+        taps = Taps(marker, 2)
+        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        await crowd.open([site.cookies[n] for n in names], site.path('blip'))
+        await crowd.settle(quiet=0.5, timeout=20)
+        lost, poster = crowd.tabs
+        notices_before = len(feed_notices(poster))
+        transport(lost).abort()  # the connection breaks; the tab is not closed, so it reconnects (after ~1 s)
+        await until(lambda: not lost.connected.is_set(), timeout=10)
+        accepted = [text for seq in range(3) if await send(poster, taps.taps[1], text := f'{marker}-m{seq}')]
+        seen['back'] = await until(lambda: lost.connected.is_set(), timeout=20)
+        await until(lambda: set(accepted) <= set(taps.taps[0].appeared), timeout=10)
+        await crowd.settle(quiet=0.5, timeout=10)
+        seen.update(accepted=accepted, appeared=taps.taps[0].appeared, reloads=taps.taps[0].reloads,
+                    notices=feed_notices(poster)[notices_before:], online=online(poster), names=set(names))
+        await crowd.close()
+    return seen
+
+
+def test_network_blip_replays_what_was_missed(shared: Site) -> None:
+    marker = token()
+    seen = asyncio.run(_blip(shared, marker))
+    assert len(seen['accepted']) == 3
+    assert seen['back'], 'the tab reconnected by itself'
+    assert seen['reloads'] == 0, 'within the reconnect window the same page resumes (no reload)'
+    assert seen['appeared'] == [body for _, _, body in stored(shared.server.data_dir, marker)], \
+        'what was posted during the gap arrives once each, in id order'
+    assert seen['online'] == seen['names'] and not seen['notices'], 'nobody saw it leave and come back'
