@@ -150,6 +150,16 @@ def online(tab: Tab) -> set[str]:
     return names
 
 
+def tracebacks(log_path: Path) -> list[str]:
+    """The tracebacks the server wrote to its log (each from its first line up to the next blank or log line)."""
+    found: list[str] = []
+    lines = log_path.read_text(errors='replace').splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith('Traceback (most recent call last)'):
+            found.append('\n'.join(lines[index:index + 30]))
+    return found
+
+
 def stored(data_dir: Path, marker: str) -> list[tuple[int, int, str]]:
     """(id, room id, body) of every stored message containing `marker`, in id order, read from the SQLite file."""
     db = sqlite3.connect(data_dir / 'chat.db')

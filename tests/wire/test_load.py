@@ -11,7 +11,7 @@ import pytest
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Site
-from tests.wire.helpers import Taps, feed_texts, send, stored, token, until
+from tests.wire.helpers import Taps, feed_texts, send, stored, token, tracebacks, until
 
 pytestmark = pytest.mark.wire
 
@@ -65,3 +65,4 @@ def test_concurrent_senders_nothing_lost_one_order(shared: Site) -> None:
         assert tap.appeared == bodies, f'client {index} saw another set or order than the database id order'
     for index, screen in enumerate(screens):
         assert screen and screen == bodies[-len(screen):], f'client {index} shows its feed in another order'
+    assert not tracebacks(shared.server.log_path), 'the server logged no exception'

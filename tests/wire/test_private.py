@@ -10,7 +10,7 @@ import pytest
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Site
-from tests.wire.helpers import Taps, send, stored, token, until
+from tests.wire.helpers import Taps, send, stored, token, tracebacks, until
 
 pytestmark = pytest.mark.wire
 
@@ -56,5 +56,6 @@ def test_private_message_reaches_only_its_recipient(shared: Site) -> None:
     assert not c.carried(secret), 'no frame to C (same room) carried the private text'
     assert not d.carried(secret), 'no frame to D (another room) carried the private text'
     assert not any(f'{marker}-secret' in frame for frame in c.frames + d.frames)
+    assert not tracebacks(shared.server.log_path), 'the server logged no exception'
     assert not [body for _, _, body in stored(shared.server.data_dir, f'{marker}-secret')], 'never stored'
     assert f'{marker}-secret' not in shared.server.log_path.read_text(errors='replace'), 'never logged'

@@ -19,7 +19,7 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site
-from tests.wire.helpers import Taps, feed_notices, feed_texts, online, send, stored, token, transport, until
+from tests.wire.helpers import Taps, feed_notices, feed_texts, online, send, stored, token, tracebacks, transport, until
 
 pytestmark = pytest.mark.wire
 
@@ -92,6 +92,7 @@ def test_restart_loses_nothing_shown_as_sent(prepared: Prepared, launch: Callabl
         mine = [text for text in history if marker in text]
         assert set(seen['shown']) <= set(mine), 'every message shown as sent is in the history after the restart'
         assert mine == ordered, 'the history shows what is stored, once each, in id order'
+    assert not tracebacks(server.log_path), 'the server logged no exception'
     assert seen['online'] == [set(site.users[:2])] * 2, 'after the restart both are listed online, nobody else'
     assert seen['live'] and seen['live_seen'], 'after the restart the room is live again'
 

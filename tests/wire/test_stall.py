@@ -21,7 +21,7 @@ from bench import server as srv
 from bench.client import Tab, new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site, start_site
-from tests.wire.helpers import Taps, drop, online, send, server_end, stall, token, unread_bytes, until
+from tests.wire.helpers import Taps, drop, online, send, server_end, stall, token, tracebacks, unread_bytes, until
 
 pytestmark = pytest.mark.wire
 
@@ -120,6 +120,7 @@ def test_stalled_client_does_not_hold_up_the_others(site: Site) -> None:
     # ...while the server still held the frozen connection with data it could not send: the others were served
     # before, not after, the server gave up on the frozen tab (engine.io's ping timeout closes it after ~6 s)
     assert seen['frozen_established'] and seen['frozen_unsent'] > 0, 'the others got everything during the stall'
+    assert not tracebacks(site.server.log_path), 'the server logged no exception'
     assert seen['online_after'] == set(names) - {names[1]}, 'once it dropped, the server let it go'
 
 
@@ -184,3 +185,4 @@ def test_connect_cycles_release_server_state(site: Site) -> None:
     assert seen['saw_cycler'], 'the watcher sees the cycling user come in'
     assert seen['back_to_baseline'], 'the online list returns to the watcher alone'
     assert growth < RSS_BOUND_MB
+    assert not tracebacks(site.server.log_path), 'the server logged no exception'
