@@ -15,6 +15,7 @@ import struct
 import termios
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.client import Tab
@@ -75,7 +76,7 @@ class Taps:
         self.taps[index].frame(data)
 
 
-async def until(condition, timeout: float, step: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
+async def until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
     """Polls `condition()` until it holds or `timeout` seconds passed; returns whether it held (never raises)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -12,6 +12,7 @@ import asyncio
 import os
 import signal
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -33,8 +34,8 @@ def kill(server: srv.Server) -> None:
     server.process.wait()
 
 
-async def _restart(server: srv.Server, cookies: list[str], path: str, marker: str) -> dict:
-    seen: dict = {}
+async def _restart(server: srv.Server, cookies: list[str], path: str, marker: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
     async with new_http() as http:
         crowd = Crowd(http, server.url)
         taps = Taps(marker, len(cookies))
@@ -97,9 +98,9 @@ def test_restart_loses_nothing_shown_as_sent(prepared: Prepared, launch: Callabl
     assert seen['live'] and seen['live_seen'], 'after the restart the room is live again'
 
 
-async def _blip(site: Site, marker: str) -> dict:
+async def _blip(site: Site, marker: str) -> dict[str, Any]:
     """Tab 0 loses its connection for a moment while tab 1 posts."""
-    seen: dict = {}
+    seen: dict[str, Any] = {}
     names = site.users[4:6]
     async with new_http() as http:
         crowd = Crowd(http, site.url)
