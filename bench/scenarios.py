@@ -8,6 +8,7 @@ copy of that folder (same storage secret, same session files), exactly as they w
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
 import sqlite3
@@ -255,10 +256,13 @@ async def _opening(fixture: Fixture, url: str, data_dir: Path, repeats: int, tal
         opened = 0
 
         async def keep_opening() -> None:
+            """Someone opens the largest room about once a second (each a fresh page, then the tab closes)."""
             nonlocal opened
             while not stop.is_set():
                 await open_once(http, url, opener, largest, None)
                 opened += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
 
         opener_task = asyncio.create_task(keep_opening())
         during = await conversation(crowd, 0, talk_count, 5)
