@@ -33,9 +33,10 @@ class OnlineList:
         for user in users:
             self.add(user)
 
-    def add(self, user: UserView) -> None:
+    def add(self, user: UserView) -> bool:
+        """True when the user was not listed yet."""
         if user.id in self.items:
-            return
+            return False
         self.users[user.id] = user
         me = user.id == self.ctx.user.id
         with self.container, ui.item(on_click=None if me else lambda u=user: self.on_choose(self.users[u.id])) \
@@ -47,12 +48,15 @@ class OnlineList:
         self.items[user.id] = item
         index = sorted(self.users.values(), key=lambda u: u.display_name.casefold()).index(user)
         item.move(target_index=index)
+        return True
 
-    def remove(self, user_id: int) -> None:
+    def remove(self, user_id: int) -> bool:
+        """True when the user was listed."""
         self.users.pop(user_id, None)
         item = self.items.pop(user_id, None)
         if item:
             item.delete()
+        return item is not None
 
     def update_profile(self, user: UserView) -> None:
         if user.id in self.items:
@@ -151,11 +155,9 @@ def register(services: Services) -> None:
             if isinstance(event, MessagePosted):
                 feed.append(event.message)
             elif isinstance(event, PresenceChanged):
-                if event.joined:
-                    online.add(event.user)
-                else:
-                    online.remove(event.user.id)  # an open private field stays: sending then says "not delivered"
-                if event.user.id != ctx.user.id:
+                # an open private field stays when its recipient leaves: sending then says "not delivered"
+                changed = online.add(event.user) if event.joined else online.remove(event.user.id)
+                if changed and event.user.id != ctx.user.id:  # repeated announcements (a broker restart) stay quiet
                     feed.notice(ctx.t('joined' if event.joined else 'left', name=event.user.display_name))
             elif isinstance(event, RoomChanged):
                 if event.change == 'renamed':

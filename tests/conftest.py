@@ -66,3 +66,9 @@ def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield tmp_path / 'data'
     finally:
         drop_database(TEST_DATABASE_URL, url)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: sync Playwright keeps its own event loop running in this thread while its browser
+    lives, and every asyncio test after it would find "another loop running"."""
+    items.sort(key=lambda item: '/tests/e2e/' in item.path.as_posix())
