@@ -73,6 +73,7 @@ class PrivatePanel:
             self.input = ui.input().classes('w-full').props(
                 f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
             self.input.on('keydown.enter', self.send)
+            self.error = ui.label().classes('text-negative text-sm').props('data-testid=private-error')
             with ui.row().classes('w-full justify-between'):
                 ui.button(ctx.t('private_close'), on_click=self.close).props('flat dense')
                 ui.button(ctx.t('private_send'), icon='lock', on_click=self.send) \
@@ -81,6 +82,7 @@ class PrivatePanel:
 
     def open(self, user: UserView) -> None:
         self.recipient = user
+        self.error.text = ''
         self.title.text = self.ctx.t('private_to', name=user.display_name)
         self.input.props(f'placeholder="{self.ctx.t("private_placeholder", name=user.display_name)}"')
         self.card.set_visibility(True)
@@ -96,8 +98,9 @@ class PrivatePanel:
         try:
             await self.ctx.services.messages.whisper(self.ctx.user, self.room_id, self.recipient, text)
         except ChatError as error:
-            self.ctx.show_error(error)
+            self.error.text = self.ctx.t(error.key, **error.params)
             return
+        self.error.text = ''
         if self.input.value == text:
             self.input.value = ''
 
@@ -132,6 +135,8 @@ def register(services: Services) -> None:
                     message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
                         f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
                     send_button = ui.button(icon='send').props('round data-testid=send').tooltip(ctx.t('send'))
+                # why the last send failed, beside the input that still holds the text
+                send_error = ui.label().classes('text-negative text-sm').props('data-testid=send-error')
             with ui.column().classes('w-64 shrink-0 gap-2 max-sm:hidden'):
                 ui.label(ctx.t('online_here')).classes('text-subtitle2')
                 private = PrivatePanel(ctx, room.id)
@@ -143,8 +148,9 @@ def register(services: Services) -> None:
             try:
                 await services.messages.post(ctx.user, room.id, text)
             except ChatError as error:
-                ctx.show_error(error)
+                send_error.text = ctx.t(error.key, **error.params)
                 return
+            send_error.text = ''
             if message_input.value == text:
                 message_input.value = ''
 

@@ -63,13 +63,13 @@ async def test_private_text_is_in_no_table_file_and_no_log(user: User, create_us
 
 def _rows_containing(needle: str) -> int:
     """Rows of any table with any text column containing `needle`."""
-    from sqlalchemy import func, or_, select
+    from sqlalchemy import String, func, or_, select
     from sqlmodel import SQLModel
 
     found = 0
     with services().db.engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
-            columns = [c for c in table.columns if c.type.python_type is str]
+            columns = [c for c in table.columns if isinstance(getattr(c.type, 'impl', c.type), String)]
             if columns:
                 query = select(func.count()).select_from(table).where(or_(*(c.contains(needle) for c in columns)))
                 found += connection.execute(query).scalar_one()
