@@ -36,7 +36,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--saturation-seconds', type=float, help='length of each saturation run (default 10)')
     parser.add_argument('--history', help='history sizes to bulk-insert: 0,10k,100k,1m counts (default '
                                           '0,10000,100000,1000000; quick 0,1000,10000,100000)')
-    parser.add_argument('--memory-clients', type=int, help='clients for the memory scenario (default 200; quick 50)')
+    parser.add_argument('--memory-clients', type=int, help='clients for the memory scenario (default 100; quick 50)')
     parser.add_argument('--memory-messages', type=int, help='messages posted while measuring (default 2000)')
     parser.add_argument('--cycles', type=int, help='connect/disconnect cycles (default 500; quick 100)')
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> dict:
     sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
     sat_seconds = args.saturation_seconds or (5.0 if quick else 10.0)
     history = ints(args.history or ('0,1000,10000,100000' if quick else '0,10000,100000,1000000'))
-    mem_clients = args.memory_clients or (50 if quick else 200)
+    mem_clients = args.memory_clients or (50 if quick else 100)
     mem_messages = args.memory_messages or (300 if quick else 2000)
     cycles = args.cycles or (100 if quick else 500)
 

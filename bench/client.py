@@ -75,6 +75,7 @@ class Tab:
         self._acker: asyncio.Task | None = None
         self._reconnect_task: asyncio.Future | None = None
         self._closing = False
+        self._reconnecting = False
         self._pending: list[str] = []
         self.document_id = str(uuid.uuid4())
         self.path = ''
@@ -117,13 +118,15 @@ class Tab:
         }
         url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
         headers = {'Cookie': self.cookie} if self.cookie else {}
-        self.ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0,
-                                             timeout=aiohttp.ClientWSTimeout(ws_close=5))
-        opening = await asyncio.wait_for(self.ws.receive_str(), timeout)
+        await self._drop_socket()  # a previous attempt's socket must not start a second reconnect
+        ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0,
+                                        timeout=aiohttp.ClientWSTimeout(ws_close=5))
+        self.ws = ws
+        opening = await asyncio.wait_for(ws.receive_str(), timeout)
         if not opening.startswith('0'):
             raise PageError(f'unexpected engine.io open: {opening[:80]}')
-        await self.ws.send_str('40')
-        self._reader = asyncio.create_task(self._read())
+        await ws.send_str('40')
+        self._reader = asyncio.create_task(self._read(ws))
         if self._acker is None:
             self._acker = asyncio.create_task(self._ack_loop())
         waiter = asyncio.ensure_future(self.connected.wait())
@@ -135,9 +138,29 @@ class Tab:
         for frame in pending:  # socket.io-client buffers what was emitted while disconnected
             self._send(frame)
 
+    async def _drop_socket(self) -> None:
+        reader, ws = self._reader, self.ws
+        self._reader, self.ws = None, None
+        if reader is not None and not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(Exception):
+                await ws.close()
+
     async def _reconnect(self) -> None:
         """socket.io-client reconnects after a lost connection with the same query (and the newest message id);
         when the server no longer knows the client (gone longer than its reconnect window) nicegui.js reloads."""
+        if self._reconnecting:
+            return
+        self._reconnecting = True
+        try:
+            await self._reconnect_attempts()
+        finally:
+            self._reconnecting = False
+
+    async def _reconnect_attempts(self) -> None:
         self.reconnects += 1
         for attempt in range(20):
             await asyncio.sleep(min(1.0 * (attempt + 1), 5.0))
@@ -155,9 +178,7 @@ class Tab:
             except (PageError, OSError, TimeoutError, aiohttp.ClientError) as error:
                 self.close_reason = f'PageError {error!r}' if isinstance(error, PageError) else repr(error)
 
-    async def _read(self) -> None:
-        assert self.ws is not None
-        ws = self.ws
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         try:
             async for frame in ws:
                 if frame.type in (aiohttp.WSMsgType.PING, aiohttp.WSMsgType.PONG):
@@ -183,10 +204,11 @@ class Tab:
         finally:
             if not self.close_reason:
                 self.close_reason = f'closed by server ({ws.close_code})'
-            self.closed.set()
-            self.connected.clear()
-            if not self._closing:
-                self._reconnect_task = asyncio.ensure_future(self._reconnect())
+            if ws is self.ws:  # not a socket that a newer attempt has already replaced
+                self.closed.set()
+                self.connected.clear()
+                if not self._closing and not self._reconnecting:
+                    self._reconnect_task = asyncio.ensure_future(self._reconnect())
 
     def _dispatch(self, packet: list[Any]) -> None:
         name, payload = packet[0], packet[1] if len(packet) > 1 else None

@@ -309,7 +309,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         await crowd.open(fixture.cookies[1:n], room)
         await crowd.settle()
         with_clients = rss()
-        more_sent = await conversation(crowd, 0, more, 20, drain=120)
+        more_sent = await conversation(crowd, 0, more, 10, drain=120)
         await crowd.settle()
         after_more = rss()
         await crowd.close()
