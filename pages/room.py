@@ -30,24 +30,23 @@ class OnlineList:
             pass
 
     def set(self, users: list[UserView]) -> None:
-        for user in users:
+        """The list at entry, in name order; later arrivals join at the end (re-sorting would re-send the whole
+        list to every page of the room on every join)."""
+        for user in sorted(users, key=lambda u: u.display_name.casefold()):
             self.add(user)
 
     def add(self, user: UserView) -> bool:
-        """True when the user was not listed yet."""
+        """True when the user was not listed yet. Three elements per person: every page of the room pays for them."""
         if user.id in self.items:
             return False
         self.users[user.id] = user
         me = user.id == self.ctx.user.id
-        with self.container, ui.item(on_click=None if me else lambda u=user: self.on_choose(self.users[u.id])) \
-                    .props(f'data-testid=online-{user.username}') as item:
-            with ui.item_section().props('avatar'):
-                ui.image(user.avatar_url).classes('w-8 h-8 rounded-full')
-            with ui.item_section():
-                ui.label(user.display_name + (f' {self.ctx.t("you")}' if me else ''))
+        on_click = None if me else lambda u=user: self.on_choose(self.users[u.id])
+        with self.container, ui.item(on_click=on_click).classes('items-center gap-3') \
+                .props(f'data-testid=online-{user.username}') as item:
+            ui.image(user.avatar_url).classes('w-8 h-8 rounded-full shrink-0')
+            ui.label(user.display_name + (f' {self.ctx.t("you")}' if me else '')).classes('truncate')
         self.items[user.id] = item
-        index = sorted(self.users.values(), key=lambda u: u.display_name.casefold()).index(user)
-        item.move(target_index=index)
         return True
 
     def remove(self, user_id: int) -> bool:
