@@ -314,13 +314,12 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         after_more = rss()
         await crowd.close()
         await asyncio.sleep(server_reconnect_window())
+        await Crowd(http, server.url, server_pid=server.process.pid if server.process else None).settle()
         before_cycles = rss()
-        cycler = fixture.cookies[n + 1]
-        for _ in range(cycles):
-            tab = Tab(http, server.url, cycler)
-            await tab.get(f'/room/{fixture.room("cycles")}')
-            await tab.connect()
-            await tab.close()
+        cycler = Crowd(http, server.url, server_pid=server.process.pid if server.process else None)
+        for _ in range(cycles):  # one tab at a time: open the page, connect, close the tab
+            await cycler.open(fixture.cookies[n + 1:n + 2], f'/room/{fixture.room("cycles")}', concurrency=1)
+            await cycler.close()
         await asyncio.sleep(server_reconnect_window())
         after_cycles = rss()
     return {
