@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Callable
 
 from chat.settings import Settings
 
@@ -76,8 +77,34 @@ def run_admin_command(args: argparse.Namespace, settings: Settings) -> None:
         sys.exit(translate(settings.default_language, error.key, **error.params))
 
 
+def speed_up_nicegui() -> None:
+    """NiceGUI asks inspect.signature of each new element's classes/style/props change handler (a bound method) on
+    every element creation; the answer only depends on the underlying function, so it is cached per function.
+    Measured in docs/PERFORMANCE.md: about a quarter of the per-page cost of a message. Applied once per process."""
+    from nicegui import helpers
+
+    original = helpers.expects_arguments
+    if getattr(original, 'cached_per_function', False):
+        return
+    cache: dict[Callable, bool] = {}
+
+    def expects_arguments(func: Callable) -> bool:
+        target = getattr(func, '__func__', None)
+        if target is None or getattr(func, '__self__', None) is None:
+            return original(func)
+        result = cache.get(target)
+        if result is None:
+            result = cache[target] = original(func)
+        return result
+
+    expects_arguments.cached_per_function = True  # type: ignore[attr-defined]
+    helpers.expects_arguments = expects_arguments
+
+
 def create_app(settings: Settings) -> None:
     from nicegui import app
+
+    speed_up_nicegui()
 
     import pages
     from chat import services as service_factory
@@ -103,9 +130,13 @@ def main() -> None:
     if args is not None and args.command:
         run_admin_command(args, settings)
         return
+    import gc
+
     from nicegui import ui
 
     create_app(settings)
+    gc.collect()
+    gc.freeze()  # what start-up built lives for the whole process: full collections no longer walk it
     native = bool(args and args.native)
     ui.run(
         host=settings.host, port=settings.port, title='Messenger', reload=False, show=False,
