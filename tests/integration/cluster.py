@@ -54,13 +54,20 @@ def require_services() -> None:
     pytest.skip(reason)
 
 
+_handed_out: set[int] = set()
+
+
 def free_port(candidates: range = PORTS) -> int:
+    """A port nobody listens on and this process has not handed out yet (instances started together bind later)."""
     for port in candidates:
+        if port in _handed_out:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(('127.0.0.1', port))
             except OSError:
                 continue
+            _handed_out.add(port)
             return port
     raise RuntimeError(f'no free port in {candidates}')
 
