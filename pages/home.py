@@ -6,15 +6,15 @@ from fastapi import Request
 from nicegui import ui
 
 from chat.errors import ChatError
-from chat.events import Event, RoomChanged, RoomCount
 from chat.hub import LOBBY
 from chat.services import Services
 from chat.views import RoomView
 from pages.context import PageContext, signed_in
 from pages.layout import header
+from pages.lobby import LobbyView
 
 
-class RoomList:
+class RoomList(LobbyView):
     """One row per room, kept in name order; changes arrive as lobby events."""
 
     def __init__(self, ctx: PageContext, rooms: list[RoomView], counts: dict[int, int]) -> None:
@@ -64,17 +64,6 @@ class RoomList:
         self.counts[room_id] = count
         if room_id in self.rows:
             self.rows[room_id][2].text = self._count_text(room_id)
-
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, RoomCount):
-            self.set_count(event.room_id, event.count)
-        elif isinstance(event, RoomChanged):
-            if event.change == 'created':
-                self.add(event.room)
-            elif event.change == 'renamed':
-                self.rename(event.room)
-            else:
-                self.remove(event.room.id)
 
 
 def register(services: Services) -> None:

@@ -8,15 +8,15 @@ from fastapi import Request
 from nicegui import events, ui
 
 from chat.errors import ChatError, InvalidInput
-from chat.events import Event, RoomChanged, RoomCount
 from chat.hub import LOBBY
 from chat.services import Services
 from chat.views import RoomView
 from pages.context import PageContext, signed_in
 from pages.layout import header
+from pages.lobby import LobbyView
 
 
-class ManagedRooms:
+class ManagedRooms(LobbyView):
     """The rooms this user may rename and delete, with live online counts."""
 
     def __init__(self, ctx: PageContext) -> None:
@@ -48,21 +48,21 @@ class ManagedRooms:
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
                     name = ui.input(t('rename'), value=room.name).classes('grow').props(
                         f'dense outlined maxlength=64 data-testid=rename-{room.id}')
-                    ui.button(t('rename'), on_click=lambda r=room.id: self.rename(r)) \
+                    ui.button(t('rename'), on_click=lambda r=room.id: self.save_name(r)) \
                         .props(f'flat data-testid=rename-save-{room.id}')
-                    ui.button(t('delete'), icon='delete', on_click=lambda r=room.id: self.delete(r)) \
+                    ui.button(t('delete'), icon='delete', on_click=lambda r=room.id: self.confirm_delete(r)) \
                         .props(f'flat color=negative data-testid=delete-{room.id}')
         self.rows[room.id] = {'card': card, 'link': link, 'badge': badge, 'input': name, 'name': room.name}
         self.empty.set_visibility(False)
 
-    def renamed(self, room: RoomView) -> None:
+    def rename(self, room: RoomView) -> None:
         row = self.rows.get(room.id)
         if row is None:
             return self.add(room)
         row['link'].text = row['name'] = room.name
         row['input'].value = room.name
 
-    def removed(self, room_id: int) -> None:
+    def remove(self, room_id: int) -> None:
         row = self.rows.pop(room_id, None)
         if row:
             row['card'].delete()
@@ -73,18 +73,18 @@ class ManagedRooms:
         if row := self.rows.get(room_id):
             row['badge'].text = self.ctx.t('online_count', count=count)
 
-    async def rename(self, room_id: int) -> None:
+    async def save_name(self, room_id: int) -> None:
         row = self.rows[room_id]
         try:
             room = await self.ctx.services.rooms.rename(self.ctx.user, room_id, row['input'].value)
         except ChatError as error:
             self.ctx.show_error(error)
             return
-        self.renamed(room)
+        self.rename(room)
         with self.container:
             ui.notify(self.ctx.t('room_renamed', name=room.name), type='positive')
 
-    async def delete(self, room_id: int) -> None:
+    async def confirm_delete(self, room_id: int) -> None:
         name = self.rows[room_id]['name']
         self.dialog_text.text = self.ctx.t('confirm_delete', name=name)
         if not await self.dialog:
@@ -94,20 +94,9 @@ class ManagedRooms:
         except ChatError as error:
             self.ctx.show_error(error)
             return
-        self.removed(room_id)  # the lobby event may have removed the row already: the button's slot is gone
+        self.remove(room_id)  # the lobby event may have removed the row already: the button's slot is gone
         with self.container:
             ui.notify(self.ctx.t('room_deleted', name=name), type='positive')
-
-    def on_event(self, event: Event) -> None:
-        if isinstance(event, RoomCount):
-            self.set_count(event.room_id, event.count)
-        elif isinstance(event, RoomChanged):
-            if event.change == 'created':
-                self.add(event.room)
-            elif event.change == 'renamed':
-                self.renamed(event.room)
-            else:
-                self.removed(event.room.id)
 
 
 def register(services: Services) -> None:

@@ -1,0 +1,33 @@
+"""What the room list and the control panel share: following lobby events (rooms created, renamed, deleted, counts)."""
+
+from __future__ import annotations
+
+from chat.events import Event, RoomChanged, RoomCount
+from chat.views import RoomView
+
+
+class LobbyView:
+    """A list of rooms kept live by lobby events; subclasses say how a row is added, renamed, removed, counted."""
+
+    def add(self, room: RoomView) -> None:
+        raise NotImplementedError
+
+    def rename(self, room: RoomView) -> None:
+        raise NotImplementedError
+
+    def remove(self, room_id: int) -> None:
+        raise NotImplementedError
+
+    def set_count(self, room_id: int, count: int) -> None:
+        raise NotImplementedError
+
+    def on_event(self, event: Event) -> None:
+        if isinstance(event, RoomCount):
+            self.set_count(event.room_id, event.count)
+        elif isinstance(event, RoomChanged):
+            if event.change == 'created':
+                self.add(event.room)
+            elif event.change == 'renamed':
+                self.rename(event.room)
+            else:
+                self.remove(event.room.id)
