@@ -1,10 +1,17 @@
-"""Screen tests run beside other load on a 2-core machine: give `should_see` a few seconds, not 0.3 s."""
+"""Make the simulated users behave like separate browsers, and patient enough for a busy 2-core machine.
+
+NiceGUI's `User` retargets the global `ui.navigate` / `ui.notify` to whichever simulated user was touched last, so a
+navigation or notification triggered for one person (e.g. an update arriving on their page) can land on another.
+Browsers have no such thing: here both are dispatched to the user whose page the call is made for (the current UI
+context's client), exactly like NiceGUI does for real clients.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from nicegui import context, ui
 from nicegui.testing import User
 
 PATIENCE = 50  # attempts, 0.1 s apart
@@ -18,3 +25,35 @@ def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
         await original(self, *args, retries=max(retries, PATIENCE), **kwargs)
 
     monkeypatch.setattr(User, 'should_see', should_see)
+
+
+@pytest.fixture(autouse=True)
+def per_client_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    users: list[User] = []
+    original_init = User.__init__
+
+    def init(self: User, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        users.append(self)
+
+    def owner() -> User:
+        try:
+            client = context.client
+        except Exception:  # no UI context: the most recent user, as NiceGUI's simulation would pick
+            return users[-1]
+        return next((u for u in users if object.__getattribute__(u, 'client') is client), users[-1])
+
+    class Dispatch:
+        def __init__(self, attribute: str) -> None:
+            self.attribute = attribute
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(object.__getattribute__(owner(), self.attribute), name)
+
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
+            return object.__getattribute__(owner(), self.attribute)(*args, **kwargs)
+
+    monkeypatch.setattr(User, '__init__', init)
+    monkeypatch.setattr(User, '__getattribute__', object.__getattribute__)  # no global retargeting on access
+    monkeypatch.setattr(ui, 'navigate', Dispatch('navigate'))
+    monkeypatch.setattr(ui, 'notify', Dispatch('notify'))

@@ -90,6 +90,14 @@ async def open_room(user: User, name: str) -> None:
     else:
         await user.open('/')
         by_testid(user, 'room-name').type(name).trigger('keydown.enter')
+        try:
+            await wait_for(user, 'message-input', timeout=5)
+        except AssertionError:
+            # the room was created but the simulation's global ui.navigate pointed at another simulated user (whose
+            # page had just received an update); open the new room's address like that user would have been sent to
+            created = await services().db.run(room_queries.by_name, name)
+            assert created is not None, f'room {name} was not created'
+            await user.open(f'/room/{created.id}')
     await wait_for(user, 'message-input')
     await user.should_see(name)
 
