@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from chat import validation
+from chat.avatars import content_name, process_upload
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from chat.events import ProfileChanged, SessionEnded
 from chat.hub import PROFILES, Hub, user_topic
@@ -20,6 +23,7 @@ from chat.ratelimit import RateLimiter
 from chat.settings import Settings
 from chat.views import UserView
 from models import LoginSession, User
+from storage import media
 from storage import sessions as session_queries
 from storage import users as user_queries
 from storage.db import Database
@@ -184,8 +188,6 @@ class Accounts:
         return await self._update(actor, language=language)
 
     async def set_time_zone(self, actor: UserView, time_zone: str) -> UserView:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
         try:
             ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -249,11 +251,6 @@ class Accounts:
 
     async def upload_avatar(self, actor: UserView, data: bytes) -> UserView:
         """Checks and re-encodes the image off the event loop, stores it by content hash, then shows it to all."""
-        import asyncio
-
-        from chat.avatars import content_name, process_upload
-        from storage import media
-
         await self.require(actor)
         image = await asyncio.to_thread(process_upload, data, max_bytes=self.settings.max_avatar_bytes,
                                         max_pixels=self.settings.max_avatar_pixels)

@@ -79,7 +79,7 @@ class PageContext:
                 self.root.clear()
                 with self.root:
                     ui.label(message).classes('text-h6').props('data-testid=page-gone')
-                    ui.link(message and self.t('back_to_rooms'), target)
+                    ui.link(self.t('back_to_rooms') if target == '/' else self.t('sign_in'), target)
             ui.notify(message, type='warning')
             ui.navigate.to(target)
 

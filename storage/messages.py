@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from models import Message, User
 
@@ -22,6 +22,3 @@ def page(session: Session, room_id: int, before_id: int | None, limit: int) -> l
     rows.reverse()
     return rows  # type: ignore[return-value]
 
-
-def count(session: Session, room_id: int) -> int:
-    return session.exec(select(func.count()).select_from(Message).where(Message.room_id == room_id)).one()
