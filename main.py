@@ -7,8 +7,8 @@ import asyncio
 import getpass
 import os
 import sys
-from collections.abc import Callable
 
+from chat.collector import CollectorSchedule
 from chat.settings import Settings
 
 SIMULATION = 'NICEGUI_USER_SIMULATION' in os.environ
@@ -77,36 +77,13 @@ def run_admin_command(args: argparse.Namespace, settings: Settings) -> None:
         sys.exit(translate(settings.default_language, error.key, **error.params))
 
 
-def speed_up_nicegui() -> None:
-    """NiceGUI asks inspect.signature of each new element's classes/style/props change handler (a bound method) on
-    every element creation; the answer only depends on the underlying function, so it is cached per function.
-    Measured in docs/PERFORMANCE.md: about a quarter of the per-page cost of a message. Applied once per process."""
-    from nicegui import helpers
-
-    original = helpers.expects_arguments
-    if getattr(original, 'cached_per_function', False):
-        return
-    cache: dict[Callable, bool] = {}
-
-    def expects_arguments(func: Callable) -> bool:
-        target = getattr(func, '__func__', None)
-        if target is None or getattr(func, '__self__', None) is None:
-            return original(func)
-        result = cache.get(target)
-        if result is None:
-            result = cache[target] = original(func)
-        return result
-
-    expects_arguments.cached_per_function = True  # type: ignore[attr-defined]
-    helpers.expects_arguments = expects_arguments
-
-
 def create_app(settings: Settings) -> None:
     from nicegui import app
 
-    speed_up_nicegui()
-
     import pages
+    from pages import speedups
+
+    speedups.apply()
     from chat import services as service_factory
     from pages import security
 
@@ -115,6 +92,12 @@ def create_app(settings: Settings) -> None:
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
+    if not SIMULATION:  # the test process is not a server: its own collector stays as Python sets it
+        collector = CollectorSchedule(settings.gc_freeze_interval, settings.gc_full_interval,
+                                      settings.gc_full_after_pages)
+        app.on_startup(collector.start)
+        app.on_shutdown(collector.stop)
+        app.on_delete(collector.page_closed)
     security.install(settings)
     pages.register(services)
 

@@ -74,6 +74,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},
     'online_here': {'en': 'Online here', 'ru': 'Сейчас здесь'},
     'you': {'en': '(you)', 'ru': '(вы)'},
+    'online_more': {'en': 'Show {count} more', 'ru': 'Показать ещё {count}'},
     'joined': {'en': '{name} joined', 'ru': '{name} вошёл(ла) в комнату'},
     'left': {'en': '{name} left', 'ru': '{name} вышел(ла) из комнаты'},
     'message_empty': {'en': 'Write something first.', 'ru': 'Сначала напишите что-нибудь.'},

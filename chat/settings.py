@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_message_length: int = 4000
     history_page_size: int = 50
     feed_window: int = 150  # message elements kept per open room page
+    online_list_limit: int = 30  # people a room page lists before "show N more"
     max_avatar_bytes: int = 5 * 1024 * 1024
     max_avatar_pixels: int = 25_000_000
     message_rate: int = 10  # messages ...
@@ -39,6 +40,9 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_window: float = 15 * 60
     db_threads: int = 4
+    gc_freeze_interval: float = 1.0  # seconds between gc.freeze() calls (0: leave the collector alone)
+    gc_full_interval: float = 600.0  # seconds between full collections of everything (chat/collector.py) ...
+    gc_full_after_pages: int = 50  # ... or sooner, once this many pages have closed
 
     @cached_property
     def sqlalchemy_url(self) -> str:

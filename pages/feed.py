@@ -20,12 +20,14 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from nicegui import ui
 
 from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
+from pages.light import LightElement, light_text
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -40,19 +42,29 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
     return _stamp(created_at, time_zone, int(time.time() // 60))
 
 
-class FeedMessage(ui.element):
-    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML)."""
+@lru_cache(maxsize=4096)
+def _bubble_props(message_id: int, name: str, stamp: str, avatar: str, sent: bool) -> dict[str, Any]:
+    """One props dict per message, stamp and side, shared by every page that shows it (never edited in place)."""
+    return {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}
 
-    def __init__(self, body: str, *, message_id: int | None, author_id: int, name: str, stamp: str, avatar: str,
-                 sent: bool) -> None:
-        super().__init__('q-chat-message')
-        # the element is queued for sending but not yet serialised: plain dict writes skip the change handlers
-        dict.update(self._props, {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent})
-        # Quasar renders only element children of the default slot (getNormalizedVNodes drops bare text nodes, and
-        # NiceGUI always passes that slot, so the `text` prop is ignored): one plain div carrying the text as a text
-        # node - escaped, never HTML. Checked in Chromium by tests/e2e.
-        with self:
-            ui.element('div')._text = body
+
+NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
+
+
+class FeedMessage(LightElement):
+    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML).
+
+    Quasar renders only element children of the default slot (getNormalizedVNodes drops bare text nodes, and NiceGUI
+    always passes that slot, so the `text` prop is ignored): one plain div carrying the text as a text node - escaped,
+    never HTML. Checked in Chromium by tests/e2e. Both are light elements (pages/light.py)."""
+
+    def __init__(self, parent: ui.element, body: str, *, message_id: int | None, author_id: int, name: str,
+                 stamp: str, avatar: str, sent: bool, extra: dict[str, Any] | None = None,
+                 classes: list[str] | None = None) -> None:
+        props = _bubble_props(message_id, name, stamp, avatar, sent) if message_id and not extra \
+            else {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, **(extra or {})}
+        super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
+        light_text(self, body)
         self.body = body
         self.message_id = message_id
         self.author_id = author_id
@@ -87,10 +99,10 @@ class Feed:
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
-    def _message(self, message: MessageView) -> FeedMessage:
+    def _message(self, block: ui.element, message: MessageView) -> FeedMessage:
         self.shown.add(message.id)
         return FeedMessage(
-            message.body, message_id=message.id, author_id=message.author.id,
+            block, message.body, message_id=message.id, author_id=message.author.id,
             name=message.author.display_name, stamp=cached_stamp(message.created_at, self.time_zone),
             avatar=message.author.avatar_url, sent=message.author.id == self.viewer.id,
         )
@@ -110,10 +122,10 @@ class Feed:
             return self.blocks[-1]
         return self._new_block(at_top=False)
 
-    def _add_bottom(self, make: Callable[[], ui.element]) -> ui.element:
-        with self._bottom_block():
-            element = make()
-        element._feed_block = self.blocks[-1]  # type: ignore[attr-defined]
+    def _add_bottom(self, make: Callable[[ui.element], ui.element]) -> ui.element:
+        block = self._bottom_block()
+        element = make(block)
+        element._feed_block = block  # type: ignore[attr-defined]
         self.items.append(element)
         return element
 
@@ -131,14 +143,13 @@ class Feed:
             return
         if at_top:
             block = self._new_block(at_top=True)
-            with block:
-                elements = [self._message(m) for m in messages]
+            elements = [self._message(block, m) for m in messages]
             for element in elements:
                 element._feed_block = block  # type: ignore[attr-defined]
             self.items.extendleft(reversed(elements))
         else:
             for message in messages:
-                self._add_bottom(lambda m=message: self._message(m))
+                self._add_bottom(lambda block, m=message: self._message(block, m))
         self.empty.set_visibility(False)
 
     def show_newest(self, messages: list[MessageView]) -> None:
@@ -159,7 +170,7 @@ class Feed:
         if not self.following:
             self.newer.set_visibility(True)
             return
-        self._add_bottom(lambda: self._message(message))
+        self._add_bottom(lambda block: self._message(block, message))
         if self.empty.visible:
             self.empty.set_visibility(False)
         self._trim_top()
@@ -168,7 +179,7 @@ class Feed:
         """Join/leave and room notices: part of the feed, never stored."""
         if not self.following:
             return
-        self._add_bottom(lambda: ui.label(text).classes('self-center text-xs text-grey-7 py-1 notice'))
+        self._add_bottom(lambda block: light_text(block, text, NOTICE_CLASSES))
         self._trim_top()
 
     def private(self, event: PrivateMessage) -> None:
@@ -176,11 +187,12 @@ class Feed:
         name = self.t('private_to', name=event.recipient.display_name) if outgoing \
             else self.t('private_from', name=event.sender.display_name)
 
-        def make() -> ui.element:
+        def make(block: ui.element) -> ui.element:
             return FeedMessage(
-                event.body, message_id=None, author_id=event.sender.id, name=name,
+                block, event.body, message_id=None, author_id=event.sender.id, name=name,
                 stamp=cached_stamp(event.sent_at, self.time_zone), avatar=event.sender.avatar_url, sent=outgoing,
-            ).classes('private-message').props('bg-color=amber-2 data-testid=private-message')
+                extra={'bg-color': 'amber-2', 'data-testid': 'private-message'}, classes=['private-message'],
+            )
 
         self._add_bottom(make)
         self.empty.set_visibility(False)
@@ -232,6 +244,4 @@ class Feed:
     def rename_author(self, user: UserView) -> None:
         for element in self.items:
             if isinstance(element, FeedMessage) and element.author_id == user.id and element.message_id:
-                element._props['name'] = user.display_name
-                element._props['avatar'] = user.avatar_url
-                element.update()
+                element.replace_props({**element._props, 'name': user.display_name, 'avatar': user.avatar_url})

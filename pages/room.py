@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from fastapi import Request
 from nicegui import ui
@@ -15,52 +16,98 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header
+from pages.light import LightElement, light_text
 
 log = logging.getLogger(__name__)
 
 
 class OnlineList:
-    """Who is in the room now; choosing someone opens the private field for them."""
+    """Who is in the room now; choosing someone opens the private field for them.
 
-    def __init__(self, ctx: PageContext, on_choose: callable) -> None:  # type: ignore[valid-type]
-        self.ctx, self.on_choose = ctx, on_choose
-        self.users: dict[int, UserView] = {}
-        self.items: dict[int, ui.item] = {}
+    Every open page of a room pays for every entry of its list, and every arrival changes every page: so a page shows
+    at most `limit` people (you first, then in name order at entry and arrival order after), with a "show N more"
+    button that lists everyone on that page only. A shown person who leaves makes room for the next one."""
+
+    AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
+    NAME_CLASSES = ['truncate']
+
+    def __init__(self, ctx: PageContext, on_choose: Callable[[UserView], None], limit: int) -> None:
+        self.ctx, self.on_choose, self.limit = ctx, on_choose, limit
+        self.users: dict[int, UserView] = {}  # everyone present
+        self.items: dict[int, ui.item] = {}  # the ones shown
+        self.expanded = False
         with ui.list().props('dense separator data-testid=online-list').classes('w-full') as self.container:
             pass
+        self.more = ui.button(on_click=self.expand).props('flat dense no-caps data-testid=online-more') \
+            .classes('self-center')
+        self.more.set_visibility(False)
 
     def set(self, users: list[UserView]) -> None:
-        """The list at entry, in name order; later arrivals join at the end (re-sorting would re-send the whole
-        list to every page of the room on every join)."""
-        for user in sorted(users, key=lambda u: u.display_name.casefold()):
+        """The list at entry: you first, then in name order; later arrivals join at the end (re-sorting would
+        re-send the whole list to every page of the room on every arrival)."""
+        me = self.ctx.user.id
+        for user in sorted(users, key=lambda u: (u.id != me, u.display_name.casefold())):
             self.add(user)
 
     def add(self, user: UserView) -> bool:
-        """True when the user was not listed yet. Three elements per person: every page of the room pays for them."""
-        if user.id in self.items:
+        """True when the user was not listed yet."""
+        if user.id in self.users:
             return False
         self.users[user.id] = user
+        if self.expanded or len(self.items) < self.limit:
+            self._show(user)
+        self._count_hidden()
+        return True
+
+    def _show(self, user: UserView) -> None:
+        """One clickable item with two light children: an avatar and the name (text, never HTML)."""
         me = user.id == self.ctx.user.id
         on_click = None if me else lambda u=user: self.on_choose(self.users[u.id])
-        with self.container, ui.item(on_click=on_click).classes('items-center gap-3') \
-                .props(f'data-testid=online-{user.username}') as item:
-            ui.image(user.avatar_url).classes('w-8 h-8 rounded-full shrink-0')
-            ui.label(user.display_name + (f' {self.ctx.t("you")}' if me else '')).classes('truncate')
+        with self.container:
+            item = ui.item(on_click=on_click).classes('items-center gap-3') \
+                .props(f'data-testid=online-{user.username}')
+        LightElement(item, 'img', props={'src': user.avatar_url, 'alt': ''}, classes=self.AVATAR_CLASSES)
+        light_text(item, user.display_name + (f' {self.ctx.t("you")}' if me else ''), self.NAME_CLASSES)
         self.items[user.id] = item
-        return True
 
     def remove(self, user_id: int) -> bool:
         """True when the user was listed."""
-        self.users.pop(user_id, None)
+        if self.users.pop(user_id, None) is None:
+            return False
         item = self.items.pop(user_id, None)
-        if item:
+        if item is not None:
             item.delete()
-        return item is not None
+            waiting = next((u for u in self.users.values() if u.id not in self.items), None)
+            if waiting is not None:
+                self._show(waiting)
+        self._count_hidden()
+        return True
+
+    def expand(self) -> None:
+        self.expanded = True
+        for user in list(self.users.values()):
+            if user.id not in self.items:
+                self._show(user)
+        self._count_hidden()
+
+    def _count_hidden(self) -> None:
+        hidden = len(self.users) - len(self.items)
+        if hidden:
+            text = self.ctx.t('online_more', count=hidden)
+            if self.more.text != text:
+                self.more.text = text
+        if self.more.visible != bool(hidden):
+            self.more.set_visibility(bool(hidden))
 
     def update_profile(self, user: UserView) -> None:
-        if user.id in self.items:
-            self.remove(user.id)
-            self.add(user)
+        if user.id in self.users:
+            self.users[user.id] = user
+            item = self.items.get(user.id)
+            if item is not None:  # same place in the list, new name and avatar
+                avatar, name = item.default_slot.children
+                avatar.replace_props({**avatar._props, 'src': user.avatar_url})
+                name._text = user.display_name + (f' {self.ctx.t("you")}' if user.id == self.ctx.user.id else '')
+                name.update()
 
 
 class PrivatePanel:
@@ -139,7 +186,7 @@ def register(services: Services) -> None:
             with ui.column().classes('w-64 shrink-0 gap-2 max-sm:hidden'):
                 ui.label(ctx.t('online_here')).classes('text-subtitle2')
                 private = PrivatePanel(ctx, room.id)
-                online = OnlineList(ctx, private.open)
+                online = OnlineList(ctx, private.open, settings.online_list_limit)
                 ui.label(ctx.t('private_hint')).classes('text-xs text-grey-7')
 
         async def send() -> None:

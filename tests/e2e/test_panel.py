@@ -91,7 +91,7 @@ def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people) -> 
     sam.enter(room_id)
     rosa.say('New paints arrived')
     sees_message(sam, 'New paints arrived')
-    online_rosa, message_avatar = '[data-testid=online-rosa] .q-img', '[data-testid=feed] .q-message-avatar'
+    online_rosa, message_avatar = '[data-testid=online-rosa] img', '[data-testid=feed] .q-message-avatar'
     shows_image(sam.page, online_rosa, DEFAULT_ROSA)
     shows_image(sam.page, message_avatar, DEFAULT_ROSA)
 
@@ -106,7 +106,7 @@ def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people) -> 
     # Sam sees it live, without reloading: in the online list and next to Rosa's message
     shows_image(sam.page, online_rosa, MEDIA)
     shows_image(sam.page, message_avatar, MEDIA)
-    shows_image(sam.page, '[data-testid=online-sam] .q-img', re.compile('^/avatars/default/sam[.]png$'))
+    shows_image(sam.page, '[data-testid=online-sam] img', re.compile('^/avatars/default/sam[.]png$'))
     rosa.say('Do you like my new picture')
     sees_message(sam, 'Do you like my new picture')
     shows_image(sam.page, message_avatar, MEDIA, index=-1)

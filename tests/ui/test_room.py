@@ -188,3 +188,54 @@ async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User)
     texts = [child._text for bubble in bubbles for child in bubble.default_slot.children]
     assert 'visible in a real browser' in texts
     assert all(bubble._text is None for bubble in bubbles)
+
+
+async def _online_names(user: User) -> list[str]:
+    """The people the online list shows, in order (the light name element of each item)."""
+    assert user.client is not None
+    (container,) = [e for e in user.client.elements.values() if e.props.get('data-testid') == 'online-list']
+    return [item.default_slot.children[1]._text for item in container.default_slot.children]
+
+
+async def _until(check, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, 'condition not met in time'
+        await asyncio.sleep(0.02)
+
+
+async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, create_user) -> None:
+    """A crowded room lists `CHAT_ONLINE_LIST_LIMIT` people (you first), counts the rest and lists them on demand;
+    a shown person who leaves makes room for a hidden one."""
+    monkeypatch.setattr(services().settings, 'online_list_limit', 2)
+    await register(user, 'anna', display_name='Anna')
+    others = {}
+    for name in ('bob', 'carl', 'dora'):
+        others[name] = create_user()
+        await register(others[name], name, display_name=name.title())
+    await open_room(others['dora'], 'Kitchen')
+    await open_room(others['bob'], 'Kitchen')
+    await open_room(user, 'Kitchen')  # present: Bob, Dora; Anna first, then name order
+    assert await _online_names(user) == ['Anna (you)', 'Bob']
+    await user.should_see('Show 1 more')
+    await open_room(others['carl'], 'Kitchen')
+    await user.should_see('Carl joined')
+    assert await _online_names(user) == ['Anna (you)', 'Bob']
+    await user.should_see('Show 2 more')
+
+    assert others['bob'].client is not None
+    others['bob'].client.delete()
+    await user.should_see('Bob left')
+
+    async def dora_moved_up() -> bool:
+        return await _online_names(user) == ['Anna (you)', 'Dora']
+    await _until(dora_moved_up)
+    await user.should_see('Show 1 more')
+    by_testid(user, 'online-more').click()
+
+    async def everyone() -> bool:
+        return await _online_names(user) == ['Anna (you)', 'Dora', 'Carl']
+    await _until(everyone)
+    await user.should_not_see(marker='online-more')
+    by_testid(user, 'online-carl').click()  # a listed person can be written to privately
+    await user.should_see('Private message to Carl')

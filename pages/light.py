@@ -1,0 +1,96 @@
+"""Light elements: what every open page of a room builds for each message, notice and person present.
+
+A live message costs each open page of its room one element tree, so with hundreds of pages NiceGUI's per-element
+machinery is most of the server's work and most of its heap: every `ui.element` builds three observable collections
+(classes, style, props) with change handlers, a slot, bindable-property entries and weak references, and finds its
+parent through the current task's slot stack. A light element is a real NiceGUI `Element` (same wire format, same
+`delete`, `update`, `move` and test lookups) built from plain values instead:
+
+- its props and classes are plain containers that may be shared by every page showing the same message (they are
+  never mutated: a change replaces the dict and calls `update()`);
+- a leaf shares one empty default slot;
+- the parent is passed in, not found through the slot stack.
+
+They carry no event listeners and no bindings; anything interactive stays a regular NiceGUI element. Measured in
+docs/PERFORMANCE.md (log item 9).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from nicegui.element import Element
+from nicegui.slot import Slot
+
+
+class _NoChildren(list):
+    """The children of the shared leaf slot: always empty."""
+
+    def append(self, _: Any) -> None:
+        raise TypeError('a light leaf element has no children')
+
+    insert = extend = append  # type: ignore[assignment]
+
+
+class _LeafSlot(Slot):
+    """One default slot shared by every light leaf element; it never holds children."""
+
+    def __init__(self) -> None:  # no parent: nothing ever asks a leaf slot for it
+        self.name = 'default'
+        self.template = None
+        self.children = _NoChildren()
+
+
+_LEAF_SLOT = _LeafSlot()
+_NO_LISTENERS: dict = {}
+_NO_STYLE: dict = {}
+_NO_MARKERS: list = []
+
+
+class LightElement(Element):
+    def __init__(self, parent: Element, tag: str, *, props: dict[str, Any] | None = None,
+                 classes: list[str] | None = None, text: str | None = None, leaf: bool = True) -> None:
+        # pylint: disable=super-init-not-called  # the point: none of Element.__init__'s per-element machinery
+        client = parent.client
+        self._client = parent._client  # the same weak reference
+        self.id = client.next_element_id
+        client.next_element_id += 1
+        self.tag = tag
+        self._classes = classes or []  # type: ignore[assignment]
+        self._style = _NO_STYLE  # type: ignore[assignment]
+        self._props = props if props is not None else {}  # type: ignore[assignment]
+        self._markers = _NO_MARKERS
+        self._event_listeners = _NO_LISTENERS
+        self._text = text
+        self._update_method = None
+        self._deleted = False
+        self.__dict__['___visible'] = True  # Visibility's bindable property, without a binding entry
+        if leaf:
+            self.default_slot = _LEAF_SLOT
+            self.slots = {'default': _LEAF_SLOT}
+        else:
+            self.default_slot = Slot(self, 'default')
+            self.slots = {'default': self.default_slot}
+        client.elements[self.id] = self
+        slot = parent.default_slot
+        slot.children.append(self)
+        self._parent_slot = weakref.ref(slot)
+        outbox = client.outbox
+        outbox.enqueue_update(self)
+        outbox.enqueue_update(parent)
+
+    ignores_events_when_hidden = True
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches
+        return [self._text, *super()._displayed_contents(only_visible=only_visible)]
+
+    def replace_props(self, props: dict[str, Any]) -> None:
+        """Props are shared between pages: a change is a new dict, never an edit in place."""
+        self._props = props  # type: ignore[assignment]
+        self.update()
+
+
+def light_text(parent: Element, text: str, classes: list[str] | None = None, tag: str = 'div') -> LightElement:
+    """A text element (a `ui.label` without the machinery): Vue renders the text as a text node, never HTML."""
+    return LightElement(parent, tag, classes=classes, text=text)

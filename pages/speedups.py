@@ -1,0 +1,84 @@
+"""Process-wide speed-ups for NiceGUI and python-socketio, applied once at start-up.
+
+Each replaces work that every open page pays for (on every live update, or when it closes) with a cheaper way to
+the same result. Measured in docs/PERFORMANCE.md (log items 4 and 10); the whole test suite runs with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+_APPLIED = False
+
+
+def apply() -> None:
+    global _APPLIED  # once per process
+    if _APPLIED:
+        return
+    _APPLIED = True
+    _cache_expects_arguments()
+    _fast_binary_check()
+    _break_cycles_of_removed_elements()
+
+
+def _cache_expects_arguments() -> None:
+    """NiceGUI asks inspect.signature of each new element's classes/style/props change handler (a bound method) on
+    every element creation; the answer only depends on the underlying function, so it is cached per function."""
+    from nicegui import helpers
+
+    original = helpers.expects_arguments
+    cache: dict[Callable, bool] = {}
+
+    def expects_arguments(func: Callable) -> bool:
+        target = getattr(func, '__func__', None)
+        if target is None or getattr(func, '__self__', None) is None:
+            return original(func)
+        result = cache.get(target)
+        if result is None:
+            result = cache[target] = original(func)
+        return result
+
+    helpers.expects_arguments = expects_arguments
+
+
+def _fast_binary_check() -> None:
+    """python-socketio walks every emitted payload in Python (`Packet.data_is_binary`) to look for bytes before it
+    encodes it; NiceGUI's update frames never carry any. orjson refuses bytes, so a payload it encodes (in C, about
+    a tenth of the walk's time) has no binary part; anything it cannot encode gets the original walk."""
+    from socketio import packet
+
+    original = packet.Packet.data_is_binary.__func__  # type: ignore[attr-defined]
+    options = orjson.OPT_NON_STR_KEYS
+
+    def data_is_binary(cls: type, data: Any) -> bool:
+        try:
+            orjson.dumps(data, option=options)
+        except TypeError:
+            return original(cls, data)
+        return False
+
+    packet.Packet.data_is_binary = classmethod(data_is_binary)  # type: ignore[method-assign, assignment]
+
+
+def _break_cycles_of_removed_elements() -> None:
+    """Each NiceGUI element's classes, style and props collections hold their own bound change handler: three
+    reference cycles per element, so a removed element's collections wait for a full collection of the oldest
+    generation (chat/collector.py) instead of going with reference counting. Removed elements never change again:
+    dropping those handlers lets reference counting free them at once."""
+    from nicegui.client import Client
+
+    original = Client.remove_elements
+
+    def remove_elements(self: Client, elements: Any) -> None:
+        elements = list(elements)
+        original(self, elements)
+        for element in elements:
+            for collection in (element._classes, element._style, element._props):
+                handlers = getattr(collection, '_change_handlers', None)
+                if handlers:
+                    handlers.clear()
+
+    Client.remove_elements = remove_elements  # type: ignore[method-assign]

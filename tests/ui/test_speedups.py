@@ -1,0 +1,57 @@
+"""The process-wide speed-ups must not change what they answer."""
+
+from __future__ import annotations
+
+import gc
+import inspect
+import weakref
+
+from nicegui import helpers, ui
+from nicegui.testing import User
+from socketio import packet
+
+from pages import speedups
+
+
+class Thing:
+    def no_args(self) -> None: ...
+
+    def one_arg(self, value: int) -> None: ...
+
+
+def test_binary_check_answers_as_the_original_walk() -> None:
+    speedups.apply()
+    check = packet.Packet.data_is_binary
+    assert check({1: {'tag': 'div', 'props': {'a': [1, 2.5, None, True]}}}) is False
+    assert check(['update', {'7': {'text': 'привет'}}]) is False
+    assert check({'a': [{'b': b'\x00'}]}) is True
+    assert check(bytearray(b'x')) is True
+    assert check([object(), b'x']) is True  # orjson cannot encode it: the original walk answers
+    assert check([object()]) is False
+
+
+def test_cached_expects_arguments_tells_bound_methods_apart() -> None:
+    speedups.apply()
+    first, second = Thing(), Thing()
+    assert helpers.expects_arguments(first.no_args) is False
+    assert helpers.expects_arguments(second.no_args) is False
+    assert helpers.expects_arguments(first.one_arg) is True
+    assert helpers.expects_arguments(lambda x: x) is True
+    assert helpers.expects_arguments(lambda: None) is False
+    assert len(inspect.signature(first.one_arg).parameters) == 1
+
+
+async def test_removed_elements_are_freed_without_the_collector(user: User) -> None:
+    speedups.apply()
+    await user.open('/login')
+    assert user.client is not None
+    with user.client.content:
+        label = ui.label('short-lived')
+    classes, props = weakref.ref(label._classes), weakref.ref(label._props)
+    gc.disable()
+    try:
+        label.delete()
+        del label
+        assert classes() is None and props() is None  # freed by reference counting alone
+    finally:
+        gc.enable()
