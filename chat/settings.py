@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     # limits
     max_message_length: int = 4000
     history_page_size: int = 50
-    feed_window: int = 150  # message elements kept per open room page
+    feed_window: int = 50  # items (messages, notices) an open room page keeps: as many as it opens with
     online_list_limit: int = 30  # people a room page lists before "show N more"
     max_avatar_bytes: int = 5 * 1024 * 1024
     max_avatar_pixels: int = 25_000_000

@@ -175,12 +175,37 @@ class Feed:
             self.empty.set_visibility(False)
         self._trim_top()
 
-    def notice(self, text: str) -> None:
-        """Join/leave and room notices: part of the feed, never stored."""
+    def notice(self, text: str) -> ui.element | None:
+        """Room notices (renamed, joined, left): part of the feed, never stored."""
         if not self.following:
-            return
-        self._add_bottom(lambda block: light_text(block, text, NOTICE_CLASSES))
+            return None
+        element = self._add_bottom(lambda block: light_text(block, text, NOTICE_CLASSES))
         self._trim_top()
+        return element
+
+    def presence(self, kind: str, name: str) -> None:
+        """"Ann joined" / "Ann left". Arrivals (or departures) in a row share one line - "Ann, Bob and 12 more
+        joined" - so a crowd filling a room neither floods the feed nor adds an element per arrival to every page."""
+        last = self.items[-1] if self.items and self.following else None
+        merged = getattr(last, 'presence', None)
+        if last is not None and merged is not None and merged[0] == kind:
+            names, count = merged[1], merged[2] + 1
+            if len(names) < 2:
+                names.append(name)
+            last.presence = (kind, names, count)  # type: ignore[attr-defined]
+            last._text = self._presence_text(kind, names, count)
+            last.update()
+            return
+        element = self.notice(self._presence_text(kind, [name], 1))
+        if element is not None:
+            element.presence = (kind, [name], 1)  # type: ignore[attr-defined]
+
+    def _presence_text(self, kind: str, names: list[str], count: int) -> str:
+        if count == 1:
+            return self.t(kind, name=names[0])
+        if count == 2:
+            return self.t(f'{kind}_two', first=names[0], second=names[1])
+        return self.t(f'{kind}_many', first=names[0], second=names[1], count=count - 2)
 
     def private(self, event: PrivateMessage) -> None:
         outgoing = event.sender.id == self.viewer.id

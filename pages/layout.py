@@ -14,6 +14,12 @@ from pages.context import PageContext
 from pages.live_status import live_status
 
 
+def hint(text: str) -> dict[str, str]:
+    """An icon button's name: shown by the browser on hover and read by screen readers (a `ui.tooltip` would be one
+    more element on every page)."""
+    return {'title': text, 'aria-label': text}
+
+
 def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
     async def change(event: Any) -> None:
         language = event.value
@@ -46,9 +52,9 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
             title_label = ui.label(title or '').classes('text-lg truncate')
         with ui.row().classes('items-center gap-1 no-wrap'):
             ui.button(icon='forum', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .tooltip(ctx.t('rooms'))
+                .props.update(hint(ctx.t('rooms')))
             ui.button(icon='settings', on_click=lambda: ui.navigate.to('/panel')) \
-                .props('flat round color=white data-testid=panel-link').tooltip(ctx.t('control_panel'))
+                .props('flat round color=white data-testid=panel-link').props.update(hint(ctx.t('control_panel')))
             avatar = ui.image(ctx.user.avatar_url).classes('w-8 h-8 rounded-full')
             name = ui.label(ctx.user.display_name).classes('max-w-40 truncate mr-2').props('data-testid=me')
             language_switch(ctx.lang, ctx.session, ctx)
@@ -60,7 +66,7 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
                 ui.navigate.to('/login')
 
             ui.button(icon='logout', on_click=sign_out).props('flat round color=white data-testid=sign-out') \
-                .tooltip(ctx.t('sign_out'))
+                .props.update(hint(ctx.t('sign_out')))
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:

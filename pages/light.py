@@ -11,16 +11,19 @@ parent through the current task's slot stack. A light element is a real NiceGUI 
 - a leaf shares one empty default slot;
 - the parent is passed in, not found through the slot stack.
 
-They carry no event listeners and no bindings; anything interactive stays a regular NiceGUI element. Measured in
-docs/PERFORMANCE.md (log item 9).
+They carry no bindings and at most a click listener (`on_click`); inputs and anything else interactive stay regular
+NiceGUI elements. Measured in docs/PERFORMANCE.md (log item 9).
 """
 
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from typing import Any
 
+from nicegui import context, storage
 from nicegui.element import Element
+from nicegui.event_listener import EventListener
 from nicegui.slot import Slot
 
 
@@ -82,6 +85,15 @@ class LightElement(Element):
 
     ignores_events_when_hidden = True
 
+    def on_click(self, handler: Callable[[], Any]) -> None:
+        """The one listener a light element may have, as `ui.item(on_click=...)` registers it."""
+        listener = EventListener(
+            element_id=self.id, type='click', args=None, handler=lambda _: handler(), js_handler=None, throttle=0.0,
+            leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
+        )
+        self._event_listeners = {listener.id: listener}
+        self.update()
+
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches
         return [self._text, *super()._displayed_contents(only_visible=only_visible)]
 
@@ -94,3 +106,8 @@ class LightElement(Element):
 def light_text(parent: Element, text: str, classes: list[str] | None = None, tag: str = 'div') -> LightElement:
     """A text element (a `ui.label` without the machinery): Vue renders the text as a text node, never HTML."""
     return LightElement(parent, tag, classes=classes, text=text)
+
+
+def current_parent() -> Element:
+    """The element whose `with` block we are in: where a regular element would be placed."""
+    return context.slot.parent

@@ -15,7 +15,7 @@ from chat.services import Services
 from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
-from pages.layout import header
+from pages.layout import header, hint
 from pages.light import LightElement, light_text
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,14 @@ class OnlineList:
     at most `limit` people (you first, then in name order at entry and arrival order after), with a "show N more"
     button that lists everyone on that page only. A shown person who leaves makes room for the next one."""
 
+    ITEM_CLASSES = ['items-center', 'gap-3']
     AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
     NAME_CLASSES = ['truncate']
 
     def __init__(self, ctx: PageContext, on_choose: Callable[[UserView], None], limit: int) -> None:
         self.ctx, self.on_choose, self.limit = ctx, on_choose, limit
         self.users: dict[int, UserView] = {}  # everyone present
-        self.items: dict[int, ui.item] = {}  # the ones shown
+        self.items: dict[int, LightElement] = {}  # the ones shown
         self.expanded = False
         with ui.list().props('dense separator data-testid=online-list').classes('w-full') as self.container:
             pass
@@ -60,12 +61,14 @@ class OnlineList:
         return True
 
     def _show(self, user: UserView) -> None:
-        """One clickable item with two light children: an avatar and the name (text, never HTML)."""
+        """A light item (clickable, but for yourself) with two light children: an avatar and the name (text, never
+        HTML)."""
         me = user.id == self.ctx.user.id
-        on_click = None if me else lambda u=user: self.on_choose(self.users[u.id])
-        with self.container:
-            item = ui.item(on_click=on_click).classes('items-center gap-3') \
-                .props(f'data-testid=online-{user.username}')
+        item = LightElement(self.container, 'q-item', props={'data-testid': f'online-{user.username}'},
+                            classes=self.ITEM_CLASSES, leaf=False)
+        if not me:
+            item._props['clickable'] = True  # a fresh dict, not yet sent
+            item.on_click(lambda u=user: self.on_choose(self.users[u.id]))
         LightElement(item, 'img', props={'src': user.avatar_url, 'alt': ''}, classes=self.AVATAR_CLASSES)
         light_text(item, user.display_name + (f' {self.ctx.t("you")}' if me else ''), self.NAME_CLASSES)
         self.items[user.id] = item
@@ -180,7 +183,8 @@ def register(services: Services) -> None:
                 with ui.row().classes('w-full no-wrap items-center gap-2'):
                     message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
                         f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
-                    send_button = ui.button(icon='send').props('round data-testid=send').tooltip(ctx.t('send'))
+                    send_button = ui.button(icon='send').props('round data-testid=send')
+                    send_button.props.update(hint(ctx.t('send')))
                 # why the last send failed, beside the input that still holds the text
                 send_error = ui.label().classes('text-negative text-sm').props('data-testid=send-error')
             with ui.column().classes('w-64 shrink-0 gap-2 max-sm:hidden'):
@@ -210,7 +214,7 @@ def register(services: Services) -> None:
                 # an open private field stays when its recipient leaves: sending then says "not delivered"
                 changed = online.add(event.user) if event.joined else online.remove(event.user.id)
                 if changed and event.user.id != ctx.user.id:  # repeated announcements (a broker restart) stay quiet
-                    feed.notice(ctx.t('joined' if event.joined else 'left', name=event.user.display_name))
+                    feed.presence('joined' if event.joined else 'left', event.user.display_name)
             elif isinstance(event, RoomChanged):
                 if event.change == 'renamed':
                     title.text = event.room.name

@@ -239,3 +239,29 @@ async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, c
     await user.should_not_see(marker='online-more')
     by_testid(user, 'online-carl').click()  # a listed person can be written to privately
     await user.should_see('Private message to Carl')
+
+
+async def test_arrivals_in_a_row_share_one_notice(user: User, create_user) -> None:
+    await register(user, 'anna', display_name='Anna')
+    await open_room(user, 'Kitchen')
+    people = {}
+    for name in ('bob', 'carl', 'dora', 'eve'):
+        people[name] = create_user()
+        await register(people[name], name, display_name=name.title())
+    await open_room(people['bob'], 'Kitchen')
+    await user.should_see('Bob joined')
+    await open_room(people['carl'], 'Kitchen')
+    await user.should_see('Bob and Carl joined')
+    await open_room(people['dora'], 'Kitchen')
+    await user.should_see('Bob, Carl and 1 more joined')
+    await user.should_not_see('Bob and Carl joined')  # the same line, updated: not a second one
+    await send(user, 'Welcome, all')
+    await user.should_see('Welcome, all')
+    await open_room(people['eve'], 'Kitchen')  # after a message: a line of its own
+    await user.should_see('Eve joined')
+    await user.should_see('Bob, Carl and 1 more joined')
+    assert people['dora'].client is not None and people['eve'].client is not None
+    people['dora'].client.delete()
+    await user.should_see('Dora left')
+    people['eve'].client.delete()
+    await user.should_see('Dora and Eve left')
