@@ -27,7 +27,7 @@ from nicegui import ui
 from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
-from pages.light import LightElement, light_text
+from pages.light import LightElement, current_parent, light_text
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -49,6 +49,10 @@ def _bubble_props(message_id: int, name: str, stamp: str, avatar: str, sent: boo
 
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
+SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
+COLUMN_CLASSES = ['nicegui-column', 'w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words',
+                  'items-stretch']
+BLOCK_CLASSES = ['nicegui-column', 'w-full', 'gap-0', 'items-stretch']
 
 
 class FeedMessage(LightElement):
@@ -85,14 +89,14 @@ class Feed:
         self.shown: set[int] = set()  # ids of the messages in the window
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
-        with ui.element('div').classes('w-full grow overflow-y-auto flex flex-col-reverse') \
-                .props('data-testid=feed') as self.scroller:
-            # items-stretch: own messages sit on the right
-            with ui.column().classes('w-full gap-0 px-2 pb-2 whitespace-pre-wrap break-words items-stretch') \
-                    as self.column:
-                self.older = ui.button(t('load_older'), on_click=self.load_older) \
-                    .props('flat dense no-caps data-testid=load-older').classes('self-center')
-                self.empty = ui.label(t('no_messages')).classes('self-center text-grey-7 py-4')
+        parent = current_parent()
+        self.scroller = LightElement(parent, 'div', props={'data-testid': 'feed'}, classes=SCROLLER_CLASSES,
+                                     leaf=False)
+        # items-stretch: own messages sit on the right
+        with LightElement(self.scroller, 'div', classes=COLUMN_CLASSES, leaf=False) as self.column:
+            self.older = ui.button(t('load_older'), on_click=self.load_older) \
+                .props('flat dense no-caps data-testid=load-older').classes('self-center')
+        self.empty = light_text(self.column, t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
         self.newer = ui.button(t('jump_newest'), icon='south', on_click=self.jump_to_newest) \
             .props('rounded color=primary data-testid=jump-newest').classes('self-center')
         self.newer.set_visibility(False)
@@ -108,8 +112,7 @@ class Feed:
         )
 
     def _new_block(self, *, at_top: bool) -> ui.element:
-        with self.column:
-            block = ui.element('div').classes('nicegui-column w-full gap-0 items-stretch')
+        block = LightElement(self.column, 'div', classes=BLOCK_CLASSES, leaf=False)
         if at_top:
             block.move(target_index=2)  # after the "load older" button and the "no messages" label
             self.blocks.appendleft(block)

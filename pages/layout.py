@@ -11,7 +11,15 @@ from chat.events import Event, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
 from pages.context import PageContext
+from pages.light import LightElement, light_text
 from pages.live_status import live_status
+
+LEFT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-2', 'no-wrap', 'min-w-0']
+RIGHT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-1', 'no-wrap']
+APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline']
+TITLE_CLASSES = ['text-lg', 'truncate']
+AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full']
+NAME_CLASSES = ['max-w-40', 'truncate', 'mr-2']
 
 
 def hint(text: str) -> dict[str, str]:
@@ -44,19 +52,21 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-def header(ctx: PageContext, title: str | None = None) -> ui.label:
+def header(ctx: PageContext, title: str | None = None) -> LightElement:
     """Returns the title label so a page can change it live (e.g. a room rename)."""
-    with ui.header().classes('items-center justify-between bg-primary gap-2'):
-        with ui.row().classes('items-center gap-2 no-wrap min-w-0'):
-            ui.link(ctx.t('app_name'), '/').classes('text-lg font-bold text-white no-underline')
-            title_label = ui.label(title or '').classes('text-lg truncate')
-        with ui.row().classes('items-center gap-1 no-wrap'):
+    # what never reacts to a click is light (pages/light.py): the header is on every open page
+    with ui.header().classes('items-center justify-between bg-primary gap-2') as bar:
+        left = LightElement(bar, 'div', classes=LEFT_CLASSES, leaf=False)
+        LightElement(left, 'a', props={'href': '/'}, classes=APP_NAME_CLASSES, text=ctx.t('app_name'))
+        title_label = light_text(left, title or '', TITLE_CLASSES)
+        with LightElement(bar, 'div', classes=RIGHT_CLASSES, leaf=False) as right:
             ui.button(icon='forum', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
                 .props.update(hint(ctx.t('rooms')))
             ui.button(icon='settings', on_click=lambda: ui.navigate.to('/panel')) \
                 .props('flat round color=white data-testid=panel-link').props.update(hint(ctx.t('control_panel')))
-            avatar = ui.image(ctx.user.avatar_url).classes('w-8 h-8 rounded-full')
-            name = ui.label(ctx.user.display_name).classes('max-w-40 truncate mr-2').props('data-testid=me')
+            avatar = LightElement(right, 'img', props={'src': ctx.user.avatar_url, 'alt': ''}, classes=AVATAR_CLASSES)
+            name = LightElement(right, 'div', props={'data-testid': 'me'}, classes=NAME_CLASSES,
+                                text=ctx.user.display_name)
             language_switch(ctx.lang, ctx.session, ctx)
 
             async def sign_out() -> None:
@@ -70,8 +80,8 @@ def header(ctx: PageContext, title: str | None = None) -> ui.label:
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
-            name.text = event.user.display_name
-            avatar.source = event.user.avatar_url
+            name.set_text(event.user.display_name)
+            avatar.replace_props({'src': event.user.avatar_url, 'alt': ''})
         elif isinstance(event, SessionEnded):
             ctx.run(_check_session(ctx))
 

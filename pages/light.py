@@ -97,6 +97,17 @@ class LightElement(Element):
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches
         return [self._text, *super()._displayed_contents(only_visible=only_visible)]
 
+    def set_text(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update()
+
+    def _handle_visibility_change(self, visible: str) -> None:
+        """Classes may be shared with other elements: a new list, never an edit in place."""
+        classes = [c for c in self._classes if c != 'hidden']
+        self._classes = classes if visible else [*classes, 'hidden']  # type: ignore[assignment]
+        self.update()
+
     def replace_props(self, props: dict[str, Any]) -> None:
         """Props are shared between pages: a change is a new dict, never an edit in place."""
         self._props = props  # type: ignore[assignment]

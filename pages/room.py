@@ -16,7 +16,14 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header, hint
-from pages.light import LightElement, light_text
+from pages.light import LightElement, current_parent, light_text
+
+ROOT_CLASSES = ['nicegui-row', 'row', 'w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
+MAIN_CLASSES = ['nicegui-column', 'grow', 'h-full', 'min-w-0', 'gap-2']
+INPUT_ROW_CLASSES = ['nicegui-row', 'row', 'w-full', 'no-wrap', 'items-center', 'gap-2']
+SIDE_CLASSES = ['nicegui-column', 'w-64', 'shrink-0', 'gap-2', 'max-sm:hidden']
+ERROR_CLASSES = ['text-negative', 'text-sm']
+BUTTON_ROW_CLASSES = ['nicegui-row', 'row', 'w-full', 'justify-between']
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +125,13 @@ class PrivatePanel:
         self.ctx, self.room_id = ctx, room_id
         self.recipient: UserView | None = None
         with ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
-            self.title = ui.label().classes('text-sm font-bold')
+            self.title = LightElement(self.card, 'div', classes=['text-sm', 'font-bold'], text='')
             self.input = ui.input().classes('w-full').props(
                 f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
             self.input.on('keydown.enter', self.send)
-            self.error = ui.label().classes('text-negative text-sm').props('data-testid=private-error')
-            with ui.row().classes('w-full justify-between'):
+            self.error = LightElement(self.card, 'div', props={'data-testid': 'private-error'}, classes=ERROR_CLASSES,
+                                      text='')
+            with LightElement(self.card, 'div', classes=BUTTON_ROW_CLASSES, leaf=False):
                 ui.button(ctx.t('private_close'), on_click=self.close).props('flat dense')
                 ui.button(ctx.t('private_send'), icon='lock', on_click=self.send) \
                     .props('dense color=amber-8 data-testid=private-send')
@@ -131,8 +139,8 @@ class PrivatePanel:
 
     def open(self, user: UserView) -> None:
         self.recipient = user
-        self.error.text = ''
-        self.title.text = self.ctx.t('private_to', name=user.display_name)
+        self.error.set_text('')
+        self.title.set_text(self.ctx.t('private_to', name=user.display_name))
         self.input.props(f'placeholder="{self.ctx.t("private_placeholder", name=user.display_name)}"')
         self.card.set_visibility(True)
 
@@ -147,9 +155,9 @@ class PrivatePanel:
         try:
             await self.ctx.services.messages.whisper(self.ctx.user, self.room_id, self.recipient, text)
         except ChatError as error:
-            self.error.text = self.ctx.t(error.key, **error.params)
+            self.error.set_text(self.ctx.t(error.key, **error.params))
             return
-        self.error.text = ''
+        self.error.set_text('')
         if self.input.value == text:
             self.input.value = ''
 
@@ -176,31 +184,33 @@ def register(services: Services) -> None:
     async def build_room(ctx: PageContext, room: RoomView) -> None:
         title = header(ctx, room.name)
         client = ctx.client
-        with ui.row().classes('w-full h-[calc(100vh-5.5rem)] no-wrap gap-4') as ctx.root:
-            with ui.column().classes('grow h-full min-w-0 gap-2'):
+        # static containers and texts are light (pages/light.py): every open page of the room holds them
+        with LightElement(current_parent(), 'div', classes=ROOT_CLASSES, leaf=False) as ctx.root:
+            with LightElement(ctx.root, 'div', classes=MAIN_CLASSES, leaf=False) as main:
                 feed = Feed(ctx.user, ctx.t, window=settings.feed_window, page_size=settings.history_page_size,
                             load_page=lambda before: services.messages.history(room.id, before))
-                with ui.row().classes('w-full no-wrap items-center gap-2'):
+                with LightElement(main, 'div', classes=INPUT_ROW_CLASSES, leaf=False):
                     message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
                         f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
                     send_button = ui.button(icon='send').props('round data-testid=send')
                     send_button.props.update(hint(ctx.t('send')))
                 # why the last send failed, beside the input that still holds the text
-                send_error = ui.label().classes('text-negative text-sm').props('data-testid=send-error')
-            with ui.column().classes('w-64 shrink-0 gap-2 max-sm:hidden'):
-                ui.label(ctx.t('online_here')).classes('text-subtitle2')
+                send_error = LightElement(main, 'div', props={'data-testid': 'send-error'}, classes=ERROR_CLASSES,
+                                          text='')
+            with LightElement(ctx.root, 'div', classes=SIDE_CLASSES, leaf=False) as side:
+                light_text(side, ctx.t('online_here'), ['text-subtitle2'])
                 private = PrivatePanel(ctx, room.id)
                 online = OnlineList(ctx, private.open, settings.online_list_limit)
-                ui.label(ctx.t('private_hint')).classes('text-xs text-grey-7')
+                light_text(side, ctx.t('private_hint'), ['text-xs', 'text-grey-7'])
 
         async def send() -> None:
             text = message_input.value
             try:
                 await services.messages.post(ctx.user, room.id, text)
             except ChatError as error:
-                send_error.text = ctx.t(error.key, **error.params)
+                send_error.set_text(ctx.t(error.key, **error.params))
                 return
-            send_error.text = ''
+            send_error.set_text('')
             if message_input.value == text:
                 message_input.value = ''
 
@@ -217,7 +227,7 @@ def register(services: Services) -> None:
                     feed.presence('joined' if event.joined else 'left', event.user.display_name)
             elif isinstance(event, RoomChanged):
                 if event.change == 'renamed':
-                    title.text = event.room.name
+                    title.set_text(event.room.name)
                     feed.notice(ctx.t('room_renamed_notice', name=event.room.name))
                 elif event.change == 'deleted':
                     ctx.leave_page('/', ctx.t('room_deleted_notice', name=event.room.name))
