@@ -8,7 +8,7 @@ parent through the current task's slot stack. A light element is a real NiceGUI 
 
 - its props and classes are plain containers that may be shared by every page showing the same message (they are
   never mutated: a change replaces the dict and calls `update()`);
-- a leaf shares one empty default slot;
+- a leaf shares one empty default slot, and everything that is the same for most of them is a class attribute;
 - the parent is passed in, not found through the slot stack.
 
 They carry no bindings and at most a click listener (`on_click`); inputs and anything else interactive stay regular
@@ -49,9 +49,21 @@ _LEAF_SLOT = _LeafSlot()
 _NO_LISTENERS: dict = {}
 _NO_STYLE: dict = {}
 _NO_MARKERS: list = []
+_NO_CLASSES: list = []
+_NO_PROPS: dict = {}
 
 
 class LightElement(Element):
+    # what most light elements share lives on the class: an instance holds only what differs
+    _style = _NO_STYLE
+    _markers = _NO_MARKERS
+    _event_listeners = _NO_LISTENERS
+    _text: str | None = None
+    _update_method = None
+    _deleted = False
+    default_slot = _LEAF_SLOT
+    slots = {'default': _LEAF_SLOT}  # shared on purpose, never changed
+
     def __init__(self, parent: Element, tag: str, *, props: dict[str, Any] | None = None,
                  classes: list[str] | None = None, text: str | None = None, leaf: bool = True) -> None:
         # pylint: disable=super-init-not-called  # the point: none of Element.__init__'s per-element machinery
@@ -60,19 +72,11 @@ class LightElement(Element):
         self.id = client.next_element_id
         client.next_element_id += 1
         self.tag = tag
-        self._classes = classes or []  # type: ignore[assignment]
-        self._style = _NO_STYLE  # type: ignore[assignment]
-        self._props = props if props is not None else {}  # type: ignore[assignment]
-        self._markers = _NO_MARKERS
-        self._event_listeners = _NO_LISTENERS
-        self._text = text
-        self._update_method = None
-        self._deleted = False
-        self.__dict__['___visible'] = True  # Visibility's bindable property, without a binding entry
-        if leaf:
-            self.default_slot = _LEAF_SLOT
-            self.slots = {'default': _LEAF_SLOT}
-        else:
+        self._classes = classes if classes is not None else _NO_CLASSES  # type: ignore[assignment]
+        self._props = props if props is not None else _NO_PROPS  # type: ignore[assignment]
+        if text is not None:
+            self._text = text
+        if not leaf:
             self.default_slot = Slot(self, 'default')
             self.slots = {'default': self.default_slot}
         client.elements[self.id] = self
@@ -112,6 +116,9 @@ class LightElement(Element):
         """Props are shared between pages: a change is a new dict, never an edit in place."""
         self._props = props  # type: ignore[assignment]
         self.update()
+
+
+setattr(LightElement, '___visible', True)  # Visibility's bindable property, without a binding entry each
 
 
 def light_text(parent: Element, text: str, classes: list[str] | None = None, tag: str = 'div') -> LightElement:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 
 from fastapi import Request
 from nicegui import ui
@@ -26,6 +28,17 @@ ERROR_CLASSES = ['text-negative', 'text-sm']
 BUTTON_ROW_CLASSES = ['nicegui-row', 'row', 'w-full', 'justify-between']
 
 log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4096)
+def _item_props(username: str, clickable: bool) -> dict[str, Any]:
+    """Shared by every page that lists this person (light elements never edit their props in place)."""
+    return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
+
+
+@lru_cache(maxsize=4096)
+def _avatar_props(url: str) -> dict[str, Any]:
+    return {'src': url, 'alt': ''}
 
 
 class OnlineList:
@@ -71,13 +84,12 @@ class OnlineList:
         """A light item (clickable, but for yourself) with two light children: an avatar and the name (text, never
         HTML)."""
         me = user.id == self.ctx.user.id
-        item = LightElement(self.container, 'q-item', props={'data-testid': f'online-{user.username}'},
+        item = LightElement(self.container, 'q-item', props=_item_props(user.username, not me),
                             classes=self.ITEM_CLASSES, leaf=False)
         if not me:
-            item._props['clickable'] = True  # a fresh dict, not yet sent
             item.on_click(lambda u=user: self.on_choose(self.users[u.id]))
-        LightElement(item, 'img', props={'src': user.avatar_url, 'alt': ''}, classes=self.AVATAR_CLASSES)
-        light_text(item, user.display_name + (f' {self.ctx.t("you")}' if me else ''), self.NAME_CLASSES)
+        LightElement(item, 'img', props=_avatar_props(user.avatar_url), classes=self.AVATAR_CLASSES)
+        light_text(item, f'{user.display_name} {self.ctx.t("you")}' if me else user.display_name, self.NAME_CLASSES)
         self.items[user.id] = item
 
     def remove(self, user_id: int) -> bool:
@@ -115,7 +127,7 @@ class OnlineList:
             item = self.items.get(user.id)
             if item is not None:  # same place in the list, new name and avatar
                 avatar, name = item.default_slot.children
-                avatar.replace_props({**avatar._props, 'src': user.avatar_url})
+                avatar.replace_props(_avatar_props(user.avatar_url))
                 name._text = user.display_name + (f' {self.ctx.t("you")}' if user.id == self.ctx.user.id else '')
                 name.update()
 
