@@ -67,6 +67,9 @@ class LightElement(Element):
     def __init__(self, parent: Element, tag: str, *, props: dict[str, Any] | None = None,
                  classes: list[str] | None = None, text: str | None = None, leaf: bool = True) -> None:
         # pylint: disable=super-init-not-called  # the point: none of Element.__init__'s per-element machinery
+        slot = parent.default_slot
+        if slot is _LEAF_SLOT:
+            raise TypeError('a light leaf element has no children')
         client = parent.client
         self._client = parent._client  # the same weak reference
         self.id = client.next_element_id
@@ -80,7 +83,6 @@ class LightElement(Element):
             self.default_slot = Slot(self, 'default')
             self.slots = {'default': self.default_slot}
         client.elements[self.id] = self
-        slot = parent.default_slot
         slot.children.append(self)
         self._parent_slot = weakref.ref(slot)
         outbox = client.outbox

@@ -1,0 +1,62 @@
+"""Light elements (pages/light.py) behave as NiceGUI elements where the pages rely on it, and never edit what they
+share with other elements or other pages."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from pages.light import LightElement, light_text
+from tests.ui.helpers import by_testid
+
+SHARED = ['text-xs', 'notice']
+
+
+async def test_shared_classes_and_props_are_never_edited_in_place(user: User) -> None:
+    await user.open('/login')
+    assert user.client is not None
+    with user.client.content:
+        box = ui.element('div')
+    props = {'src': '/a.png'}
+    first, second = light_text(box, 'one', SHARED), LightElement(box, 'img', props=props, classes=SHARED)
+    first.set_visibility(False)
+    assert 'hidden' in first._classes and SHARED == ['text-xs', 'notice']
+    assert second.visible and 'hidden' not in second._classes
+    first.set_visibility(True)
+    assert 'hidden' not in first._classes
+    second.replace_props({'src': '/b.png'})
+    assert props == {'src': '/a.png'} and second.props['src'] == '/b.png'
+    first.set_text('two')
+    assert first._to_dict()['text'] == 'two'
+
+
+async def test_tree_serialisation_delete_and_leaf_rules(user: User) -> None:
+    await user.open('/login')
+    assert user.client is not None
+    with user.client.content:
+        box = ui.element('div')
+    parent = LightElement(box, 'q-item', props={'data-testid': 'row'}, leaf=False)
+    child = light_text(parent, '<b>not html</b>')
+    assert parent._to_dict() == {'tag': 'q-item', 'props': {'data-testid': 'row'}, 'children': [child.id]}
+    assert child._to_dict() == {'tag': 'div', 'text': '<b>not html</b>'}  # a text node for Vue, never HTML
+    with pytest.raises(TypeError):
+        light_text(child, 'a leaf has no children')
+    parent.delete()
+    assert parent.is_deleted and child.is_deleted
+    assert parent.id not in user.client.elements and child.id not in user.client.elements
+    assert parent not in box.default_slot.children
+
+
+async def test_click_listener_reaches_the_handler(user: User) -> None:
+    await user.open('/login')
+    assert user.client is not None
+    clicks: list[str] = []
+    with user.client.content:
+        box = ui.element('div')
+    item = LightElement(box, 'q-item', props={'data-testid': 'clickable-row', 'clickable': True}, leaf=False)
+    item.on_click(lambda: clicks.append('clicked'))
+    (listener,) = item._event_listeners.values()
+    assert item._to_dict()['events'][0]['type'] == 'click'
+    by_testid(user, 'clickable-row').click()
+    assert clicks == ['clicked'] and listener.element_id == item.id
