@@ -269,6 +269,10 @@ class Tab:
 
     # --- UI events ----------------------------------------------------------------------------------------------
 
+    def has(self, testid: str) -> bool:
+        """Whether the page shows an element with that test id (elements may be built on demand)."""
+        return any(element.get('props', {}).get('data-testid') == testid for element in self.elements.values())
+
     def find(self, testid: str) -> tuple[str, dict]:
         for element_id, element in self.elements.items():
             if element.get('props', {}).get('data-testid') == testid:

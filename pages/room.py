@@ -133,10 +133,18 @@ class OnlineList:
 
 
 class PrivatePanel:
+    """The field for a private message; built the first time someone is chosen (most pages never write one)."""
+
     def __init__(self, ctx: PageContext, room_id: int) -> None:
         self.ctx, self.room_id = ctx, room_id
         self.recipient: UserView | None = None
-        with ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
+        self.anchor = LightElement(current_parent(), 'div', classes=['w-full'], leaf=False)
+        self.anchor.set_visibility(False)
+        self.built = False
+
+    def _build(self) -> None:
+        ctx = self.ctx
+        with self.anchor, ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
             self.title = LightElement(self.card, 'div', classes=['text-sm', 'font-bold'], text='')
             self.input = ui.input().classes('w-full').props(
                 f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
@@ -147,9 +155,12 @@ class PrivatePanel:
                 ui.button(ctx.t('private_close'), on_click=self.close).props('flat dense')
                 ui.button(ctx.t('private_send'), icon='lock', on_click=self.send) \
                     .props('dense color=amber-8 data-testid=private-send')
-        self.card.set_visibility(False)
+        self.anchor.set_visibility(True)
+        self.built = True
 
     def open(self, user: UserView) -> None:
+        if not self.built:
+            self._build()
         self.recipient = user
         self.error.set_text('')
         self.title.set_text(self.ctx.t('private_to', name=user.display_name))
@@ -158,7 +169,8 @@ class PrivatePanel:
 
     def close(self) -> None:
         self.recipient = None
-        self.card.set_visibility(False)
+        if self.built:
+            self.card.set_visibility(False)
 
     async def send(self) -> None:
         if self.recipient is None:

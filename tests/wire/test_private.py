@@ -28,6 +28,7 @@ async def _whisper(site: Site, names: list[str], marker: str, secret: str) -> Ta
         ta, tb, tc, td = taps.taps
 
         a.click(f'online-{names[1]}')  # what a person does: pick B in the online list, type, press the lock button
+        assert await until(lambda: a.has('private-input'), timeout=10), 'the private field opened'
         a.type_into('private-input', secret)
         a.click('private-send')
         assert await until(lambda: tb.carried(secret) and ta.carried(secret), timeout=20), 'B (and A) got it'
