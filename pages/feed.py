@@ -27,7 +27,7 @@ from nicegui import ui
 from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
-from pages.light import LightElement, current_parent, light_text
+from pages.light import LightElement, current_parent, light_button, light_text
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -93,12 +93,12 @@ class Feed:
         self.scroller = LightElement(parent, 'div', props={'data-testid': 'feed'}, classes=SCROLLER_CLASSES,
                                      leaf=False)
         # items-stretch: own messages sit on the right
-        with LightElement(self.scroller, 'div', classes=COLUMN_CLASSES, leaf=False) as self.column:
-            self.older = ui.button(t('load_older'), on_click=self.load_older) \
-                .props('flat dense no-caps data-testid=load-older').classes('self-center')
+        self.column = LightElement(self.scroller, 'div', classes=COLUMN_CLASSES, leaf=False)
+        self.older = light_button(self.column, self.load_older, label=t('load_older'), classes=['self-center'],
+                                  props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'})
         self.empty = light_text(self.column, t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
-        self.newer = ui.button(t('jump_newest'), icon='south', on_click=self.jump_to_newest) \
-            .props('rounded color=primary data-testid=jump-newest').classes('self-center')
+        self.newer = light_button(parent, self.jump_to_newest, label=t('jump_newest'), icon='south',
+                                  classes=['self-center'], props={'rounded': True, 'data-testid': 'jump-newest'})
         self.newer.set_visibility(False)
 
     # --- rendering ----------------------------------------------------------------------------------------------

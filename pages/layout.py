@@ -11,7 +11,7 @@ from chat.events import Event, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
 from pages.context import PageContext
-from pages.light import LightElement, light_text
+from pages.light import LightElement, light_button, light_text
 from pages.live_status import live_status
 
 LEFT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-2', 'no-wrap', 'min-w-0']
@@ -20,6 +20,7 @@ APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline']
 TITLE_CLASSES = ['text-lg', 'truncate']
 AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full']
 NAME_CLASSES = ['max-w-40', 'truncate', 'mr-2']
+HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 
 
 def hint(text: str) -> dict[str, str]:
@@ -60,10 +61,10 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
         LightElement(left, 'a', props={'href': '/'}, classes=APP_NAME_CLASSES, text=ctx.t('app_name'))
         title_label = light_text(left, title or '', TITLE_CLASSES)
         with LightElement(bar, 'div', classes=RIGHT_CLASSES, leaf=False) as right:
-            ui.button(icon='forum', on_click=lambda: ui.navigate.to('/')).props('flat round color=white') \
-                .props.update(hint(ctx.t('rooms')))
-            ui.button(icon='settings', on_click=lambda: ui.navigate.to('/panel')) \
-                .props('flat round color=white data-testid=panel-link').props.update(hint(ctx.t('control_panel')))
+            light_button(right, lambda: ui.navigate.to('/'), icon='forum',
+                         props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
+            light_button(right, lambda: ui.navigate.to('/panel'), icon='settings',
+                         props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))})
             avatar = LightElement(right, 'img', props={'src': ctx.user.avatar_url, 'alt': ''}, classes=AVATAR_CLASSES)
             name = LightElement(right, 'div', props={'data-testid': 'me'}, classes=NAME_CLASSES,
                                 text=ctx.user.display_name)
@@ -75,8 +76,8 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
                 await ctx.services.accounts.end_session(ctx.user)  # every tab of this browser is refused now
                 ui.navigate.to('/login')
 
-            ui.button(icon='logout', on_click=sign_out).props('flat round color=white data-testid=sign-out') \
-                .props.update(hint(ctx.t('sign_out')))
+            light_button(right, sign_out, icon='logout',
+                         props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))})
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:

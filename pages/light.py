@@ -128,6 +128,17 @@ def light_text(parent: Element, text: str, classes: list[str] | None = None, tag
     return LightElement(parent, tag, classes=classes, text=text)
 
 
+def light_button(parent: Element, on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
+                 props: dict[str, Any] | None = None, classes: list[str] | None = None) -> LightElement:
+    """A `q-btn` with a click listener (a `ui.button` without the machinery); the label is a Quasar prop (text)."""
+    button = LightElement(parent, 'q-btn', classes=classes, props={
+        'color': 'primary', **({'label': label} if label is not None else {}), **({'icon': icon} if icon else {}),
+        **(props or {}),
+    })
+    button.on_click(on_click)
+    return button
+
+
 def current_parent() -> Element:
     """The element whose `with` block we are in: where a regular element would be placed."""
     return context.slot.parent

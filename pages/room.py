@@ -18,7 +18,7 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header, hint
-from pages.light import LightElement, current_parent, light_text
+from pages.light import LightElement, current_parent, light_button, light_text
 
 ROOT_CLASSES = ['nicegui-row', 'row', 'w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['nicegui-column', 'grow', 'h-full', 'min-w-0', 'gap-2']
@@ -59,8 +59,8 @@ class OnlineList:
         self.expanded = False
         with ui.list().props('dense separator data-testid=online-list').classes('w-full') as self.container:
             pass
-        self.more = ui.button(on_click=self.expand).props('flat dense no-caps data-testid=online-more') \
-            .classes('self-center')
+        self.more = light_button(current_parent(), self.expand, label='', classes=['self-center'],
+                                 props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'online-more'})
         self.more.set_visibility(False)
 
     def set(self, users: list[UserView]) -> None:
@@ -116,8 +116,8 @@ class OnlineList:
         hidden = len(self.users) - len(self.items)
         if hidden:
             text = self.ctx.t('online_more', count=hidden)
-            if self.more.text != text:
-                self.more.text = text
+            if self.more.props.get('label') != text:
+                self.more.replace_props({**self.more.props, 'label': text})
         if self.more.visible != bool(hidden):
             self.more.set_visibility(bool(hidden))
 

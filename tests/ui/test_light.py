@@ -3,11 +3,13 @@ share with other elements or other pages."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pages.light import LightElement, light_text
+from pages.light import LightElement, light_button, light_text
 from tests.ui.helpers import by_testid
 
 SHARED = ['text-xs', 'notice']
@@ -60,3 +62,22 @@ async def test_click_listener_reaches_the_handler(user: User) -> None:
     assert item._to_dict()['events'][0]['type'] == 'click'
     by_testid(user, 'clickable-row').click()
     assert clicks == ['clicked'] and listener.element_id == item.id
+
+
+async def test_light_button_runs_async_handlers_in_its_page(user: User) -> None:
+    await user.open('/login')
+    assert user.client is not None
+    done: list[str] = []
+    with user.client.content:
+        box = ui.element('div')
+
+    async def handler() -> None:
+        await asyncio.sleep(0)
+        ui.notify('handled')  # needs the page's context, as the header's sign-out does
+        done.append('yes')
+
+    button = light_button(box, handler, label='Go', props={'flat': True, 'data-testid': 'go'})
+    assert button._to_dict()['props'] == {'color': 'primary', 'label': 'Go', 'flat': True, 'data-testid': 'go'}
+    by_testid(user, 'go').click()
+    await user.should_see('handled')
+    assert done == ['yes']
