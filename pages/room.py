@@ -128,8 +128,7 @@ class OnlineList:
             if item is not None:  # same place in the list, new name and avatar
                 avatar, name = item.default_slot.children
                 avatar.replace_props(_avatar_props(user.avatar_url))
-                name._text = user.display_name + (f' {self.ctx.t("you")}' if user.id == self.ctx.user.id else '')
-                name.update()
+                name.set_text(user.display_name + (f' {self.ctx.t("you")}' if user.id == self.ctx.user.id else ''))
 
 
 class PrivatePanel:
@@ -164,7 +163,8 @@ class PrivatePanel:
         self.recipient = user
         self.error.set_text('')
         self.title.set_text(self.ctx.t('private_to', name=user.display_name))
-        self.input.props(f'placeholder="{self.ctx.t("private_placeholder", name=user.display_name)}"')
+        # a plain prop value, never NiceGUI's props string: a name may hold quotes (and `:prop=` would be run as JS)
+        self.input.props['placeholder'] = self.ctx.t('private_placeholder', name=user.display_name)
         self.card.set_visibility(True)
 
     def close(self) -> None:

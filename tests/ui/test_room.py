@@ -265,3 +265,18 @@ async def test_arrivals_in_a_row_share_one_notice(user: User, create_user) -> No
     await user.should_see('Dora left')
     people['eve'].client.delete()
     await user.should_see('Dora and Eve left')
+
+
+async def test_a_name_with_quotes_cannot_inject_props_into_the_private_field(user: User, create_user) -> None:
+    """NiceGUI's props strings run `:name=value` as JavaScript: a display name must never reach one."""
+    evil = 'x" :onfocus="alert(1)//'
+    await register(user, 'anna', display_name='Anna')
+    mallory = create_user()
+    await register(mallory, 'mallory', display_name=evil)
+    await open_room(mallory, 'Kitchen')
+    await open_room(user, 'Kitchen')
+    by_testid(user, 'online-mallory').click()
+    await wait_for(user, 'private-input')
+    (field,) = by_testid(user, 'private-input').elements
+    assert field.props['placeholder'] == f'Private message to {evil}…'
+    assert not [key for key in field.props if key.startswith(':') or key.startswith('on')]
