@@ -113,13 +113,9 @@ def main() -> None:
     if args is not None and args.command:
         run_admin_command(args, settings)
         return
-    import gc
-
     from nicegui import ui
 
-    create_app(settings)
-    gc.collect()
-    gc.freeze()  # what start-up built lives for the whole process: full collections no longer walk it
+    create_app(settings)  # what start-up built is frozen by the collector schedule's first tick (chat/collector.py)
     native = bool(args and args.native)
     ui.run(
         host=settings.host, port=settings.port, title='Messenger', reload=False, show=False,

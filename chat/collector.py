@@ -18,10 +18,11 @@ Measured in docs/PERFORMANCE.md (log item 11).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import time
+
+from chat.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,8 @@ class CollectorSchedule:
             self._task = asyncio.create_task(self._run(), name='garbage collector schedule')
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         gc.unfreeze()
 
     def tick(self) -> None:

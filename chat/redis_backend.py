@@ -25,6 +25,7 @@ from redis.exceptions import RedisError
 from chat.events import Event, HubStatus, PresenceChanged, RoomCount, decode, encode
 from chat.hub import LOBBY, STATUS, Hub, room_topic
 from chat.presence import PresenceStore
+from chat.tasks import cancel_and_wait
 from chat.views import UserView
 
 log = logging.getLogger(__name__)
@@ -378,11 +379,8 @@ class RedisPresence(PresenceStore):
 
     async def stop(self) -> None:
         """A clean stop removes this instance's entries at once (a killed one expires instead)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         gone = []
         for room_id, users in list(self._local.items()):
             for user_id, conns in list(users.items()):

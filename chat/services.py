@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 
@@ -13,6 +12,7 @@ from chat.messages import Messages
 from chat.presence import LocalPresence, PresenceStore
 from chat.rooms import Rooms
 from chat.settings import Settings
+from chat.tasks import cancel_and_wait
 from storage import migrate
 from storage.db import Database
 
@@ -49,10 +49,7 @@ class Services:
         if not self.started:
             return
         self.started = False
-        if self._housekeeping is not None:
-            self._housekeeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._housekeeping
+        await cancel_and_wait(self._housekeeping)
         await self.hub.stop()
         await self.presence.stop()
         self.db.close()

@@ -69,12 +69,12 @@ class FeedMessage(LightElement):
             else {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, **(extra or {})}
         super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
         light_text(self, body)
-        self.body = body
         self.message_id = message_id
         self.author_id = author_id
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [self.body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
+        body = self.default_slot.children[0]._text
+        return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
 
 
 class Feed:
@@ -128,16 +128,15 @@ class Feed:
     def _add_bottom(self, make: Callable[[ui.element], ui.element]) -> ui.element:
         block = self._bottom_block()
         element = make(block)
-        element._feed_block = block  # type: ignore[attr-defined]
         self.items.append(element)
         return element
 
     def _drop(self, element: ui.element) -> None:
         if isinstance(element, FeedMessage) and element.message_id:
             self.shown.discard(element.message_id)
-        block = getattr(element, '_feed_block', None)
+        block = element.parent_slot.parent  # every feed item sits in a block
         element.delete()
-        if block is not None and not block.default_slot.children:
+        if not block.default_slot.children:
             self.blocks.remove(block)
             block.delete()
 
@@ -147,8 +146,6 @@ class Feed:
         if at_top:
             block = self._new_block(at_top=True)
             elements = [self._message(block, m) for m in messages]
-            for element in elements:
-                element._feed_block = block  # type: ignore[attr-defined]
             self.items.extendleft(reversed(elements))
         else:
             for message in messages:

@@ -89,8 +89,11 @@ class OnlineList:
         if not me:
             item.on_click(lambda u=user: self.on_choose(self.users[u.id]))
         LightElement(item, 'img', props=_avatar_props(user.avatar_url), classes=self.AVATAR_CLASSES)
-        light_text(item, f'{user.display_name} {self.ctx.t("you")}' if me else user.display_name, self.NAME_CLASSES)
+        light_text(item, self._label(user), self.NAME_CLASSES)
         self.items[user.id] = item
+
+    def _label(self, user: UserView) -> str:
+        return f'{user.display_name} {self.ctx.t("you")}' if user.id == self.ctx.user.id else user.display_name
 
     def remove(self, user_id: int) -> bool:
         """True when the user was listed."""
@@ -128,7 +131,7 @@ class OnlineList:
             if item is not None:  # same place in the list, new name and avatar
                 avatar, name = item.default_slot.children
                 avatar.replace_props(_avatar_props(user.avatar_url))
-                name.set_text(user.display_name + (f' {self.ctx.t("you")}' if user.id == self.ctx.user.id else ''))
+                name.set_text(self._label(user))
 
 
 class PrivatePanel:

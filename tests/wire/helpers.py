@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.client import Tab
+from bench.crowd import Crowd
 
 
 def token() -> str:
@@ -98,11 +99,25 @@ async def send(tab: Tab, tap: Wiretap, text: str, timeout: float = 30.0) -> bool
     return tap.cleared[input_id] > cleared
 
 
+def _walk_feed(tab: Tab, visit: Callable[[str, dict], bool]) -> None:
+    """Visits the feed's elements in document order; `visit` returns True to skip an element's descendants."""
+
+    def walk(element_id: str) -> None:
+        element = tab.elements.get(element_id, {})
+        if visit(element_id, element):
+            return
+        for child in element.get('children', []):
+            walk(str(child))
+
+    feed_id, _ = tab.find('feed')
+    walk(feed_id)
+
+
 def feed_texts(tab: Tab) -> list[str]:
     """The message texts on screen, top to bottom, from the tab's current element tree.
 
-    Walks the feed in document order and reads each `q-chat-message` bubble's text (its own and its descendants'),
-    so it does not depend on how the feed groups or nests its elements.
+    Reads each `q-chat-message` bubble's text (its own and its descendants'), so it does not depend on how the feed
+    groups or nests its elements.
     """
     texts: list[str] = []
 
@@ -111,16 +126,13 @@ def feed_texts(tab: Tab) -> list[str]:
         own = element.get('text')
         return (own if isinstance(own, str) else '') + ''.join(text_of(str(c)) for c in element.get('children', []))
 
-    def walk(element_id: str) -> None:
-        element = tab.elements.get(element_id, {})
+    def visit(element_id: str, element: dict) -> bool:
         if element.get('tag') == 'q-chat-message':
             texts.append(text_of(element_id))
-            return
-        for child in element.get('children', []):
-            walk(str(child))
+            return True
+        return False
 
-    feed_id, _ = tab.find('feed')
-    walk(feed_id)
+    _walk_feed(tab, visit)
     return texts
 
 
@@ -128,16 +140,20 @@ def feed_notices(tab: Tab) -> list[str]:
     """The join/leave notices in the feed (labels with the `notice` class), top to bottom."""
     texts: list[str] = []
 
-    def walk(element_id: str) -> None:
-        element = tab.elements.get(element_id, {})
+    def visit(_: str, element: dict) -> bool:
         if 'notice' in element.get('class', []) and isinstance(element.get('text'), str):
             texts.append(element['text'])
-        for child in element.get('children', []):
-            walk(str(child))
+        return False
 
-    feed_id, _ = tab.find('feed')
-    walk(feed_id)
+    _walk_feed(tab, visit)
     return texts
+
+
+def tap_crowd(crowd: Crowd, marker: str, tabs: int) -> Taps:
+    """Taps on every frame the crowd's tabs receive (the crowd hands each frame over with its tab's index)."""
+    taps = Taps(marker, tabs)
+    crowd.recorder = taps  # type: ignore[assignment]  # duck-typed
+    return taps
 
 
 def online(tab: Tab) -> set[str]:

@@ -11,7 +11,7 @@ import pytest
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Site
-from tests.wire.helpers import Taps, feed_texts, send, stored, token, tracebacks, until
+from tests.wire.helpers import Taps, feed_texts, send, stored, tap_crowd, token, tracebacks, until
 
 pytestmark = pytest.mark.wire
 
@@ -22,8 +22,7 @@ PER_USER = 3  # messages each; within the app's default rate (10 per 10 s), so t
 async def _crowd_talks(url: str, cookies: list[str], path: str, marker: str) -> tuple[list[str], Taps, list]:
     async with new_http() as http:
         crowd = Crowd(http, url)
-        taps = Taps(marker, len(cookies))
-        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        taps = tap_crowd(crowd, marker, len(cookies))
         await crowd.open(cookies, path)
         await crowd.settle(quiet=1.0, timeout=30)
 

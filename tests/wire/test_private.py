@@ -10,7 +10,7 @@ import pytest
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Site
-from tests.wire.helpers import Taps, send, stored, token, tracebacks, until
+from tests.wire.helpers import Taps, send, stored, tap_crowd, token, tracebacks, until
 
 pytestmark = pytest.mark.wire
 
@@ -19,8 +19,7 @@ async def _whisper(site: Site, names: list[str], marker: str, secret: str) -> Ta
     """Tabs: 0 = A, 1 = B, 2 = C in the room, 3 = D in another room."""
     async with new_http() as http:
         crowd = Crowd(http, site.url)
-        taps = Taps(marker, 4)
-        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        taps = tap_crowd(crowd, marker, 4)
         await crowd.open([site.cookies[n] for n in names[:3]], site.path('whisper'))
         await crowd.open([site.cookies[names[3]]], site.path('elsewhere'))
         await crowd.settle(quiet=0.5, timeout=20)

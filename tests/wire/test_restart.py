@@ -20,7 +20,18 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site
-from tests.wire.helpers import Taps, feed_notices, feed_texts, online, send, stored, token, tracebacks, transport, until
+from tests.wire.helpers import (
+    feed_notices,
+    feed_texts,
+    online,
+    send,
+    stored,
+    tap_crowd,
+    token,
+    tracebacks,
+    transport,
+    until,
+)
 
 pytestmark = pytest.mark.wire
 
@@ -38,8 +49,7 @@ async def _restart(server: srv.Server, cookies: list[str], path: str, marker: st
     seen: dict[str, Any] = {}
     async with new_http() as http:
         crowd = Crowd(http, server.url)
-        taps = Taps(marker, len(cookies))
-        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        taps = tap_crowd(crowd, marker, len(cookies))
         await crowd.open(cookies, path)
         await crowd.settle(quiet=0.5, timeout=20)
         accepted: list[str] = []
@@ -104,8 +114,7 @@ async def _blip(site: Site, marker: str) -> dict[str, Any]:
     names = site.users[4:6]
     async with new_http() as http:
         crowd = Crowd(http, site.url)
-        taps = Taps(marker, 2)
-        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        taps = tap_crowd(crowd, marker, 2)
         await crowd.open([site.cookies[n] for n in names], site.path('blip'))
         await crowd.settle(quiet=0.5, timeout=20)
         lost, poster = crowd.tabs

@@ -21,7 +21,18 @@ from bench import server as srv
 from bench.client import Tab, new_http
 from bench.crowd import Crowd
 from tests.wire.conftest import Prepared, Site, start_site
-from tests.wire.helpers import Taps, drop, online, send, server_end, stall, token, tracebacks, unread_bytes, until
+from tests.wire.helpers import (
+    drop,
+    online,
+    send,
+    server_end,
+    stall,
+    tap_crowd,
+    token,
+    tracebacks,
+    unread_bytes,
+    until,
+)
 
 pytestmark = pytest.mark.wire
 
@@ -59,8 +70,7 @@ async def _stall(url: str, cookies: list[str], path: str, marker: str, frozen_na
     seen: dict[str, Any] = {}
     async with new_http() as http:
         crowd = Crowd(http, url)
-        taps = Taps(marker, len(cookies))
-        crowd.recorder = taps  # type: ignore[assignment]  # duck-typed: gets every frame with the tab's index
+        taps = tap_crowd(crowd, marker, len(cookies))
         order = [0, *range(2, len(cookies)), 1]  # Crowd numbers tabs in the order they open
         await crowd.open([cookies[i] for i in order[:-1]], path)
         await crowd.settle(quiet=0.5, timeout=20)
