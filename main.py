@@ -93,8 +93,11 @@ def create_app(settings: Settings) -> None:
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
     if not SIMULATION:  # the test process is not a server: its own collector stays as Python sets it
+        from nicegui import Client
+
         collector = CollectorSchedule(settings.gc_freeze_interval, settings.gc_full_interval,
-                                      settings.gc_full_after_pages)
+                                      settings.gc_full_after_pages, open_pages=lambda: len(Client.instances),
+                                      trim=settings.malloc_trim)
         app.on_startup(collector.start)
         app.on_shutdown(collector.stop)
         app.on_delete(collector.page_closed)

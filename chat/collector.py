@@ -1,4 +1,4 @@
-"""When the garbage collector runs: a pause it causes stops every open page at once.
+"""When the garbage collector runs, and when freed memory goes back to the system.
 
 A full (generation 2) collection walks every live object with the event loop standing still. An open room page holds
 thousands of long-lived objects (its elements, its socket), so with 200 pages a full collection walked about a
@@ -9,31 +9,61 @@ counting; the collector is only needed for reference cycles.
 So every `freeze_every` seconds whatever is alive is moved out of the collector's sight (`gc.freeze()`, a cheap
 list splice): full collections then walk only what was allocated since, and frozen objects are still freed by
 reference counting. Cycles that become garbage after being frozen wait for the next full collection of everything
-(unfreeze, collect): every `full_every` seconds, or sooner once `full_after_pages` pages have closed - a closed
-page is where such cycles come from (the connection's objects; pages/speedups.py breaks the elements' own) - but
-never more often than every `full_min_gap` seconds. One pause at a known rate instead of one every few seconds.
-Measured in docs/PERFORMANCE.md (log item 11).
+(unfreeze, collect). A closed page is where such cycles come from (its connection's objects; pages/speedups.py breaks
+the elements' own), and garbage left waiting is memory the allocator cannot give back later, so the full collection
+follows closed pages in proportion to what is open: once a quarter of the open pages' worth have closed (at least one,
+at most `full_after_pages`), and at least every `full_every` seconds - but the pauses stay a small share of the time:
+never sooner than `pause_share_inverse` times the last collection's length after it (and `full_min_gap`).
+
+After each full collection the C allocator is asked to return its free pages (`malloc_trim`, glibc only): Python's
+small-object allocator gives back whole 1 MiB arenas by itself, but what it passes on to the C allocator (larger
+objects, buffers) stays with the process otherwise. Measured in docs/PERFORMANCE.md (log items 12 and 16).
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import logging
 import time
+from collections.abc import Callable
 
 from chat.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
 
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6')
+        return libc.malloc_trim  # glibc only
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_free_memory() -> bool:
+    """Hands the C allocator's free pages back to the system; False where there is no glibc."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True
+
+
 class CollectorSchedule:
     def __init__(self, freeze_every: float, full_every: float, full_after_pages: int = 50,
-                 full_min_gap: float = 10.0) -> None:
+                 full_min_gap: float = 1.0, *, open_pages: Callable[[], int] = lambda: 0,
+                 pause_share_inverse: float = 20.0, trim: bool = True) -> None:
         self.freeze_every, self.full_every = freeze_every, full_every
         self.full_after_pages, self.full_min_gap = full_after_pages, full_min_gap
+        self.open_pages, self.pause_share_inverse, self.trim = open_pages, pause_share_inverse, trim
         self._task: asyncio.Task | None = None
         self.last_full = time.monotonic()
+        self.last_duration = 0.0  # seconds the last full collection (and trim) took
         self.full_collections = 0
         self.pages_closed = 0  # since the last full collection
 
@@ -49,19 +79,31 @@ class CollectorSchedule:
         self._task = None
         gc.unfreeze()
 
-    def tick(self) -> None:
-        """Freeze what is alive; every `full_every` seconds first unfreeze and collect everything once."""
-        now = time.monotonic()
+    def pages_before_full(self) -> int:
+        """A quarter of the open pages (as Python's own rule for the oldest generation), at least one."""
+        return max(1, min(self.full_after_pages, self.open_pages() // 4))
+
+    def full_due(self, now: float) -> bool:
         since = now - self.last_full
-        if since >= self.full_every or (self.pages_closed >= self.full_after_pages and since >= self.full_min_gap):
+        if since >= self.full_every:
+            return True
+        gap = max(self.full_min_gap, self.pause_share_inverse * self.last_duration)
+        return self.pages_closed >= self.pages_before_full() and since >= gap
+
+    def tick(self) -> None:
+        """Freeze what is alive; when a full collection is due, first unfreeze and collect everything once."""
+        now = time.monotonic()
+        if self.full_due(now):
             self.pages_closed = 0
             gc.unfreeze()
             started = time.perf_counter()
             found = gc.collect()
+            if self.trim:
+                release_free_memory()
+            self.last_duration = time.perf_counter() - started
             self.last_full = now
             self.full_collections += 1
-            log.info('full garbage collection: %d unreachable objects in %.0f ms', found,
-                     (time.perf_counter() - started) * 1000)
+            log.info('full garbage collection: %d unreachable objects in %.0f ms', found, self.last_duration * 1000)
         gc.freeze()
 
     async def _run(self) -> None:

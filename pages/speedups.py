@@ -22,6 +22,7 @@ def apply() -> None:
     _cache_expects_arguments()
     _fast_binary_check()
     _break_cycles_of_removed_elements()
+    _close_memory_tab_storage()
 
 
 def _cache_expects_arguments() -> None:
@@ -82,3 +83,22 @@ def _break_cycles_of_removed_elements() -> None:
                     handlers.clear()
 
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
+
+
+def _close_memory_tab_storage() -> None:
+    """NiceGUI keeps an in-memory `app.storage.tab` dict for every tab that ever connected, for 30 days after the tab
+    closed (only Redis-backed tab storage is closed with its last page). Nothing here uses tab storage, so a closed
+    tab's dict goes with it: otherwise each page visit leaves one behind, and those few long-lived objects, scattered
+    among a page's freed ones, keep the allocator's arenas from being returned (docs/PERFORMANCE.md, log item 16)."""
+    from nicegui import storage
+    from nicegui.observables import ObservableDict
+
+    original = storage.Storage.close_tab
+
+    async def close_tab(self: storage.Storage, tab_id: str | None) -> None:
+        if tab_id and type(self._tabs.get(tab_id)) is ObservableDict:
+            del self._tabs[tab_id]
+            return
+        await original(self, tab_id)
+
+    storage.Storage.close_tab = close_tab  # type: ignore[method-assign]

@@ -55,3 +55,18 @@ async def test_removed_elements_are_freed_without_the_collector(user: User) -> N
         assert classes() is None and props() is None  # freed by reference counting alone
     finally:
         gc.enable()
+
+
+async def test_a_closed_tab_leaves_no_tab_storage_behind() -> None:
+    from nicegui import app
+
+    speedups.apply()
+    await app.storage._create_tab_storage('closed-tab')  # what NiceGUI does when a tab connects
+    await app.storage._create_tab_storage('open-tab')
+    assert 'closed-tab' in app.storage._tabs
+    await app.storage.close_tab('closed-tab')  # NiceGUI calls it once no page of the tab is left
+    assert 'closed-tab' not in app.storage._tabs
+    assert 'open-tab' in app.storage._tabs
+    await app.storage.close_tab(None)
+    await app.storage.close_tab('never-seen')
+    del app.storage._tabs['open-tab']

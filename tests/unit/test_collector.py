@@ -7,7 +7,7 @@ import asyncio
 import gc
 import weakref
 
-from chat.collector import CollectorSchedule
+from chat.collector import CollectorSchedule, release_free_memory
 
 
 class Node:
@@ -48,3 +48,52 @@ async def test_zero_interval_leaves_the_collector_alone() -> None:
     await asyncio.sleep(0.02)
     assert gc.get_freeze_count() == 0
     await schedule.stop()
+
+
+def test_a_full_collection_follows_closed_pages_in_proportion_to_open_ones() -> None:
+    open_pages = [0]
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_after_pages=50, full_min_gap=1.0,
+                                 open_pages=lambda: open_pages[0])
+    assert schedule.pages_before_full() == 1  # a quiet server: the first closed page
+    open_pages[0] = 40
+    assert schedule.pages_before_full() == 10  # a quarter of what is open
+    open_pages[0] = 1000
+    assert schedule.pages_before_full() == 50  # capped
+    now = schedule.last_full + 5.0
+    schedule.pages_closed = 49
+    assert not schedule.full_due(now)
+    schedule.page_closed()
+    assert schedule.full_due(now)
+
+
+def test_pauses_stay_a_small_share_of_the_time() -> None:
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_min_gap=1.0, pause_share_inverse=20.0)
+    schedule.page_closed()
+    assert not schedule.full_due(schedule.last_full + 0.5)  # the minimum gap
+    assert schedule.full_due(schedule.last_full + 1.5)
+    schedule.last_duration = 0.3  # a long pause: the next one waits 20 times as long
+    assert not schedule.full_due(schedule.last_full + 5.0)
+    assert schedule.full_due(schedule.last_full + 6.5)
+    assert schedule.full_due(schedule.last_full + 3600.0)  # the periodic one, pages closed or not
+
+
+def test_a_closed_page_cycle_is_freed_by_the_next_tick_on_a_quiet_server() -> None:
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_min_gap=0.0)
+    try:
+        node = Node()
+        alive = weakref.ref(node)
+        schedule.tick()  # frozen while the page lived
+        del node
+        schedule.page_closed()
+        schedule.tick()
+        assert alive() is None
+        assert schedule.full_collections == 1 and schedule.pages_closed == 0
+        assert schedule.last_duration > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_free_memory_goes_back_to_the_system_on_glibc() -> None:
+    import platform
+
+    assert release_free_memory() == (platform.libc_ver()[0] == 'glibc')
