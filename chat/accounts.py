@@ -7,6 +7,8 @@ import hashlib
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.exc import IntegrityError
@@ -31,11 +33,15 @@ from storage.db import Database
 
 def to_view(user: User) -> UserView:
     assert user.id is not None
-    return UserView(
-        id=user.id, username=user.username, display_name=user.display_name, avatar=user.avatar,
-        is_admin=user.is_admin, language=user.language, time_zone=user.time_zone,
-        session_version=user.session_version,
-    )
+    return _shared_view(user.id, user.username, user.display_name, user.avatar, user.is_admin, user.language,
+                        user.time_zone, user.session_version)
+
+
+@lru_cache(maxsize=4096)
+def _shared_view(*fields: Any) -> UserView:
+    """Equal snapshots are one object: every open page of a room keeps a view of everyone present, so with N people
+    in a room that is N views per page - shared, N dictionary entries per page instead of N copies."""
+    return UserView(*fields)
 
 
 def token_hash(token: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from datetime import UTC, datetime
 from weakref import WeakValueDictionary
 
@@ -72,7 +73,9 @@ class Messages:
         """One page of history, oldest first: one indexed range scan however long the room's life."""
         limit = min(limit or self.settings.history_page_size, 200)
         rows = await self.db.run(message_queries.page, room_id, before_id, limit)
-        return [MessageView(m.id, m.room_id, user_view(u), m.body, m.created_at) for m, u in rows]  # type: ignore[arg-type]
+        # bodies interned: every page that opens the room shows the same strings (mortal: freed with the last user)
+        return [MessageView(m.id, m.room_id, user_view(u), sys.intern(m.body), m.created_at)  # type: ignore[arg-type]
+                for m, u in rows]
 
     async def whisper(self, actor: UserView, room_id: int, recipient: UserView, text: str) -> PrivateMessage:
         """Reaches only the recipient's and the sender's tabs in this room; never stored, never logged."""

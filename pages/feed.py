@@ -62,6 +62,8 @@ class FeedMessage(LightElement):
     always passes that slot, so the `text` prop is ignored): one plain div carrying the text as a text node - escaped,
     never HTML. Checked in Chromium by tests/e2e. Both are light elements (pages/light.py)."""
 
+    __slots__ = ('author_id', 'message_id')
+
     def __init__(self, parent: ui.element, body: str, *, message_id: int | None, author_id: int, name: str,
                  stamp: str, avatar: str, sent: bool, extra: dict[str, Any] | None = None,
                  classes: list[str] | None = None) -> None:
@@ -89,6 +91,8 @@ class Feed:
         self.shown: set[int] = set()  # ids of the messages in the window
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
+        # the newest presence notice and what it says (kind, first two names, count): the next arrival may join it
+        self.last_presence: tuple[ui.element, str, list[str], int] | None = None
         parent = current_parent()
         self.scroller = LightElement(parent, 'div', props={'data-testid': 'feed'}, classes=SCROLLER_CLASSES,
                                      leaf=False)
@@ -186,19 +190,16 @@ class Feed:
     def presence(self, kind: str, name: str) -> None:
         """"Ann joined" / "Ann left". Arrivals (or departures) in a row share one line - "Ann, Bob and 12 more
         joined" - so a crowd filling a room neither floods the feed nor adds an element per arrival to every page."""
-        last = self.items[-1] if self.items and self.following else None
-        merged = getattr(last, 'presence', None)
-        if last is not None and merged is not None and merged[0] == kind:
-            names, count = merged[1], merged[2] + 1
+        last = self.last_presence
+        if last is not None and self.following and self.items and self.items[-1] is last[0] and last[1] == kind:
+            element, _, names, count = last
             if len(names) < 2:
                 names.append(name)
-            last.presence = (kind, names, count)  # type: ignore[attr-defined]
-            last._text = self._presence_text(kind, names, count)
-            last.update()
+            self.last_presence = (element, kind, names, count + 1)
+            element.set_text(self._presence_text(kind, names, count + 1))  # type: ignore[attr-defined]
             return
         element = self.notice(self._presence_text(kind, [name], 1))
-        if element is not None:
-            element.presence = (kind, [name], 1)  # type: ignore[attr-defined]
+        self.last_presence = (element, kind, [name], 1) if element is not None else None
 
     def _presence_text(self, kind: str, names: list[str], count: int) -> str:
         if count == 1:

@@ -36,16 +36,23 @@ class _NoChildren(list):
     insert = extend = append  # type: ignore[assignment]
 
 
-class _LeafSlot(Slot):
-    """One default slot shared by every light leaf element; it never holds children."""
+class LightSlot(Slot):
+    """A default slot with its four fields in `__slots__`: no per-slot attribute dict."""
 
-    def __init__(self) -> None:  # no parent: nothing ever asks a leaf slot for it
+    __slots__ = ('_parent', 'children', 'name', 'template')
+
+    def __init__(self, parent: Element | None) -> None:  # pylint: disable=super-init-not-called
         self.name = 'default'
+        self._parent = weakref.ref(parent) if parent is not None else _no_parent
         self.template = None
-        self.children = _NoChildren()
+        self.children = [] if parent is not None else _NoChildren()
 
 
-_LEAF_SLOT = _LeafSlot()
+def _no_parent() -> None:  # nothing ever asks the shared leaf slot for its parent
+    return None
+
+
+_LEAF_SLOT = LightSlot(None)  # one default slot shared by every light leaf element; it never holds children
 _NO_LISTENERS: dict = {}
 _NO_STYLE: dict = {}
 _NO_MARKERS: list = []
@@ -54,15 +61,23 @@ _NO_PROPS: dict = {}
 
 
 class LightElement(Element):
-    # what most light elements share lives on the class: an instance holds only what differs
+    # what every light element holds sits in `__slots__` (no per-element attribute dict); what most of them share
+    # lives on the class
+    __slots__ = (
+        '_classes',
+        '_client',
+        '_event_listeners',
+        '_parent_slot',
+        '_props',
+        '_text',
+        'default_slot',
+        'id',
+        'tag',
+    )
     _style = _NO_STYLE
     _markers = _NO_MARKERS
-    _event_listeners = _NO_LISTENERS
-    _text: str | None = None
     _update_method = None
     _deleted = False
-    default_slot = _LEAF_SLOT
-    slots = {'default': _LEAF_SLOT}  # shared on purpose, never changed
 
     def __init__(self, parent: Element, tag: str, *, props: dict[str, Any] | None = None,
                  classes: list[str] | None = None, text: str | None = None, leaf: bool = True) -> None:
@@ -77,11 +92,9 @@ class LightElement(Element):
         self.tag = tag
         self._classes = classes if classes is not None else _NO_CLASSES  # type: ignore[assignment]
         self._props = props if props is not None else _NO_PROPS  # type: ignore[assignment]
-        if text is not None:
-            self._text = text
-        if not leaf:
-            self.default_slot = Slot(self, 'default')
-            self.slots = {'default': self.default_slot}
+        self._text = text
+        self._event_listeners = _NO_LISTENERS
+        self.default_slot = _LEAF_SLOT if leaf else LightSlot(self)
         client.elements[self.id] = self
         slot.children.append(self)
         self._parent_slot = weakref.ref(slot)
@@ -89,15 +102,26 @@ class LightElement(Element):
         outbox.enqueue_update(self)
         outbox.enqueue_update(parent)
 
+    @property
+    def slots(self) -> dict[str, Slot]:  # type: ignore[override]
+        """Only a default slot; asked for when the element is sent or removed, so it is not kept."""
+        return {'default': self.default_slot}
+
     ignores_events_when_hidden = True
+
+    def _handle_delete(self) -> None:
+        """As NiceGUI's, but listeners may be shared with other elements: dropped, never cleared."""
+        if self.default_slot is not _LEAF_SLOT:
+            self.default_slot.children.clear()
+        self._event_listeners = _NO_LISTENERS
 
     def on_click(self, handler: Callable[[], Any]) -> None:
         """The one listener a light element may have, as `ui.item(on_click=...)` registers it."""
-        listener = EventListener(
-            element_id=self.id, type='click', args=None, handler=lambda _: handler(), js_handler=None, throttle=0.0,
-            leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
-        )
-        self._event_listeners = {listener.id: listener}
+        self.use_listeners(click_listeners(lambda _: handler(), element_id=self.id))
+
+    def use_listeners(self, listeners: dict[str, EventListener]) -> None:
+        """Listeners made by `click_listeners`, possibly shared with other elements of the same page."""
+        self._event_listeners = listeners
         self.update()
 
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches
@@ -121,6 +145,31 @@ class LightElement(Element):
 
 
 setattr(LightElement, '___visible', True)  # Visibility's bindable property, without a binding entry each
+
+
+class _EveryElementId:
+    """The element id of a shared listener. NiceGUI's dispatch never reads it; its test harness (`user.click`) skips
+    listeners whose element id differs from the clicked element's, and this one belongs to every element using it."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, int)
+
+    def __ne__(self, other: object) -> bool:
+        return not isinstance(other, int)
+
+    __hash__ = object.__hash__
+
+
+def click_listeners(handler: Callable[[Element], Any], *, element_id: int | None = None) -> dict[str, EventListener]:
+    """One click listener that many light elements of a page may share (a list's entries): NiceGUI finds a listener
+    by its id in the clicked element's own listeners and passes that element as the event's sender, so the handler
+    learns which one was clicked without a listener and a closure per element."""
+    listener = EventListener(
+        element_id=_EveryElementId() if element_id is None else element_id,  # type: ignore[arg-type]
+        type='click', args=None, handler=lambda event: handler(event.sender), js_handler=None, throttle=0.0,
+        leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
+    )
+    return {listener.id: listener}
 
 
 def light_text(parent: Element, text: str, classes: list[str] | None = None, tag: str = 'div') -> LightElement:

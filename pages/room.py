@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 from nicegui import ui
+from nicegui.element import Element
 
 from chat.errors import ChatError, NotFound
 from chat.events import Event, MessagePosted, PresenceChanged, PrivateMessage, ProfileChanged, RoomChanged
@@ -18,7 +19,7 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header, hint
-from pages.light import LightElement, current_parent, light_button, light_text
+from pages.light import LightElement, click_listeners, current_parent, light_button, light_text
 
 ROOT_CLASSES = ['nicegui-row', 'row', 'w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['nicegui-column', 'grow', 'h-full', 'min-w-0', 'gap-2']
@@ -57,8 +58,9 @@ class OnlineList:
         self.users: dict[int, UserView] = {}  # everyone present
         self.items: dict[int, LightElement] = {}  # the ones shown
         self.expanded = False
-        with ui.list().props('dense separator data-testid=online-list').classes('w-full') as self.container:
-            pass
+        self.clicks = click_listeners(self._clicked)  # one listener for every entry of the list
+        self.container = LightElement(current_parent(), 'q-list', classes=['w-full'], leaf=False,
+                                      props={'dense': True, 'separator': True, 'data-testid': 'online-list'})
         self.more = light_button(current_parent(), self.expand, label='', classes=['self-center'],
                                  props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'online-more'})
         self.more.set_visibility(False)
@@ -87,10 +89,15 @@ class OnlineList:
         item = LightElement(self.container, 'q-item', props=_item_props(user.username, not me),
                             classes=self.ITEM_CLASSES, leaf=False)
         if not me:
-            item.on_click(lambda u=user: self.on_choose(self.users[u.id]))
+            item.use_listeners(self.clicks)
         LightElement(item, 'img', props=_avatar_props(user.avatar_url), classes=self.AVATAR_CLASSES)
         light_text(item, self._label(user), self.NAME_CLASSES)
         self.items[user.id] = item
+
+    def _clicked(self, item: Element) -> None:
+        user_id = next((user_id for user_id, shown in self.items.items() if shown is item), None)
+        if user_id is not None:
+            self.on_choose(self.users[user_id])
 
     def _label(self, user: UserView) -> str:
         return f'{user.display_name} {self.ctx.t("you")}' if user.id == self.ctx.user.id else user.display_name
@@ -216,11 +223,11 @@ def register(services: Services) -> None:
             with LightElement(ctx.root, 'div', classes=MAIN_CLASSES, leaf=False) as main:
                 feed = Feed(ctx.user, ctx.t, window=settings.feed_window, page_size=settings.history_page_size,
                             load_page=lambda before: services.messages.history(room.id, before))
-                with LightElement(main, 'div', classes=INPUT_ROW_CLASSES, leaf=False):
+                with LightElement(main, 'div', classes=INPUT_ROW_CLASSES, leaf=False) as input_row:
                     message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
                         f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
-                    send_button = ui.button(icon='send').props('round data-testid=send')
-                    send_button.props.update(hint(ctx.t('send')))
+                    light_button(input_row, lambda: send(), icon='send',
+                                 props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
                 # why the last send failed, beside the input that still holds the text
                 send_error = LightElement(main, 'div', props={'data-testid': 'send-error'}, classes=ERROR_CLASSES,
                                           text='')
@@ -242,7 +249,6 @@ def register(services: Services) -> None:
                 message_input.value = ''
 
         message_input.on('keydown.enter', send)
-        send_button.on_click(send)
 
         def on_room_event(event: Event) -> None:
             if isinstance(event, MessagePosted):
