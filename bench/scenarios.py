@@ -328,6 +328,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
         'more_messages': more, 'more_lost': more_sent.lost(),
         'cycles': cycles, 'cycle_growth_mb': round((after_cycles - before_cycles) / 2**20, 2),
+        'rss_before_cycles_mb': round(before_cycles / 2**20, 1), 'rss_after_cycles_mb': round(after_cycles / 2**20, 1),
     }
 
 

@@ -31,8 +31,13 @@ from pages.light import LightElement, current_parent, light_button, light_text
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
+# Pages share a message's stamp and props because they build it at the same moment (a live message reaches every
+# open page of its room at once) or from the same recent history; older entries only hold memory, and a miss costs
+# no more than a copy. So the caches are sized for a few busy rooms' windows, not for the history.
+CACHED_MESSAGES = 1024
 
-@lru_cache(maxsize=4096)
+
+@lru_cache(maxsize=CACHED_MESSAGES)
 def _stamp(created_at: datetime, time_zone: str | None, _minute: int) -> str:
     return stamp(created_at, time_zone)
 
@@ -42,7 +47,7 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
     return _stamp(created_at, time_zone, int(time.time() // 60))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHED_MESSAGES)
 def _bubble_props(message_id: int, name: str, stamp: str, avatar: str, sent: bool) -> dict[str, Any]:
     """One props dict per message, stamp and side, shared by every page that shows it (never edited in place)."""
     return {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}

@@ -70,3 +70,20 @@ async def test_a_closed_tab_leaves_no_tab_storage_behind() -> None:
     await app.storage.close_tab(None)
     await app.storage.close_tab('never-seen')
     del app.storage._tabs['open-tab']
+
+
+async def test_a_deleted_page_keeps_no_handlers_that_hold_it(user: User) -> None:
+    """The page's delete handlers close over its own objects, which hold the client: cleared once they have run, so
+    a closed page goes with reference counting instead of waiting for a full collection."""
+    from tests.ui.helpers import open_room, register
+
+    speedups.apply()
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    client = user.client
+    assert client is not None and client.delete_handlers
+    ran: list[str] = []
+    client.on_delete(lambda: ran.append('delete handler'))
+    client.delete()
+    assert ran == ['delete handler']  # the handlers ran first
+    assert not (client.connect_handlers or client.disconnect_handlers or client.delete_handlers)
