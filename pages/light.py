@@ -107,6 +107,10 @@ class LightElement(Element):
         """Only a default slot; asked for when the element is sent or removed, so it is not kept."""
         return {'default': self.default_slot}
 
+    def add_slot(self, name: str, template: str | None = None) -> Slot:
+        """`slots` is built on demand from the default slot: another slot would be lost, so there is none."""
+        raise TypeError('a light element has only its default slot')
+
     ignores_events_when_hidden = True
 
     def _handle_delete(self) -> None:

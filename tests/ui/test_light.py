@@ -9,7 +9,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pages.light import LightElement, light_button, light_text
+from pages.light import LightElement, click_listeners, light_button, light_text
 from tests.ui.helpers import by_testid
 
 SHARED = ['text-xs', 'notice']
@@ -48,6 +48,25 @@ async def test_tree_serialisation_delete_and_leaf_rules(user: User) -> None:
     assert parent.is_deleted and child.is_deleted
     assert parent.id not in user.client.elements and child.id not in user.client.elements
     assert parent not in box.default_slot.children
+    with pytest.raises(TypeError):
+        LightElement(box, 'div', leaf=False).add_slot('header')  # `slots` holds only the default one
+
+
+async def test_one_shared_listener_tells_the_clicked_element_and_survives_a_deleted_one(user: User) -> None:
+    await user.open('/login')
+    assert user.client is not None
+    with user.client.content:
+        box = ui.element('div')
+    clicked: list[int] = []
+    shared = click_listeners(lambda element: clicked.append(element.id))
+    rows = [LightElement(box, 'q-item', props={'data-testid': f'row-{n}'}, leaf=False) for n in range(3)]
+    for row in rows:
+        row.use_listeners(shared)
+    assert {row._to_dict()['events'][0]['listener_id'] for row in rows} == set(shared)  # one listener on the wire
+    rows[0].delete()  # NiceGUI's own delete would clear the shared dict for every row
+    by_testid(user, 'row-2').click()
+    by_testid(user, 'row-1').click()
+    assert clicked == [rows[2].id, rows[1].id] and len(shared) == 1
 
 
 async def test_click_listener_reaches_the_handler(user: User) -> None:
