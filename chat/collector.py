@@ -15,7 +15,8 @@ follows closed pages in proportion to what is open: once a quarter of the open p
 at most `full_after_pages`), and at least every `full_every` seconds - but the pauses stay a small share of the time:
 never sooner than `pause_share_inverse` times the last collection's length after it (and `full_min_gap`).
 
-After each full collection the C allocator is asked to return its free pages (`malloc_trim`, glibc only): Python's
+After each full collection, and every `trim_every` seconds between them, the C allocator is asked to return its free
+pages (`malloc_trim`, glibc only, about 1 ms): Python's
 small-object allocator gives back whole 1 MiB arenas by itself, but what it passes on to the C allocator (larger
 objects, buffers) stays with the process otherwise. Measured in docs/PERFORMANCE.md (log items 12 and 16).
 """
@@ -57,10 +58,12 @@ def release_free_memory() -> bool:
 class CollectorSchedule:
     def __init__(self, freeze_every: float, full_every: float, full_after_pages: int = 50,
                  full_min_gap: float = 1.0, *, open_pages: Callable[[], int] = lambda: 0,
-                 pause_share_inverse: float = 20.0, trim: bool = True) -> None:
+                 pause_share_inverse: float = 20.0, trim: bool = True, trim_every: float = 5.0) -> None:
         self.freeze_every, self.full_every = freeze_every, full_every
         self.full_after_pages, self.full_min_gap = full_after_pages, full_min_gap
         self.open_pages, self.pause_share_inverse, self.trim = open_pages, pause_share_inverse, trim
+        self.trim_every = trim_every
+        self.last_trim = time.monotonic()
         self._task: asyncio.Task | None = None
         self.last_full = time.monotonic()
         self.last_duration = 0.0  # seconds the last full collection (and trim) took
@@ -100,10 +103,14 @@ class CollectorSchedule:
             found = gc.collect()
             if self.trim:
                 release_free_memory()
+                self.last_trim = now
             self.last_duration = time.perf_counter() - started
             self.last_full = now
             self.full_collections += 1
             log.info('full garbage collection: %d unreachable objects in %.0f ms', found, self.last_duration * 1000)
+        elif self.trim and now - self.last_trim >= self.trim_every:
+            release_free_memory()  # buffers of a busy conversation (frames, socket writes) live in the C heap
+            self.last_trim = now
         gc.freeze()
 
     async def _run(self) -> None:

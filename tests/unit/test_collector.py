@@ -97,3 +97,23 @@ def test_free_memory_goes_back_to_the_system_on_glibc() -> None:
     import platform
 
     assert release_free_memory() == (platform.libc_ver()[0] == 'glibc')
+
+
+def test_free_memory_is_also_returned_between_collections(monkeypatch) -> None:
+    import chat.collector as collector
+
+    trims: list[int] = []
+    monkeypatch.setattr(collector, 'release_free_memory', lambda: trims.append(1) or True)
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, trim_every=5.0)
+    try:
+        schedule.tick()
+        assert trims == []  # no full collection due, and the last trim was just now
+        schedule.last_trim -= 5.0
+        schedule.tick()
+        assert trims == [1] and schedule.full_collections == 0
+        schedule.trim = False
+        schedule.last_trim -= 5.0
+        schedule.tick()
+        assert trims == [1]  # CHAT_MALLOC_TRIM=false
+    finally:
+        gc.unfreeze()
