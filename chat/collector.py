@@ -16,9 +16,9 @@ at most `full_after_pages`), and at least every `full_every` seconds - but the p
 never sooner than `pause_share_inverse` times the last collection's length after it (and `full_min_gap`).
 
 After each full collection, and every `trim_every` seconds between them, the C allocator is asked to return its free
-pages (`malloc_trim`, glibc only, about 1 ms): Python's
-small-object allocator gives back whole 1 MiB arenas by itself, but what it passes on to the C allocator (larger
-objects, buffers) stays with the process otherwise. Measured in docs/PERFORMANCE.md (log items 12 and 16).
+pages (`malloc_trim`, glibc only, about 1 ms): Python's small-object allocator gives back whole 1 MiB arenas by
+itself, but what it passes on to the C allocator (larger objects, buffers) stays with the process otherwise.
+Measured in docs/PERFORMANCE.md (log items 12, 16 and 19).
 """
 
 from __future__ import annotations

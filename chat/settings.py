@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     gc_freeze_interval: float = 1.0  # seconds between gc.freeze() calls (0: leave the collector alone)
     gc_full_interval: float = 600.0  # seconds between full collections of everything (chat/collector.py) ...
     gc_full_after_pages: int = 50  # ... or sooner, once a quarter of the open pages (at most this many) have closed
-    malloc_trim: bool = True  # hand free memory back to the system after each full collection (glibc)
+    malloc_trim: bool = True  # hand free memory back to the system after each full collection and every 5 s (glibc)
 
     @cached_property
     def sqlalchemy_url(self) -> str:

@@ -11,7 +11,7 @@ from chat.events import Event, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
 from pages.context import PageContext
-from pages.light import LightElement, light_button, light_text
+from pages.light import LightElement, image_props, light_button, light_text
 from pages.live_status import live_status
 
 LEFT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-2', 'no-wrap', 'min-w-0']
@@ -65,7 +65,7 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
                          props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
             light_button(right, lambda: ui.navigate.to('/panel'), icon='settings',
                          props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))})
-            avatar = LightElement(right, 'img', props={'src': ctx.user.avatar_url, 'alt': ''}, classes=AVATAR_CLASSES)
+            avatar = LightElement(right, 'img', props=image_props(ctx.user.avatar_url), classes=AVATAR_CLASSES)
             name = LightElement(right, 'div', props={'data-testid': 'me'}, classes=NAME_CLASSES,
                                 text=ctx.user.display_name)
             language_switch(ctx.lang, ctx.session, ctx)
@@ -82,7 +82,7 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
             name.set_text(event.user.display_name)
-            avatar.replace_props({'src': event.user.avatar_url, 'alt': ''})
+            avatar.replace_props(image_props(event.user.avatar_url))
         elif isinstance(event, SessionEnded):
             ctx.run(_check_session(ctx))
 

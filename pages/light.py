@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from nicegui import context, storage
@@ -174,6 +175,13 @@ def click_listeners(handler: Callable[[Element], Any], *, element_id: int | None
         leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
     )
     return {listener.id: listener}
+
+
+@lru_cache(maxsize=4096)
+def image_props(url: str) -> dict[str, Any]:
+    """The props of a decorative `img` (an avatar beside a name), one dict per address shared by every element and
+    page that shows it (light elements never edit their props in place)."""
+    return {'src': url, 'alt': ''}
 
 
 def light_text(parent: Element, text: str, classes: list[str] | None = None, tag: str = 'div') -> LightElement:

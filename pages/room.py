@@ -19,7 +19,7 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header, hint
-from pages.light import LightElement, click_listeners, current_parent, light_button, light_text
+from pages.light import LightElement, click_listeners, current_parent, image_props, light_button, light_text
 
 ROOT_CLASSES = ['nicegui-row', 'row', 'w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['nicegui-column', 'grow', 'h-full', 'min-w-0', 'gap-2']
@@ -35,11 +35,6 @@ log = logging.getLogger(__name__)
 def _item_props(username: str, clickable: bool) -> dict[str, Any]:
     """Shared by every page that lists this person (light elements never edit their props in place)."""
     return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
-
-
-@lru_cache(maxsize=4096)
-def _avatar_props(url: str) -> dict[str, Any]:
-    return {'src': url, 'alt': ''}
 
 
 class OnlineList:
@@ -90,7 +85,7 @@ class OnlineList:
                             classes=self.ITEM_CLASSES, leaf=False)
         if not me:
             item.use_listeners(self.clicks)
-        LightElement(item, 'img', props=_avatar_props(user.avatar_url), classes=self.AVATAR_CLASSES)
+        LightElement(item, 'img', props=image_props(user.avatar_url), classes=self.AVATAR_CLASSES)
         light_text(item, self._label(user), self.NAME_CLASSES)
         self.items[user.id] = item
 
@@ -137,7 +132,7 @@ class OnlineList:
             item = self.items.get(user.id)
             if item is not None:  # same place in the list, new name and avatar
                 avatar, name = item.default_slot.children
-                avatar.replace_props(_avatar_props(user.avatar_url))
+                avatar.replace_props(image_props(user.avatar_url))
                 name.set_text(self._label(user))
 
 

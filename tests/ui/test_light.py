@@ -15,11 +15,16 @@ from tests.ui.helpers import by_testid
 SHARED = ['text-xs', 'notice']
 
 
-async def test_shared_classes_and_props_are_never_edited_in_place(user: User) -> None:
+async def _box(user: User) -> ui.element:
+    """A regular element on an open page to put light elements into."""
     await user.open('/login')
     assert user.client is not None
     with user.client.content:
-        box = ui.element('div')
+        return ui.element('div')
+
+
+async def test_shared_classes_and_props_are_never_edited_in_place(user: User) -> None:
+    box = await _box(user)
     props = {'src': '/a.png'}
     first, second = light_text(box, 'one', SHARED), LightElement(box, 'img', props=props, classes=SHARED)
     first.set_visibility(False)
@@ -34,10 +39,7 @@ async def test_shared_classes_and_props_are_never_edited_in_place(user: User) ->
 
 
 async def test_tree_serialisation_delete_and_leaf_rules(user: User) -> None:
-    await user.open('/login')
-    assert user.client is not None
-    with user.client.content:
-        box = ui.element('div')
+    box = await _box(user)
     parent = LightElement(box, 'q-item', props={'data-testid': 'row'}, leaf=False)
     child = light_text(parent, '<b>not html</b>')
     assert parent._to_dict() == {'tag': 'q-item', 'props': {'data-testid': 'row'}, 'children': [child.id]}
@@ -53,10 +55,7 @@ async def test_tree_serialisation_delete_and_leaf_rules(user: User) -> None:
 
 
 async def test_one_shared_listener_tells_the_clicked_element_and_survives_a_deleted_one(user: User) -> None:
-    await user.open('/login')
-    assert user.client is not None
-    with user.client.content:
-        box = ui.element('div')
+    box = await _box(user)
     clicked: list[int] = []
     shared = click_listeners(lambda element: clicked.append(element.id))
     rows = [LightElement(box, 'q-item', props={'data-testid': f'row-{n}'}, leaf=False) for n in range(3)]
@@ -70,11 +69,8 @@ async def test_one_shared_listener_tells_the_clicked_element_and_survives_a_dele
 
 
 async def test_click_listener_reaches_the_handler(user: User) -> None:
-    await user.open('/login')
-    assert user.client is not None
+    box = await _box(user)
     clicks: list[str] = []
-    with user.client.content:
-        box = ui.element('div')
     item = LightElement(box, 'q-item', props={'data-testid': 'clickable-row', 'clickable': True}, leaf=False)
     item.on_click(lambda: clicks.append('clicked'))
     (listener,) = item._event_listeners.values()
@@ -84,11 +80,8 @@ async def test_click_listener_reaches_the_handler(user: User) -> None:
 
 
 async def test_light_button_runs_async_handlers_in_its_page(user: User) -> None:
-    await user.open('/login')
-    assert user.client is not None
+    box = await _box(user)
     done: list[str] = []
-    with user.client.content:
-        box = ui.element('div')
 
     async def handler() -> None:
         await asyncio.sleep(0)
