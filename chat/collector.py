@@ -9,11 +9,13 @@ counting; the collector is only needed for reference cycles.
 So every `freeze_every` seconds whatever is alive is moved out of the collector's sight (`gc.freeze()`, a cheap
 list splice): full collections then walk only what was allocated since, and frozen objects are still freed by
 reference counting. Cycles that become garbage after being frozen wait for the next full collection of everything
-(unfreeze, collect). A closed page is where such cycles come from (its connection's objects; pages/speedups.py breaks
-the elements' own), and garbage left waiting is memory the allocator cannot give back later, so the full collection
-follows closed pages in proportion to what is open: once a quarter of the open pages' worth have closed (at least one,
-at most `full_after_pages`), and at least every `full_every` seconds - but the pauses stay a small share of the time:
-never sooner than `pause_share_inverse` times the last collection's length after it (and `full_min_gap`).
+(unfreeze, collect), which stands the event loop still for tens of milliseconds even on a quiet server (60-80 ms with
+ten open pages on a fast machine) and every open page feels it. A closed page frees itself by reference counting
+(pages/speedups.py and the room page break its cycles; a test checks it), so what is left waiting is the small garbage
+of the web stack per request (starlette middleware, engine.io): a full collection runs after `full_after_pages`
+closed pages, never sooner than `busy_min_gap` or `pause_share_inverse` times the last collection's length after
+the previous one, and at least every `full_every` seconds. When no page is open nobody can be stalled: then the
+closed pages' garbage goes within `full_min_gap`.
 
 After each full collection, and every `trim_every` seconds between them, the C allocator is asked to return its free
 pages (`malloc_trim`, glibc only, about 1 ms): Python's small-object allocator gives back whole 1 MiB arenas by
@@ -57,10 +59,10 @@ def release_free_memory() -> bool:
 
 class CollectorSchedule:
     def __init__(self, freeze_every: float, full_every: float, full_after_pages: int = 50,
-                 full_min_gap: float = 1.0, *, open_pages: Callable[[], int] = lambda: 0,
+                 full_min_gap: float = 1.0, *, open_pages: Callable[[], int] = lambda: 0, busy_min_gap: float = 10.0,
                  pause_share_inverse: float = 20.0, trim: bool = True, trim_every: float = 5.0) -> None:
         self.freeze_every, self.full_every = freeze_every, full_every
-        self.full_after_pages, self.full_min_gap = full_after_pages, full_min_gap
+        self.full_after_pages, self.full_min_gap, self.busy_min_gap = full_after_pages, full_min_gap, busy_min_gap
         self.open_pages, self.pause_share_inverse, self.trim = open_pages, pause_share_inverse, trim
         self.trim_every = trim_every
         self.last_trim = time.monotonic()
@@ -82,16 +84,16 @@ class CollectorSchedule:
         self._task = None
         gc.unfreeze()
 
-    def pages_before_full(self) -> int:
-        """A quarter of the open pages (as Python's own rule for the oldest generation), at least one."""
-        return max(1, min(self.full_after_pages, self.open_pages() // 4))
-
     def full_due(self, now: float) -> bool:
         since = now - self.last_full
         if since >= self.full_every:
             return True
-        gap = max(self.full_min_gap, self.pause_share_inverse * self.last_duration)
-        return self.pages_closed >= self.pages_before_full() and since >= gap
+        if not self.pages_closed:
+            return False
+        if self.open_pages() == 0:  # a quiet server: nobody waits for the pause
+            return since >= self.full_min_gap
+        gap = max(self.busy_min_gap, self.pause_share_inverse * self.last_duration)
+        return self.pages_closed >= self.full_after_pages and since >= gap
 
     def tick(self) -> None:
         """Freeze what is alive; when a full collection is due, first unfreeze and collect everything once."""

@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     db_threads: int = 4
     gc_freeze_interval: float = 1.0  # seconds between gc.freeze() calls (0: leave the collector alone)
     gc_full_interval: float = 600.0  # seconds between full collections of everything (chat/collector.py) ...
-    gc_full_after_pages: int = 50  # ... or sooner, once a quarter of the open pages (at most this many) have closed
+    gc_full_after_pages: int = 50  # ... or sooner, after this many closed pages (at once when no page is open)
     malloc_trim: bool = True  # hand free memory back to the system after each full collection and every 5 s (glibc)
 
     @cached_property

@@ -54,6 +54,10 @@ class OnlineList:
         self.items: dict[int, LightElement] = {}  # the ones shown
         self.expanded = False
         self.clicks = click_listeners(self._clicked)  # one listener for every entry of the list
+        # the listener holds this list, which holds it: a cycle that would keep the closed page (everything reachable
+        # from `ctx`) for the next full collection instead of freeing it by reference counting
+        clicks = self.clicks
+        ctx.client.on_delete(lambda: clicks.clear())
         self.container = LightElement(current_parent(), 'q-list', classes=['w-full'], leaf=False,
                                       props={'dense': True, 'separator': True, 'data-testid': 'online-list'})
         self.more = light_button(current_parent(), self.expand, label='', classes=['self-center'],

@@ -87,3 +87,58 @@ async def test_a_deleted_page_keeps_no_handlers_that_hold_it(user: User) -> None
     client.delete()
     assert ran == ['delete handler']  # the handlers ran first
     assert not (client.connect_handlers or client.disconnect_handlers or client.delete_handlers)
+
+
+PAGE_TYPES = {'Client', 'PageContext', 'Feed', 'OnlineList', 'PrivatePanel', 'FeedMessage', 'LightElement', 'Outbox'}
+
+
+async def test_a_closed_room_page_is_freed_without_the_cycle_collector(user: User) -> None:
+    """Nothing of a closed room page may sit in a reference cycle: garbage waiting for a full collection is memory
+    the allocator keeps, and a full collection stalls every page (docs/PERFORMANCE.md, log items 18 and 20)."""
+    from tests.ui.helpers import open_room, register, send
+
+    speedups.apply()
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    await send(user, 'hello')
+    client = user.client
+    assert client is not None
+    gc.collect()
+    gc.disable()  # what the deletion leaves must still be there for the check below
+    try:
+        client.delete()
+        del client
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = {type(o).__name__ for o in gc.garbage} & PAGE_TYPES
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert not left
+
+
+async def test_events_wake_their_waiters_with_list_waiters() -> None:
+    import asyncio
+
+    speedups.apply()
+    event = asyncio.Event()
+    assert isinstance(event._waiters, list)
+    woken: list[int] = []
+
+    async def waiter(index: int) -> None:
+        await event.wait()
+        woken.append(index)
+
+    tasks = [asyncio.create_task(waiter(i)) for i in range(3)]
+    await asyncio.sleep(0)
+    assert len(event._waiters) == 3 and not woken
+    tasks[1].cancel()  # a cancelled waiter removes itself
+    await asyncio.sleep(0)
+    assert len(event._waiters) == 2
+    event.set()
+    await asyncio.gather(tasks[0], tasks[2])
+    assert sorted(woken) == [0, 2] and not event._waiters
+    assert await asyncio.wait_for(event.wait(), 1)  # already set: at once
+    event.clear()
+    assert not event.is_set()

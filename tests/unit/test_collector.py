@@ -50,24 +50,29 @@ async def test_zero_interval_leaves_the_collector_alone() -> None:
     await schedule.stop()
 
 
-def test_a_full_collection_follows_closed_pages_in_proportion_to_open_ones() -> None:
-    open_pages = [0]
+def test_with_pages_open_a_full_collection_waits_for_many_closed_pages() -> None:
+    """Each full collection stalls every open page: with pages open it follows 50 closed ones, not each."""
+    open_pages = [40]
     schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_after_pages=50, full_min_gap=1.0,
-                                 open_pages=lambda: open_pages[0])
-    assert schedule.pages_before_full() == 1  # a quiet server: the first closed page
-    open_pages[0] = 40
-    assert schedule.pages_before_full() == 10  # a quarter of what is open
-    open_pages[0] = 1000
-    assert schedule.pages_before_full() == 50  # capped
-    now = schedule.last_full + 5.0
+                                 busy_min_gap=10.0, open_pages=lambda: open_pages[0])
+    now = schedule.last_full + 15.0
     schedule.pages_closed = 49
     assert not schedule.full_due(now)
     schedule.page_closed()
     assert schedule.full_due(now)
+    assert not schedule.full_due(schedule.last_full + 5.0)  # the busy server's minimum gap
+    open_pages[0] = 0
+    assert schedule.full_due(schedule.last_full + 1.5)  # nobody open: at once
+    schedule.pages_closed = 1
+    assert schedule.full_due(schedule.last_full + 1.5)
+    assert not schedule.full_due(schedule.last_full + 0.5)  # but not more often than every full_min_gap
+    schedule.pages_closed = 0
+    assert not schedule.full_due(schedule.last_full + 5.0)  # nothing closed: nothing to collect
 
 
 def test_pauses_stay_a_small_share_of_the_time() -> None:
-    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_min_gap=1.0, pause_share_inverse=20.0)
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_after_pages=1, busy_min_gap=1.0,
+                                 pause_share_inverse=20.0, open_pages=lambda: 10)
     schedule.page_closed()
     assert not schedule.full_due(schedule.last_full + 0.5)  # the minimum gap
     assert schedule.full_due(schedule.last_full + 1.5)
