@@ -16,6 +16,7 @@ is first sent), and a message's time stamp is formatted once per time zone, not 
 from __future__ import annotations
 
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -27,7 +28,17 @@ from nicegui import ui
 from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
-from pages.light import LightElement, current_parent, light_button, light_text
+from pages.light import (
+    _LEAF_SLOT,
+    _NO_CLASSES,
+    _NO_LISTENERS,
+    _NO_PROPS,
+    LightElement,
+    LightSlot,
+    current_parent,
+    light_button,
+    light_text,
+)
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -45,12 +56,6 @@ def _stamp(created_at: datetime, time_zone: str | None, _minute: int) -> str:
 def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
     """The same text as `stamp`; shared by every page in that time zone (re-checked each minute for the date)."""
     return _stamp(created_at, time_zone, int(time.time() // 60))
-
-
-@lru_cache(maxsize=CACHED_MESSAGES)
-def _bubble_props(message_id: int, name: str, stamp: str, avatar: str, sent: bool) -> dict[str, Any]:
-    """One props dict per message, stamp and side, shared by every page that shows it (never edited in place)."""
-    return {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}
 
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
@@ -72,8 +77,7 @@ class FeedMessage(LightElement):
     def __init__(self, parent: ui.element, body: str, *, message_id: int | None, author_id: int, name: str,
                  stamp: str, avatar: str, sent: bool, extra: dict[str, Any] | None = None,
                  classes: list[str] | None = None) -> None:
-        props = _bubble_props(message_id, name, stamp, avatar, sent) if message_id and not extra \
-            else {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, **(extra or {})}
+        props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, **(extra or {})}
         super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
         light_text(self, body)
         self.message_id = message_id
@@ -82,6 +86,90 @@ class FeedMessage(LightElement):
     def _displayed_contents(self, *, only_visible: bool) -> list:
         body = self.default_slot.children[0]._text
         return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
+
+
+SHARED_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
+
+
+def _no_parent() -> None:
+    return None
+
+
+class _Shared:
+    """What makes an element safe to show on many pages at once: NiceGUI's removal of it from one page (a trimmed
+    window, a closed tab) neither clears its children nor marks it deleted, and its wire form is built once."""
+
+    __slots__ = ()
+
+    @property
+    def _deleted(self) -> bool:
+        return False
+
+    @_deleted.setter
+    def _deleted(self, _: bool) -> None:
+        pass  # removed from one page; the others still show it
+
+    def _handle_delete(self) -> None:
+        pass
+
+
+class SharedText(_Shared, LightElement):
+    """The body of a shared bubble (its only child)."""
+
+    __slots__ = ()
+
+    def __init__(self, element_id: int, body: str, parent_slot: LightSlot) -> None:  # pylint: disable=super-init-not-called
+        self._client = _no_parent  # no page of its own
+        self.id, self.tag, self._text = element_id, 'div', body
+        self._classes, self._props, self._event_listeners = _NO_CLASSES, _NO_PROPS, _NO_LISTENERS  # type: ignore[assignment]
+        self.default_slot = _LEAF_SLOT
+        self._parent_slot = weakref.ref(parent_slot)
+
+
+class SharedMessage(_Shared, FeedMessage):
+    """A stored message's bubble and its text, one pair for every page of the room that shows it the same way
+    (same stamp, same side, same author name and picture).
+
+    A live message reaches every open page of its room at the same moment, and each used to build its own two
+    elements: now each page only lists the shared pair (its element ids are the same on every page, derived from
+    the message id, so they never clash with a page's own) and sends its cached wire form. Pages never edit it in
+    place: a renamed author gets new props, re-sent by each page that shows the bubble."""
+
+    __slots__ = ('_wire', 'text')
+
+    def __init__(self, message_id: int, author_id: int, body: str, name: str, avatar: str, stamp: str,
+                 sent: bool) -> None:  # pylint: disable=super-init-not-called
+        self._client = _no_parent  # no page of its own
+        self.id = SHARED_IDS + 2 * message_id
+        self.tag = 'q-chat-message'
+        self._classes, self._text, self._event_listeners = _NO_CLASSES, None, _NO_LISTENERS  # type: ignore[assignment]
+        self._props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}  # type: ignore[assignment]
+        self._parent_slot = None  # type: ignore[assignment]  # a different block on each page
+        self.default_slot = LightSlot(self)
+        self.text = SharedText(self.id + 1, body, self.default_slot)
+        self.default_slot.children.append(self.text)
+        self.message_id, self.author_id = message_id, author_id
+        self._wire: dict[str, Any] | None = None
+
+    def _to_dict(self) -> dict[str, Any]:
+        if self._wire is None:
+            self._wire = super()._to_dict()
+        return self._wire
+
+    def replace_props(self, props: dict[str, Any]) -> None:
+        """Each page showing it re-sends it (`Feed.rename_author`)."""
+        self._props = props  # type: ignore[assignment]
+        self._wire = None
+
+
+_shared_message = lru_cache(maxsize=CACHED_MESSAGES)(SharedMessage)
+
+
+def shared_message(message: MessageView, stamp: str, sent: bool) -> SharedMessage:
+    """Pages share a message's bubble because they build it at the same moment (a live message) or from the same
+    recent history; a miss costs no more than building it."""
+    author = message.author
+    return _shared_message(message.id, author.id, message.body, author.display_name, author.avatar_url, stamp, sent)
 
 
 class Feed:
@@ -113,12 +201,19 @@ class Feed:
     # --- rendering ----------------------------------------------------------------------------------------------
 
     def _message(self, block: ui.element, message: MessageView) -> FeedMessage:
+        """The shared bubble of a stored message, listed on this page (in `block`)."""
         self.shown.add(message.id)
-        return FeedMessage(
-            block, message.body, message_id=message.id, author_id=message.author.id,
-            name=message.author.display_name, stamp=cached_stamp(message.created_at, self.time_zone),
-            avatar=message.author.avatar_url, sent=message.author.id == self.viewer.id,
-        )
+        bubble = shared_message(message, cached_stamp(message.created_at, self.time_zone),
+                                message.author.id == self.viewer.id)
+        client = block.client
+        client.elements[bubble.id] = bubble
+        client.elements[bubble.text.id] = bubble.text
+        block.default_slot.children.append(bubble)
+        outbox = client.outbox
+        outbox.enqueue_update(bubble)
+        outbox.enqueue_update(bubble.text)
+        outbox.enqueue_update(block)
+        return bubble
 
     def _new_block(self, *, at_top: bool) -> ui.element:
         block = LightElement(self.column, 'div', classes=BLOCK_CLASSES, leaf=False)
@@ -140,11 +235,16 @@ class Feed:
         self.items.append(element)
         return element
 
-    def _drop(self, element: ui.element) -> None:
+    def _drop(self, element: ui.element, block: ui.element) -> None:
+        """`element` is the first or last item, so it sits in the first or last `block`."""
         if isinstance(element, FeedMessage) and element.message_id:
             self.shown.discard(element.message_id)
-        block = element.parent_slot.parent  # every feed item sits in a block
-        element.delete()
+        if isinstance(element, SharedMessage):  # off this page only: other pages may still show it
+            block.default_slot.children.remove(element)
+            block.client.remove_elements((element, element.text))
+            block.update()
+        else:
+            element.delete()
         if not block.default_slot.children:
             self.blocks.remove(block)
             block.delete()
@@ -231,7 +331,7 @@ class Feed:
 
     def _trim_top(self) -> None:
         while len(self.items) > self.window:
-            self._drop(self.items.popleft())
+            self._drop(self.items.popleft(), self.blocks[0])
             if not self.older.visible:
                 self.older.set_visibility(True)
 
@@ -253,7 +353,7 @@ class Feed:
         self.oldest_id = messages[0].id
         self.older.set_visibility(len(messages) >= self.page_size)
         while len(self.items) > self.window:  # keep the window: drop from the bottom, stop following live
-            self._drop(self.items.pop())
+            self._drop(self.items.pop(), self.blocks[-1])
             self.following = False
         if not self.following:
             self.newer.set_visibility(True)
@@ -273,6 +373,10 @@ class Feed:
         self.time_zone = time_zone
 
     def rename_author(self, user: UserView) -> None:
+        outbox = self.column.client.outbox
         for element in self.items:
-            if isinstance(element, FeedMessage) and element.author_id == user.id and element.message_id:
-                element.replace_props({**element._props, 'name': user.display_name, 'avatar': user.avatar_url})
+            if isinstance(element, SharedMessage) and element.author_id == user.id:
+                renamed = {'name': user.display_name, 'avatar': user.avatar_url}
+                if any(element._props.get(key) != value for key, value in renamed.items()):
+                    element.replace_props({**element._props, **renamed})  # the first page to hear of it
+                outbox.enqueue_update(element)
