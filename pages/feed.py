@@ -42,9 +42,9 @@ from pages.light import (
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
-# Pages share a message's stamp and props because they build it at the same moment (a live message reaches every
-# open page of its room at once) or from the same recent history; older entries only hold memory, and a miss costs
-# no more than a copy. So the caches are sized for a few busy rooms' windows, not for the history.
+# Pages share a message's stamp because they build it at the same moment (a live message reaches every open page of
+# its room at once) or from the same recent history; older entries only hold memory, and a miss costs no more than
+# formatting it again. So the cache is sized for a few busy rooms' windows, not for the history.
 CACHED_MESSAGES = 1024
 
 
@@ -162,14 +162,19 @@ class SharedMessage(_Shared, FeedMessage):
         self._wire = None
 
 
-_shared_message = lru_cache(maxsize=CACHED_MESSAGES)(SharedMessage)
+_shown_bubbles: weakref.WeakValueDictionary[tuple, SharedMessage] = weakref.WeakValueDictionary()
 
 
 def shared_message(message: MessageView, stamp: str, sent: bool) -> SharedMessage:
-    """Pages share a message's bubble because they build it at the same moment (a live message) or from the same
-    recent history; a miss costs no more than building it."""
+    """The bubble other pages already show for this message, stamp, side and author profile, or a new one. Kept
+    only as long as some page shows it, so the server's memory follows what is on screen, not the room's traffic."""
     author = message.author
-    return _shared_message(message.id, author.id, message.body, author.display_name, author.avatar_url, stamp, sent)
+    key = (message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
+    bubble = _shown_bubbles.get(key)
+    if bubble is None:
+        bubble = _shown_bubbles[key] = SharedMessage(message.id, author.id, message.body, author.display_name,
+                                                     author.avatar_url, stamp, sent)
+    return bubble
 
 
 class Feed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nicegui import ui
+from nicegui.element import Element
 
 from chat.errors import ChatError
 from chat.events import Event, ProfileChanged, SessionEnded
@@ -29,9 +30,11 @@ def hint(text: str) -> dict[str, str]:
     return {'title': text, 'aria-label': text}
 
 
-def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
-    async def change(event: Any) -> None:
-        language = event.value
+def language_switch(parent: Element, current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
+    """A menu of the languages, each named in itself. Light elements (pages/light.py): every open page has one, and
+    a `ui.select` with its bindings and observable collections cost about as much as the rest of the header."""
+
+    async def change(language: str) -> None:
         if language == current:
             return
         session['lang'] = language
@@ -43,14 +46,22 @@ def language_switch(current: str, session: dict[str, Any], ctx: PageContext | No
                 return
         ui.navigate.reload()
 
-    ui.select(LANGUAGE_NAMES, value=current, on_change=change) \
-        .props('dense borderless dark options-dense data-testid=language').classes('w-28')
+    menu = LightElement(parent, 'q-btn-dropdown', classes=['w-28'], leaf=False, props={
+        'label': LANGUAGE_NAMES[current], 'flat': True, 'dense': True, 'no-caps': True, 'auto-close': True,
+        'color': 'white', 'data-testid': 'language',
+    })
+    options = LightElement(menu, 'q-list', props={'dense': True}, leaf=False)
+    for code, name in LANGUAGE_NAMES.items():
+        option = LightElement(options, 'q-item', props={'clickable': True, 'active': code == current,
+                                                        'data-testid': f'language-{code}'},
+                              classes=['items-center'], text=name, leaf=True)
+        option.on_click(lambda code=code: change(code))
 
 
 def anonymous_header(lang: str, session: dict[str, Any]) -> None:
-    with ui.header().classes('items-center justify-between bg-primary'):
+    with ui.header().classes('items-center justify-between bg-primary') as bar:
         ui.label(translate(lang, 'app_name')).classes('text-lg font-bold')
-        language_switch(lang, session)
+        language_switch(bar, lang, session)
 
 
 def header(ctx: PageContext, title: str | None = None) -> LightElement:
@@ -68,7 +79,7 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
             avatar = LightElement(right, 'img', props=image_props(ctx.user.avatar_url), classes=AVATAR_CLASSES)
             name = LightElement(right, 'div', props={'data-testid': 'me'}, classes=NAME_CLASSES,
                                 text=ctx.user.display_name)
-            language_switch(ctx.lang, ctx.session, ctx)
+            language_switch(right, ctx.lang, ctx.session, ctx)
 
             async def sign_out() -> None:
                 for key in ('user_id', 'sv', 'token'):

@@ -118,3 +118,16 @@ def test_leaving_and_coming_back_shows_what_was_missed(people) -> None:
     sees_message(dora, 'Bring a coat')
     expect(feed.locator('.notice').filter(has_text='dora joined')).to_have_count(1)
     expect(emil.page.locator('[data-testid=online-dora]')).to_be_visible()
+
+
+def test_the_language_menu_switches_the_page_to_russian_and_back(people) -> None:
+    nina = people('nina', 'Nina')
+    nina.page.goto('/login')
+    expect(nina.page.locator('[data-testid=submit]')).to_have_text('Sign in')
+    nina.page.locator('[data-testid=language]').click()
+    nina.page.locator('[data-testid=language-ru]').click()
+    expect(nina.page.locator('[data-testid=submit]')).to_have_text('Войти')
+    expect(nina.page.locator('[data-testid=language]')).to_contain_text('Русский')
+    nina.page.locator('[data-testid=language]').click()
+    nina.page.locator('[data-testid=language-en]').click()
+    expect(nina.page.locator('[data-testid=submit]')).to_have_text('Sign in')
