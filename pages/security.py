@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import PlainTextResponse
 from nicegui import app, core
-from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.responses import Response
 
 from chat.origins import origin_allowed
 from chat.settings import Settings
@@ -22,20 +23,12 @@ def install(settings: Settings) -> None:
 
     core.sio.eio.cors_allowed_origins = socket_origin_allowed
 
-    class OriginMiddleware:
-        """Plain ASGI, not starlette's `BaseHTTPMiddleware`: that one leaves every request in a reference cycle
-        (its request's receive closure holds the request), garbage for the next full collection."""
-
-        def __init__(self, app: ASGIApp) -> None:
-            self.app = app
-
-        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-            if scope['type'] == 'http' and scope['method'] not in ('GET', 'HEAD', 'OPTIONS'):
-                headers = Headers(scope=scope)
-                host = headers.get('x-forwarded-host') or headers.get('host')
-                if not origin_allowed(headers.get('origin'), host, allowed):
-                    await PlainTextResponse('cross-origin request refused', status_code=403)(scope, receive, send)
-                    return
-            await self.app(scope, receive, send)
+    class OriginMiddleware(BaseHTTPMiddleware):
+        async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+            if request.method not in ('GET', 'HEAD', 'OPTIONS'):
+                host = request.headers.get('x-forwarded-host') or request.headers.get('host')
+                if not origin_allowed(request.headers.get('origin'), host, allowed):
+                    return PlainTextResponse('cross-origin request refused', status_code=403)
+            return await call_next(request)
 
     app.add_middleware(OriginMiddleware)
