@@ -102,6 +102,17 @@ async def open_room(user: User, name: str) -> None:
     await user.should_see(name)
 
 
+async def people_in_room(user: User, create_user, names: list[str], room: str = 'Kitchen') -> list[User]:
+    """`user` and one more simulated user per further name, each registered (username = the name in lower case)
+    and in `room`."""
+    people = [user] + [create_user() for _ in names[1:]]
+    for person, name in zip(people, names, strict=True):
+        await register(person, name.lower(), display_name=name)
+    for person in people:
+        await open_room(person, room)
+    return people
+
+
 async def send(user: User, text: str) -> None:
     by_testid(user, 'message-input').type(text).trigger('keydown.enter')
 

@@ -4,17 +4,22 @@ import asyncio
 
 from nicegui.testing import User
 
-from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, value_of, wait_for
+from tests.ui.helpers import (
+    by_testid,
+    open_room,
+    people_in_room,
+    register,
+    room_id_of,
+    send,
+    services,
+    value_of,
+    wait_for,
+)
 
 
 async def _three_in_kitchen(user: User, create_user) -> tuple[User, User, User]:
-    await register(user, 'anna', display_name='Anna')
-    bob, carl = create_user(), create_user()
-    await register(bob, 'bob', display_name='Bob')
-    await register(carl, 'carl', display_name='Carl')
-    for person in (user, bob, carl):
-        await open_room(person, 'Kitchen')
-    return user, bob, carl
+    anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
+    return anna, bob, carl
 
 
 async def test_two_users_chat_live_and_other_rooms_see_nothing(user: User, create_user) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui.testing import User
 
 from pages.feed import SHARED_IDS, SharedMessage
-from tests.ui.helpers import open_room, register, send, services
+from tests.ui.helpers import open_room, people_in_room, send, services
 
 
 def bubble(person: User, text: str) -> SharedMessage:
@@ -16,12 +16,7 @@ def bubble(person: User, text: str) -> SharedMessage:
 
 
 async def test_pages_share_a_bubble_and_keep_it_when_another_page_lets_it_go(user: User, create_user) -> None:
-    await register(user, 'anna', display_name='Anna')
-    bob, carl = create_user(), create_user()
-    await register(bob, 'bob', display_name='Bob')
-    await register(carl, 'carl', display_name='Carl')
-    for person in (user, bob, carl):
-        await open_room(person, 'Kitchen')
+    _, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
     await send(user, 'one bubble for all')
     for person in (bob, carl, user):
         await person.should_see('one bubble for all')
@@ -43,11 +38,7 @@ async def test_pages_share_a_bubble_and_keep_it_when_another_page_lets_it_go(use
 
 
 async def test_a_renamed_author_is_renamed_on_every_page_showing_the_bubble(user: User, create_user) -> None:
-    await register(user, 'anna', display_name='Anna')
-    bob = create_user()
-    await register(bob, 'bob', display_name='Bob')
-    await open_room(user, 'Kitchen')
-    await open_room(bob, 'Kitchen')
+    _, bob = await people_in_room(user, create_user, ['Anna', 'Bob'])
     await send(user, 'before the rename')
     await bob.should_see('before the rename')
     app_services = services()
