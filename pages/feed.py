@@ -16,7 +16,6 @@ is first sent), and a message's time stamp is formatted once per time zone, not 
 from __future__ import annotations
 
 import time
-import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -29,15 +28,19 @@ from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
 from pages.light import (
-    _LEAF_SLOT,
     _NO_CLASSES,
     _NO_LISTENERS,
-    _NO_PROPS,
     LightElement,
     LightSlot,
+    SharedElement,
+    SharedLeaf,
     current_parent,
+    hide_shared,
     light_button,
     light_text,
+    no_page,
+    shared,
+    show_shared,
 )
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
@@ -88,45 +91,10 @@ class FeedMessage(LightElement):
         return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
 
 
-SHARED_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
+MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
 
 
-def _no_parent() -> None:
-    return None
-
-
-class _Shared:
-    """What makes an element safe to show on many pages at once: NiceGUI's removal of it from one page (a trimmed
-    window, a closed tab) neither clears its children nor marks it deleted, and its wire form is built once."""
-
-    __slots__ = ()
-
-    @property
-    def _deleted(self) -> bool:
-        return False
-
-    @_deleted.setter
-    def _deleted(self, _: bool) -> None:
-        pass  # removed from one page; the others still show it
-
-    def _handle_delete(self) -> None:
-        pass
-
-
-class SharedText(_Shared, LightElement):
-    """The body of a shared bubble (its only child)."""
-
-    __slots__ = ()
-
-    def __init__(self, element_id: int, body: str, parent_slot: LightSlot) -> None:  # pylint: disable=super-init-not-called
-        self._client = _no_parent  # no page of its own
-        self.id, self.tag, self._text = element_id, 'div', body
-        self._classes, self._props, self._event_listeners = _NO_CLASSES, _NO_PROPS, _NO_LISTENERS  # type: ignore[assignment]
-        self.default_slot = _LEAF_SLOT
-        self._parent_slot = weakref.ref(parent_slot)
-
-
-class SharedMessage(_Shared, FeedMessage):
+class SharedMessage(SharedElement, FeedMessage):
     """A stored message's bubble and its text, one pair for every page of the room that shows it the same way
     (same stamp, same side, same author name and picture).
 
@@ -139,14 +107,14 @@ class SharedMessage(_Shared, FeedMessage):
 
     def __init__(self, message_id: int, author_id: int, body: str, name: str, avatar: str, stamp: str,
                  sent: bool) -> None:  # pylint: disable=super-init-not-called
-        self._client = _no_parent  # no page of its own
-        self.id = SHARED_IDS + 2 * message_id
+        self._client = no_page  # no page of its own
+        self.id = MESSAGE_IDS + 2 * message_id
         self.tag = 'q-chat-message'
         self._classes, self._text, self._event_listeners = _NO_CLASSES, None, _NO_LISTENERS  # type: ignore[assignment]
         self._props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}  # type: ignore[assignment]
         self._parent_slot = None  # type: ignore[assignment]  # a different block on each page
         self.default_slot = LightSlot(self)
-        self.text = SharedText(self.id + 1, body, self.default_slot)
+        self.text = SharedLeaf(self.id + 1, 'div', text=body, parent_slot=self.default_slot)
         self.default_slot.children.append(self.text)
         self.message_id, self.author_id = message_id, author_id
         self._wire: dict[str, Any] | None = None
@@ -162,19 +130,12 @@ class SharedMessage(_Shared, FeedMessage):
         self._wire = None
 
 
-_shown_bubbles: weakref.WeakValueDictionary[tuple, SharedMessage] = weakref.WeakValueDictionary()
-
-
 def shared_message(message: MessageView, stamp: str, sent: bool) -> SharedMessage:
-    """The bubble other pages already show for this message, stamp, side and author profile, or a new one. Kept
-    only as long as some page shows it, so the server's memory follows what is on screen, not the room's traffic."""
+    """The bubble other pages show for this message, stamp, side and author profile, or a new one."""
     author = message.author
-    key = (message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
-    bubble = _shown_bubbles.get(key)
-    if bubble is None:
-        bubble = _shown_bubbles[key] = SharedMessage(message.id, author.id, message.body, author.display_name,
-                                                     author.avatar_url, stamp, sent)
-    return bubble
+    key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
+    return shared(key, lambda: SharedMessage(message.id, author.id, message.body, author.display_name,  # type: ignore[return-value]
+                                             author.avatar_url, stamp, sent))
 
 
 class Feed:
@@ -210,14 +171,7 @@ class Feed:
         self.shown.add(message.id)
         bubble = shared_message(message, cached_stamp(message.created_at, self.time_zone),
                                 message.author.id == self.viewer.id)
-        client = block.client
-        client.elements[bubble.id] = bubble
-        client.elements[bubble.text.id] = bubble.text
-        block.default_slot.children.append(bubble)
-        outbox = client.outbox
-        outbox.enqueue_update(bubble)
-        outbox.enqueue_update(bubble.text)
-        outbox.enqueue_update(block)
+        show_shared(block, bubble, bubble.text)
         return bubble
 
     def _new_block(self, *, at_top: bool) -> ui.element:
@@ -245,9 +199,7 @@ class Feed:
         if isinstance(element, FeedMessage) and element.message_id:
             self.shown.discard(element.message_id)
         if isinstance(element, SharedMessage):  # off this page only: other pages may still show it
-            block.default_slot.children.remove(element)
-            block.client.remove_elements((element, element.text))
-            block.update()
+            hide_shared(block, element, element.text)
         else:
             element.delete()
         if not block.default_slot.children:

@@ -152,6 +152,78 @@ class LightElement(Element):
 setattr(LightElement, '___visible', True)  # Visibility's bindable property, without a binding entry each
 
 
+def no_page() -> None:
+    """The `_client` of a shared element: it belongs to no single page."""
+    return None
+
+
+class SharedElement:
+    """Mixed into a light element that many pages show at once (pages/feed.py's message bubbles, the online list's
+    avatars and names): it has no page of its own and the same element id on every page (from a range far above any
+    page's own counter), NiceGUI's removal of it from one page (a trimmed window, a closed tab) neither clears its
+    children nor marks it deleted, and pages never edit it in place."""
+
+    __slots__ = ()
+
+    @property
+    def _deleted(self) -> bool:
+        return False
+
+    @_deleted.setter
+    def _deleted(self, _: bool) -> None:
+        pass  # removed from one page; the others still show it
+
+    def _handle_delete(self) -> None:
+        pass
+
+
+class SharedLeaf(SharedElement, LightElement):
+    """A childless shared element: a text or an image."""
+
+    __slots__ = ()
+
+    def __init__(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
+                 classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None) -> None:
+        self._client = no_page  # no page of its own
+        self.id, self.tag, self._text = element_id, tag, text
+        self._classes = classes if classes is not None else _NO_CLASSES  # type: ignore[assignment]
+        self._props = props if props is not None else _NO_PROPS  # type: ignore[assignment]
+        self._event_listeners = _NO_LISTENERS
+        self.default_slot = _LEAF_SLOT
+        # inside a shared parent: that parent's slot; on a page's own element: none (a different one on each page)
+        self._parent_slot = weakref.ref(parent_slot) if parent_slot is not None else None  # type: ignore[assignment]
+
+
+_SHOWN: weakref.WeakValueDictionary[tuple, Element] = weakref.WeakValueDictionary()
+
+
+def shared(key: tuple, make: Callable[[], Element]) -> Element:
+    """The shared element other pages already show for `key` (everything that decides how it looks), or a new one.
+    Kept only as long as some page shows it: the server's memory follows what is on screen."""
+    element = _SHOWN.get(key)
+    if element is None:
+        element = _SHOWN[key] = make()
+    return element
+
+
+def show_shared(parent: Element, element: Element, *children: Element) -> None:
+    """Lists a shared element (and its shared children) on the page of `parent`, at its end."""
+    client = parent.client
+    outbox = client.outbox
+    for shown in (element, *children):
+        client.elements[shown.id] = shown
+        outbox.enqueue_update(shown)
+    parent.default_slot.children.append(element)
+    outbox.enqueue_update(parent)
+
+
+def hide_shared(parent: Element, element: Element, *children: Element) -> None:
+    """Takes a shared element off the page of `parent` only; other pages still show it."""
+    parent.default_slot.children.remove(element)
+    parent.client.remove_elements((element, *children))
+    parent.update()
+
+
 class _EveryElementId:
     """The element id of a shared listener. NiceGUI's dispatch never reads it; its test harness (`user.click`) skips
     listeners whose element id differs from the clicked element's, and this one belongs to every element using it."""

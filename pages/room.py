@@ -19,7 +19,18 @@ from chat.views import RoomView, UserView
 from pages.context import PageContext, signed_in
 from pages.feed import Feed
 from pages.layout import header, hint
-from pages.light import LightElement, click_listeners, current_parent, image_props, light_button, light_text
+from pages.light import (
+    LightElement,
+    SharedLeaf,
+    click_listeners,
+    current_parent,
+    hide_shared,
+    image_props,
+    light_button,
+    light_text,
+    shared,
+    show_shared,
+)
 
 ROOT_CLASSES = ['nicegui-row', 'row', 'w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['nicegui-column', 'grow', 'h-full', 'min-w-0', 'gap-2']
@@ -35,6 +46,19 @@ log = logging.getLogger(__name__)
 def _item_props(username: str, clickable: bool) -> dict[str, Any]:
     """Shared by every page that lists this person (light elements never edit their props in place)."""
     return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
+
+
+PERSON_IDS = 1 << 42  # element ids of the shared avatars and names in online lists (pages/light.py: SharedElement)
+
+
+def _person(user: UserView, label: str, avatar_classes: list[str],
+            name_classes: list[str]) -> tuple[SharedLeaf, SharedLeaf]:
+    """A listed person's avatar and name, the same objects on every page that lists them with that label."""
+    avatar = shared(('avatar', user.id, user.avatar_url), lambda: SharedLeaf(
+        PERSON_IDS + 2 * user.id, 'img', props=image_props(user.avatar_url), classes=avatar_classes))
+    name = shared(('name', user.id, label), lambda: SharedLeaf(
+        PERSON_IDS + 2 * user.id + 1, 'div', classes=name_classes, text=label))
+    return avatar, name  # type: ignore[return-value]
 
 
 class OnlineList:
@@ -82,16 +106,19 @@ class OnlineList:
         return True
 
     def _show(self, user: UserView) -> None:
-        """A light item (clickable, but for yourself) with two light children: an avatar and the name (text, never
-        HTML)."""
+        """A light item of this page (clickable, but for yourself; its listener is the page's) with two shared
+        children: the avatar and the name (text, never HTML)."""
         me = user.id == self.ctx.user.id
         item = LightElement(self.container, 'q-item', props=_item_props(user.username, not me),
                             classes=self.ITEM_CLASSES, leaf=False)
         if not me:
             item.use_listeners(self.clicks)
-        LightElement(item, 'img', props=image_props(user.avatar_url), classes=self.AVATAR_CLASSES)
-        light_text(item, self._label(user), self.NAME_CLASSES)
+        self._fill(item, user)
         self.items[user.id] = item
+
+    def _fill(self, item: LightElement, user: UserView) -> None:
+        for leaf in _person(user, self._label(user), self.AVATAR_CLASSES, self.NAME_CLASSES):
+            show_shared(item, leaf)
 
     def _clicked(self, item: Element) -> None:
         user_id = next((user_id for user_id, shown in self.items.items() if shown is item), None)
@@ -135,9 +162,9 @@ class OnlineList:
             self.users[user.id] = user
             item = self.items.get(user.id)
             if item is not None:  # same place in the list, new name and avatar
-                avatar, name = item.default_slot.children
-                avatar.replace_props(image_props(user.avatar_url))
-                name.set_text(self._label(user))
+                for leaf in list(item.default_slot.children):
+                    hide_shared(item, leaf)
+                self._fill(item, user)
 
 
 class PrivatePanel:

@@ -1,11 +1,13 @@
-"""A stored message's bubble is one pair of elements shown by every page of the room (pages/feed.py)."""
+"""What every page of a room shows alike is one element shown by all of them: message bubbles (pages/feed.py), the
+online list's avatars and names (pages/room.py)."""
 
 from __future__ import annotations
 
 from nicegui.testing import User
 
-from pages.feed import SHARED_IDS, SharedMessage
-from tests.ui.helpers import open_room, people_in_room, send, services
+from pages.feed import MESSAGE_IDS, SharedMessage
+from pages.room import PERSON_IDS
+from tests.ui.helpers import by_testid, open_room, people_in_room, send, services
 
 
 def bubble(person: User, text: str) -> SharedMessage:
@@ -22,7 +24,7 @@ async def test_pages_share_a_bubble_and_keep_it_when_another_page_lets_it_go(use
         await person.should_see('one bubble for all')
     shared = bubble(bob, 'one bubble for all')
     assert shared is bubble(carl, 'one bubble for all')  # the same objects on both pages ...
-    assert shared.id >= SHARED_IDS and shared.text.id == shared.id + 1  # ... with ids no page counter reaches
+    assert shared.id >= MESSAGE_IDS and shared.text.id == shared.id + 1  # ... with ids no page counter reaches
     own = bubble(user, 'one bubble for all')
     assert own is not shared and own.props['sent'] and not shared.props['sent']  # the author's side differs
 
@@ -48,3 +50,30 @@ async def test_a_renamed_author_is_renamed_on_every_page_showing_the_bubble(user
     await bob.should_see('Anya')
     assert bubble(bob, 'before the rename').props['name'] == 'Anya'
     assert bubble(user, 'before the rename').props['name'] == 'Anya'
+
+
+def listed(person: User, username: str) -> list:
+    (item,) = by_testid(person, f'online-{username}').elements
+    return list(item.default_slot.children)
+
+
+async def test_online_lists_share_avatars_and_names_and_keep_them_when_a_page_goes(user: User, create_user) -> None:
+    anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
+    await bob.should_see('Carl')
+    avatar, name = listed(bob, 'anna')
+    assert [avatar, name] == listed(carl, 'anna')
+    assert all(a is b for a, b in zip(listed(bob, 'anna'), listed(carl, 'anna'), strict=True))
+    assert avatar.id >= PERSON_IDS and name._text == 'Anna'
+    assert listed(anna, 'anna')[1]._text.startswith('Anna (')  # your own entry says so: not shared with others
+    assert carl.client is not None
+    carl.client.delete()
+    await anna.should_see('Carl left')
+    assert listed(bob, 'anna')[1] is name and not name.is_deleted
+
+    app_services = services()
+    bob_view = await app_services.accounts.session_user(2, 0)
+    assert bob_view is not None
+    await app_services.accounts.set_display_name(bob_view, 'Robert')
+    await anna.should_see('Robert')
+    assert listed(anna, 'bob')[1]._text == 'Robert'
+    assert bob.client is not None and listed(bob, 'bob')[1]._text.startswith('Robert (')
