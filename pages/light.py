@@ -12,7 +12,9 @@ parent through the current task's slot stack. A light element is a real NiceGUI 
 - the parent is passed in, not found through the slot stack.
 
 They carry no bindings and at most a click listener (`on_click`); inputs and anything else interactive stay regular
-NiceGUI elements. Measured in docs/PERFORMANCE.md (log item 9).
+NiceGUI elements. What looks the same on every page of a room (a stored message's bubble, a listed person's avatar
+and name) goes further: one `SharedElement` object that every page lists, with the same element id everywhere.
+Measured in docs/PERFORMANCE.md (log items 9, 22 and 24).
 """
 
 from __future__ import annotations
