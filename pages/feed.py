@@ -28,17 +28,13 @@ from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
 from pages.formatting import stamp
 from pages.light import (
-    _NO_CLASSES,
-    _NO_LISTENERS,
     LightElement,
-    LightSlot,
     SharedElement,
     SharedLeaf,
     current_parent,
     hide_shared,
     light_button,
     light_text,
-    no_page,
     shared,
     show_shared,
 )
@@ -107,13 +103,8 @@ class SharedMessage(SharedElement, FeedMessage):
 
     def __init__(self, message_id: int, author_id: int, body: str, name: str, avatar: str, stamp: str,
                  sent: bool) -> None:  # pylint: disable=super-init-not-called
-        self._client = no_page  # no page of its own
-        self.id = MESSAGE_IDS + 2 * message_id
-        self.tag = 'q-chat-message'
-        self._classes, self._text, self._event_listeners = _NO_CLASSES, None, _NO_LISTENERS  # type: ignore[assignment]
-        self._props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent}  # type: ignore[assignment]
-        self._parent_slot = None  # type: ignore[assignment]  # a different block on each page
-        self.default_slot = LightSlot(self)
+        self._share(MESSAGE_IDS + 2 * message_id, 'q-chat-message', leaf=False,
+                    props={'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent})
         self.text = SharedLeaf(self.id + 1, 'div', text=body, parent_slot=self.default_slot)
         self.default_slot.children.append(self.text)
         self.message_id, self.author_id = message_id, author_id

@@ -178,6 +178,19 @@ class SharedElement:
     def _handle_delete(self) -> None:
         pass
 
+    def _share(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,
+               classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None,
+               leaf: bool = True) -> None:
+        """What `LightElement.__init__` sets, without a page: no client, no place in a page's element table."""
+        self._client = no_page  # type: ignore[attr-defined]
+        self.id, self.tag, self._text = element_id, tag, text  # type: ignore[attr-defined]
+        self._classes = classes if classes is not None else _NO_CLASSES  # type: ignore[attr-defined]
+        self._props = props if props is not None else _NO_PROPS  # type: ignore[attr-defined]
+        self._event_listeners = _NO_LISTENERS  # type: ignore[attr-defined]
+        self.default_slot = _LEAF_SLOT if leaf else LightSlot(self)  # type: ignore[attr-defined, arg-type]
+        # inside a shared parent: that parent's slot; on a page's own element: none (a different one on each page)
+        self._parent_slot = weakref.ref(parent_slot) if parent_slot is not None else None  # type: ignore[attr-defined]
+
 
 class SharedLeaf(SharedElement, LightElement):
     """A childless shared element: a text or an image."""
@@ -186,14 +199,7 @@ class SharedLeaf(SharedElement, LightElement):
 
     def __init__(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
                  classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None) -> None:
-        self._client = no_page  # no page of its own
-        self.id, self.tag, self._text = element_id, tag, text
-        self._classes = classes if classes is not None else _NO_CLASSES  # type: ignore[assignment]
-        self._props = props if props is not None else _NO_PROPS  # type: ignore[assignment]
-        self._event_listeners = _NO_LISTENERS
-        self.default_slot = _LEAF_SLOT
-        # inside a shared parent: that parent's slot; on a page's own element: none (a different one on each page)
-        self._parent_slot = weakref.ref(parent_slot) if parent_slot is not None else None  # type: ignore[assignment]
+        self._share(element_id, tag, props=props, classes=classes, text=text, parent_slot=parent_slot)
 
 
 _SHOWN: weakref.WeakValueDictionary[tuple, Element] = weakref.WeakValueDictionary()
