@@ -16,7 +16,6 @@ is first sent), and a message's time stamp is formatted once per time zone, not 
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import lru_cache
@@ -38,6 +37,7 @@ from pages.light import (
     shared,
     show_shared,
 )
+from pages.speedups import SmallDeque
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -135,8 +135,8 @@ class Feed:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
         self._load_page = load_page
-        self.items: deque[ui.element] = deque()  # messages and notices on screen, oldest first
-        self.blocks: deque[ui.element] = deque()  # their containers, oldest first
+        self.items: SmallDeque = SmallDeque()  # messages and notices on screen, oldest first
+        self.blocks: SmallDeque = SmallDeque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
         self.shown: set[int] = set()  # ids of the messages in the window
         self.oldest_id: int | None = None  # oldest message id on screen

@@ -14,6 +14,25 @@ import orjson
 _APPLIED = False
 
 
+class SmallDeque(list):
+    """The deque operations a short FIFO needs, on a list: an empty `collections.deque` is 760 bytes (it allocates a
+    64-slot block up front), an empty list 56. For queues that hold a handful of items at most, moving them on
+    `popleft` costs less than the block; a connected tab holds a dozen such queues."""
+
+    __slots__ = ()
+
+    def popleft(self) -> Any:
+        return self.pop(0)
+
+    def appendleft(self, item: Any) -> None:
+        self.insert(0, item)
+
+    def extendleft(self, items: Any) -> None:
+        ahead = list(items)
+        ahead.reverse()  # as deque.extendleft: each item goes to the front in turn
+        self[0:0] = ahead
+
+
 def apply() -> None:
     global _APPLIED  # once per process
     if _APPLIED:
@@ -25,6 +44,11 @@ def apply() -> None:
     _close_memory_tab_storage()
     _break_cycles_of_deleted_clients()
     _small_event_waiters()
+    _outbox_updates_freed_on_clear()
+    _socket_skips_http_middleware()
+    _socket_environ_without_payload_class()
+    _small_queues()
+    _page_request_without_http_plumbing()
 
 
 def _cache_expects_arguments() -> None:
@@ -138,3 +162,175 @@ def _small_event_waiters() -> None:
         self._value = False
 
     asyncio.Event.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _outbox_updates_freed_on_clear() -> None:
+    """Each page's outbox keeps its pending updates in a `WeakValueDictionary`, which (Python 3.11) has no `clear`
+    of its own: the inherited one pops entry after entry, a Python call each, and a dict emptied that way keeps its
+    largest table. A page that enqueued more than 170 elements at once (building it does) kept a 9 KB table for its
+    whole life. Emptying the underlying dict frees the table and costs one C call."""
+    import weakref
+
+    from nicegui.outbox import Outbox
+
+    class Updates(weakref.WeakValueDictionary):
+        def clear(self) -> None:
+            if self._iterating:  # type: ignore[attr-defined]  # never while the outbox iterates; as before if so
+                super().clear()
+                return
+            self._pending_removals.clear()  # type: ignore[attr-defined]
+            self.data.clear()  # type: ignore[attr-defined]
+
+    original = Outbox.__init__
+
+    def __init__(self: Outbox, client: Any) -> None:
+        original(self, client)
+        self.updates = Updates()
+
+    Outbox.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _socket_skips_http_middleware() -> None:
+    """A connected tab's websocket is one long ASGI call: every HTTP middleware on the way (NiceGUI's request
+    tracking, session, gzip, cache control, our origin check, FastAPI's exit stack, the router) keeps its frame,
+    and some their own objects, for as long as the tab is open, although none of them does anything for a websocket
+    (the socket's origin is checked by engine.io itself: pages/security.py). The socket.io mount gets websocket
+    requests directly; everything else (pages, uploads, socket.io's HTTP polling) still passes every middleware."""
+    from nicegui import app
+    from starlette.routing import Match, Mount
+
+    original = app.build_middleware_stack
+
+    def build_middleware_stack() -> Any:
+        stack = original()
+        mount = next(route for route in app.routes if isinstance(route, Mount) and route.path == '/_nicegui_ws')
+
+        async def dispatch(scope: dict, receive: Any, send: Any) -> None:
+            if scope['type'] == 'websocket':
+                match, child_scope = mount.matches(scope)
+                if match is Match.FULL:
+                    scope.update(child_scope)
+                    await mount.app(scope, receive, send)
+                    return
+            await stack(scope, receive, send)
+
+        return dispatch
+
+    app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
+
+
+def _socket_environ_without_payload_class() -> None:
+    """engine.io's ASGI driver defines a request-body class inside `translate_request`, so every connection makes a
+    new class object (~2.3 KB, and a reference cycle), kept in the socket's environ for as long as the tab is open
+    although a websocket never reads a body. Websocket connections get the same environ with one shared empty body;
+    HTTP requests (long-polling) still go through the original."""
+    import sys
+
+    from engineio.async_drivers import asgi
+
+    original = asgi.translate_request
+
+    class NoBody:
+        @staticmethod
+        async def read(length: int | None = None) -> bytes:
+            return b''
+
+    no_body = NoBody()
+
+    async def translate_request(scope: dict, receive: Any, send: Any) -> dict:
+        if scope['type'] != 'websocket':
+            return await original(scope, receive, send)
+        event = await receive()
+        if event['type'] != 'websocket.connect':
+            return {}
+        query_string = ''
+        raw_uri = scope['path']
+        if scope.get('query_string'):
+            try:
+                query_string = scope['query_string'].decode('utf-8')
+            except UnicodeDecodeError:
+                pass
+            else:
+                raw_uri += '?' + query_string
+        environ = {
+            'wsgi.input': no_body, 'wsgi.errors': sys.stderr, 'wsgi.version': (1, 0), 'wsgi.async': True,
+            'wsgi.multithread': False, 'wsgi.multiprocess': False, 'wsgi.run_once': False,
+            'SERVER_SOFTWARE': 'asgi', 'REQUEST_METHOD': scope.get('method', 'GET'), 'PATH_INFO': scope['path'],
+            'QUERY_STRING': query_string, 'RAW_URI': raw_uri, 'SCRIPT_NAME': '', 'SERVER_PROTOCOL': 'HTTP/1.1',
+            'REMOTE_ADDR': '127.0.0.1', 'REMOTE_PORT': '0', 'SERVER_NAME': 'asgi', 'SERVER_PORT': '0',
+            'asgi.receive': receive, 'asgi.send': send, 'asgi.scope': scope,
+        }
+        for raw_name, raw_value in scope['headers']:
+            try:
+                name, value = raw_name.upper().decode('utf-8'), raw_value.decode('utf-8')
+            except UnicodeDecodeError:
+                continue
+            if name == 'CONTENT-TYPE':
+                environ['CONTENT_TYPE'] = value
+                continue
+            if name == 'CONTENT-LENGTH':
+                environ['CONTENT_LENGTH'] = value
+                continue
+            key = 'HTTP_' + name.replace('-', '_')
+            environ[key] = f'{environ[key]},{value}' if key in environ else value
+        environ['wsgi.url_scheme'] = environ.get('HTTP_X_FORWARDED_PROTO', 'http')
+        return environ
+
+    asgi.translate_request = translate_request
+    asgi._async['translate_request'] = translate_request  # what the engine.io server calls
+
+
+def _small_queues() -> None:
+    """Short FIFOs on lists (`SmallDeque`) instead of 760-byte deques: `asyncio.Queue` (items and waiting getters and
+    putters: engine.io and uvicorn keep one per connection), NiceGUI's outbox (messages waiting to be sent, and the
+    recent ones kept for a reconnect) and wsproto's event buffers (two per websocket). Each holds a few items at a
+    time; ~9 KB per connected tab."""
+    import asyncio
+
+    from nicegui.outbox import Outbox
+    from wsproto import connection, handshake
+
+    queue_init = asyncio.Queue.__init__
+
+    def __init__(self: asyncio.Queue, maxsize: int = 0) -> None:
+        queue_init(self, maxsize)
+        self._getters = SmallDeque()  # type: ignore[attr-defined]
+        self._putters = SmallDeque()  # type: ignore[attr-defined]
+
+    def _init(self: asyncio.Queue, maxsize: int) -> None:
+        self._queue = SmallDeque()  # type: ignore[attr-defined]
+
+    asyncio.Queue.__init__ = __init__  # type: ignore[method-assign]
+    asyncio.Queue._init = _init  # type: ignore[attr-defined]  # LifoQueue and PriorityQueue have their own
+
+    outbox_init = Outbox.__init__
+
+    def outbox__init__(self: Outbox, client: Any) -> None:
+        outbox_init(self, client)
+        self.messages = SmallDeque()  # type: ignore[assignment]
+        self.message_history = SmallDeque()  # type: ignore[assignment]
+
+    Outbox.__init__ = outbox__init__  # type: ignore[method-assign]
+    connection.deque = handshake.deque = SmallDeque  # type: ignore[attr-defined, misc]
+
+
+def _page_request_without_http_plumbing() -> None:
+    """A page's client keeps the request it was built for (NiceGUI reads its session, headers and address later).
+    That request also holds the finished HTTP call's receive and send channels (closures over the middleware's memory
+    streams) and, in its scope, FastAPI's exit stacks: ~7 KB per open tab for a call that has ended. When the tab's
+    socket connects, the page has been sent and nothing reads them again: they are dropped."""
+    from nicegui.client import Client
+    from starlette.requests import empty_receive, empty_send
+
+    original = Client.handle_handshake
+
+    async def handle_handshake(self: Client, *args: Any, **kwargs: Any) -> None:
+        request = self._request
+        if request is not None:
+            request._receive = empty_receive
+            request._send = empty_send
+            for key in ('fastapi_astack', 'fastapi_inner_astack', 'fastapi_function_astack'):
+                request.scope.pop(key, None)
+        await original(self, *args, **kwargs)
+
+    Client.handle_handshake = handle_handshake  # type: ignore[method-assign]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import aiohttp
 import httpx
 import pytest
 
@@ -28,6 +29,23 @@ def test_socket_handshake_refuses_a_foreign_origin(app_url: str) -> None:
 def test_socket_handshake_accepts_same_origin_and_configured_origins(app_url: str) -> None:
     assert httpx.get(app_url + HANDSHAKE, headers={'Origin': app_url}).status_code == 200
     assert httpx.get(app_url + HANDSHAKE, headers={'Origin': 'https://chat.example.org'}).status_code == 200
+
+
+async def _open_socket(url: str, origin: str) -> str:
+    """The browser's websocket to socket.io (it skips the HTTP middleware: pages/speedups.py); the first frame."""
+    socket_url = url.replace('http://', 'ws://') + '/_nicegui_ws/socket.io/?EIO=4&transport=websocket'
+    async with aiohttp.ClientSession() as http, http.ws_connect(socket_url, headers={'Origin': origin}) as socket:
+        return (await socket.receive(timeout=5)).data
+
+
+async def test_socket_websocket_refuses_a_foreign_origin(app_url: str) -> None:
+    with pytest.raises(aiohttp.WSServerHandshakeError):
+        await _open_socket(app_url, 'https://evil.example')
+
+
+async def test_socket_websocket_accepts_the_same_origin(app_url: str) -> None:
+    assert (await _open_socket(app_url, app_url)).startswith('0{')  # engine.io's open packet
+    assert (await _open_socket(app_url, 'https://chat.example.org')).startswith('0{')
 
 
 def test_cross_origin_post_is_refused(app_url: str) -> None:
