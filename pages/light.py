@@ -24,7 +24,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from nicegui import context, storage
+from nicegui import context, events, storage
 from nicegui.element import Element
 from nicegui.event_listener import EventListener
 from nicegui.slot import Slot
@@ -178,6 +178,20 @@ class SharedElement:
     def _handle_delete(self) -> None:
         pass
 
+    @property
+    def client(self) -> Any:
+        """The page handling an event of it (NiceGUI enters the page's context before dispatching a browser event,
+        as its test user does): a shared element has no page of its own."""
+        return context.client
+
+    def _handle_event(self, msg: dict) -> None:
+        """As NiceGUI's, with the request of the page the event came from: a shared listener belongs to no page."""
+        listener = self._event_listeners[msg['listener_id']]  # type: ignore[attr-defined]
+        client = context.client
+        storage.request_contextvar.set(client._request)  # pylint: disable=protected-access
+        events.handle_event(listener.handler, events.GenericEventArguments(sender=self, client=client,  # type: ignore[arg-type]
+                                                                           args=msg['args']))
+
     def _share(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,
                classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None,
                leaf: bool = True) -> None:
@@ -190,6 +204,19 @@ class SharedElement:
         self.default_slot = _LEAF_SLOT if leaf else LightSlot(self)  # type: ignore[attr-defined, arg-type]
         # inside a shared parent: that parent's slot; on a page's own element: none (a different one on each page)
         self._parent_slot = weakref.ref(parent_slot) if parent_slot is not None else None  # type: ignore[attr-defined]
+
+
+class SharedBranch(SharedElement, LightElement):
+    """A shared element with shared children (`add`): a list entry with its avatar and name."""
+
+    __slots__ = ()
+
+    def __init__(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
+                 classes: list[str] | None = None) -> None:
+        self._share(element_id, tag, props=props, classes=classes, leaf=False)
+
+    def add(self, child: SharedElement) -> None:
+        self.default_slot.children.append(child)  # type: ignore[attr-defined]
 
 
 class SharedLeaf(SharedElement, LightElement):
@@ -255,6 +282,33 @@ def click_listeners(handler: Callable[[Element], Any], *, element_id: int | None
         leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
     )
     return {listener.id: listener}
+
+
+_PAGE_CLICKS: dict[tuple[str, str], Callable[[Element], Any]] = {}
+
+
+def on_page_click(client: Any, name: str, handler: Callable[[Element], Any]) -> None:
+    """What a click on a shared element using `shared_clicks(name)` does on this page (until the page goes)."""
+    key = (client.id, name)
+    _PAGE_CLICKS[key] = handler
+    client.on_delete(lambda: _PAGE_CLICKS.pop(key, None))
+
+
+@lru_cache(maxsize=64)
+def shared_clicks(name: str) -> dict[str, EventListener]:
+    """One click listener for shared elements on every page: NiceGUI dispatches a browser event in the context of the
+    page it came from, so the listener finds that page's handler (`on_page_click`). No page's request is kept in it
+    (each event sets its own page's: `SharedElement._handle_event`)."""
+
+    def clicked(element: Element) -> None:
+        handler = _PAGE_CLICKS.get((context.client.id, name))
+        if handler is not None:
+            handler(element)
+
+    listeners = click_listeners(clicked)
+    for listener in listeners.values():
+        listener.request = None
+    return listeners
 
 
 @lru_cache(maxsize=4096)

@@ -21,14 +21,16 @@ from pages.feed import Feed
 from pages.layout import header, hint
 from pages.light import (
     LightElement,
+    SharedBranch,
     SharedLeaf,
-    click_listeners,
     current_parent,
     hide_shared,
     image_props,
     light_button,
     light_text,
+    on_page_click,
     shared,
+    shared_clicks,
     show_shared,
 )
 
@@ -48,17 +50,24 @@ def _item_props(username: str, clickable: bool) -> dict[str, Any]:
     return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
 
 
-PERSON_IDS = 1 << 42  # element ids of the shared avatars and names in online lists (pages/light.py: SharedElement)
+PERSON_IDS = 1 << 42  # element ids of the shared online-list entries (pages/light.py: SharedElement)
 
 
-def _person(user: UserView, label: str, avatar_classes: list[str],
-            name_classes: list[str]) -> tuple[SharedLeaf, SharedLeaf]:
-    """A listed person's avatar and name, the same objects on every page that lists them with that label."""
-    avatar = shared(('avatar', user.id, user.avatar_url), lambda: SharedLeaf(
-        PERSON_IDS + 2 * user.id, 'img', props=image_props(user.avatar_url), classes=avatar_classes))
-    name = shared(('name', user.id, label), lambda: SharedLeaf(
-        PERSON_IDS + 2 * user.id + 1, 'div', classes=name_classes, text=label))
-    return avatar, name  # type: ignore[return-value]
+def _person(user: UserView, label: str, clickable: bool) -> SharedBranch:
+    """A listed person's entry (avatar and name), the same objects on every page that lists them this way."""
+
+    def make() -> SharedBranch:
+        item = SharedBranch(PERSON_IDS + 3 * user.id, 'q-item', props=_item_props(user.username, clickable),
+                            classes=OnlineList.ITEM_CLASSES)
+        item.add(SharedLeaf(item.id + 1, 'img', props=image_props(user.avatar_url),
+                            classes=OnlineList.AVATAR_CLASSES, parent_slot=item.default_slot))
+        item.add(SharedLeaf(item.id + 2, 'div', classes=OnlineList.NAME_CLASSES, text=label,
+                            parent_slot=item.default_slot))
+        if clickable:
+            item.use_listeners(shared_clicks('online-list'))
+        return item
+
+    return shared(('person', user.id, user.username, label, user.avatar_url, clickable), make)  # type: ignore[return-value]
 
 
 class OnlineList:
@@ -77,11 +86,7 @@ class OnlineList:
         self.users: dict[int, UserView] = {}  # everyone present
         self.items: dict[int, LightElement] = {}  # the ones shown
         self.expanded = False
-        self.clicks = click_listeners(self._clicked)  # one listener for every entry of the list
-        # the listener holds this list, which holds it: a cycle that would keep the closed page (everything reachable
-        # from `ctx`) for the next full collection instead of freeing it by reference counting
-        clicks = self.clicks
-        ctx.client.on_delete(lambda: clicks.clear())
+        on_page_click(ctx.client, 'online-list', self.clicked)  # what a click on a shared entry does here
         self.container = LightElement(current_parent(), 'q-list', classes=['w-full'], leaf=False,
                                       props={'dense': True, 'separator': True, 'data-testid': 'online-list'})
         self.more = light_button(current_parent(), self.expand, label='', classes=['self-center'],
@@ -106,23 +111,14 @@ class OnlineList:
         return True
 
     def _show(self, user: UserView) -> None:
-        """A light item of this page (clickable, but for yourself; its listener is the page's) with two shared
-        children: the avatar and the name (text, never HTML)."""
-        me = user.id == self.ctx.user.id
-        item = LightElement(self.container, 'q-item', props=_item_props(user.username, not me),
-                            classes=self.ITEM_CLASSES, leaf=False)
-        if not me:
-            item.use_listeners(self.clicks)
-        self._fill(item, user)
+        """The person's shared entry (clickable, but for yourself), listed at the end of this page's list."""
+        item = _person(user, self._label(user), user.id != self.ctx.user.id)
+        show_shared(self.container, item, *item.default_slot.children)
         self.items[user.id] = item
 
-    def _fill(self, item: LightElement, user: UserView) -> None:
-        for leaf in _person(user, self._label(user), self.AVATAR_CLASSES, self.NAME_CLASSES):
-            show_shared(item, leaf)
-
-    def _clicked(self, item: Element) -> None:
-        user_id = next((user_id for user_id, shown in self.items.items() if shown is item), None)
-        if user_id is not None:
+    def clicked(self, item: Element) -> None:
+        user_id = (item.id - PERSON_IDS) // 3
+        if self.items.get(user_id) is not None and user_id in self.users:
             self.on_choose(self.users[user_id])
 
     def _label(self, user: UserView) -> str:
@@ -134,7 +130,7 @@ class OnlineList:
             return False
         item = self.items.pop(user_id, None)
         if item is not None:
-            item.delete()
+            hide_shared(self.container, item, *item.default_slot.children)
             waiting = next((u for u in self.users.values() if u.id not in self.items), None)
             if waiting is not None:
                 self._show(waiting)
@@ -162,9 +158,14 @@ class OnlineList:
             self.users[user.id] = user
             item = self.items.get(user.id)
             if item is not None:  # same place in the list, new name and avatar
-                for leaf in list(item.default_slot.children):
-                    hide_shared(item, leaf)
-                self._fill(item, user)
+                replacement = _person(user, self._label(user), user.id != self.ctx.user.id)
+                if replacement is not item:
+                    index = self.container.default_slot.children.index(item)
+                    hide_shared(self.container, item, *item.default_slot.children)
+                    show_shared(self.container, replacement, *replacement.default_slot.children)
+                    children = self.container.default_slot.children
+                    children.insert(index, children.pop())
+                    self.items[user.id] = replacement
 
 
 class PrivatePanel:

@@ -1,5 +1,5 @@
 """What every page of a room shows alike is one element shown by all of them: message bubbles (pages/feed.py), the
-online list's avatars and names (pages/room.py)."""
+online list's entries with their avatars and names (pages/room.py)."""
 
 from __future__ import annotations
 
@@ -52,16 +52,20 @@ async def test_a_renamed_author_is_renamed_on_every_page_showing_the_bubble(user
     assert bubble(user, 'before the rename').props['name'] == 'Anya'
 
 
-def listed(person: User, username: str) -> list:
+def entry(person: User, username: str):
     (item,) = by_testid(person, f'online-{username}').elements
-    return list(item.default_slot.children)
+    return item
 
 
-async def test_online_lists_share_avatars_and_names_and_keep_them_when_a_page_goes(user: User, create_user) -> None:
+def listed(person: User, username: str) -> list:
+    return list(entry(person, username).default_slot.children)
+
+
+async def test_online_lists_share_entries_and_keep_them_when_a_page_goes(user: User, create_user) -> None:
     anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
     await bob.should_see('Carl')
+    assert entry(bob, 'anna') is entry(carl, 'anna') and entry(bob, 'anna').id >= PERSON_IDS
     avatar, name = listed(bob, 'anna')
-    assert [avatar, name] == listed(carl, 'anna')
     assert all(a is b for a, b in zip(listed(bob, 'anna'), listed(carl, 'anna'), strict=True))
     assert avatar.id >= PERSON_IDS and name._text == 'Anna'
     assert listed(anna, 'anna')[1]._text.startswith('Anna (')  # your own entry says so: not shared with others
@@ -77,3 +81,16 @@ async def test_online_lists_share_avatars_and_names_and_keep_them_when_a_page_go
     await anna.should_see('Robert')
     assert listed(anna, 'bob')[1]._text == 'Robert'
     assert bob.client is not None and listed(bob, 'bob')[1]._text.startswith('Robert (')
+
+
+async def test_a_click_on_a_shared_entry_opens_the_private_field_on_that_page_only(user: User, create_user) -> None:
+    anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
+    await bob.should_see('Carl')
+    assert entry(anna, 'carl') is entry(bob, 'carl')
+    by_testid(bob, 'online-carl').click()
+    await bob.should_see('private to Carl')
+    assert by_testid(bob, 'private-input')
+    assert anna.client is not None
+    assert not [e for e in anna.client.elements.values() if e.props.get('data-testid') == 'private-input']
+    assert entry(anna, 'anna') is not entry(bob, 'anna')  # your own entry is not clickable and says "(you)"
+    assert 'clickable' not in entry(anna, 'anna').props and entry(bob, 'anna').props['clickable']
