@@ -44,7 +44,7 @@ BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 # Pages share a message's stamp because they build it at the same moment (a live message reaches every open page of
 # its room at once) or from the same recent history; older entries only hold memory, and a miss costs no more than
 # formatting it again. So the cache is sized for a few busy rooms' windows, not for the history.
-CACHED_MESSAGES = 1024
+CACHED_MESSAGES = 256
 
 
 @lru_cache(maxsize=CACHED_MESSAGES)
@@ -138,7 +138,6 @@ class Feed:
         self.items: SmallDeque = SmallDeque()  # messages and notices on screen, oldest first
         self.blocks: SmallDeque = SmallDeque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
-        self.shown: set[int] = set()  # ids of the messages in the window
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
         # the newest presence notice and what it says (kind, first two names, count): the next arrival may join it
@@ -159,7 +158,6 @@ class Feed:
 
     def _message(self, block: ui.element, message: MessageView) -> FeedMessage:
         """The shared bubble of a stored message, listed on this page (in `block`)."""
-        self.shown.add(message.id)
         bubble = shared_message(message, cached_stamp(message.created_at, self.time_zone),
                                 message.author.id == self.viewer.id)
         show_shared(block, bubble, bubble.text)
@@ -187,8 +185,6 @@ class Feed:
 
     def _drop(self, element: ui.element, block: ui.element) -> None:
         """`element` is the first or last item, so it sits in the first or last `block`."""
-        if isinstance(element, FeedMessage) and element.message_id:
-            self.shown.discard(element.message_id)
         if isinstance(element, SharedMessage):  # off this page only: other pages may still show it
             hide_shared(block, element, element.text)
         else:
@@ -221,7 +217,7 @@ class Feed:
 
         Dropped only when already shown (it came with the history loaded at entry): with several instances, events of
         concurrent posts may arrive slightly out of id order, and an older one must not be lost."""
-        if message.id in self.shown or (not self.following and message.id <= self.newest_id):
+        if message.id <= self.newest_id and (not self.following or self._on_screen(message.id)):
             return
         self.newest_id = max(self.newest_id, message.id)
         if not self.following:
@@ -231,6 +227,11 @@ class Feed:
         if self.empty.visible:
             self.empty.set_visibility(False)
         self._trim_top()
+
+    def _on_screen(self, message_id: int) -> bool:
+        """Only asked for a message not newer than the newest shown (a duplicate, or one overtaken by a later one):
+        a scan of the window from its newest end, instead of a set of ids whose table only ever grows."""
+        return any(isinstance(e, FeedMessage) and e.message_id == message_id for e in reversed(self.items))
 
     def notice(self, text: str) -> ui.element | None:
         """Room notices (renamed, joined, left): part of the feed, never stored."""
@@ -311,7 +312,6 @@ class Feed:
             block.delete()
         self.blocks.clear()
         self.items.clear()
-        self.shown.clear()
         self.following = True
         self.newer.set_visibility(False)
         self.newest_id = 0

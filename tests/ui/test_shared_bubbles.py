@@ -84,7 +84,7 @@ async def test_online_lists_share_entries_and_keep_them_when_a_page_goes(user: U
 
 
 async def test_a_click_on_a_shared_entry_opens_the_private_field_on_that_page_only(user: User, create_user) -> None:
-    anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
+    anna, bob, _carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
     await bob.should_see('Carl')
     assert entry(anna, 'carl') is entry(bob, 'carl')
     by_testid(bob, 'online-carl').click()

@@ -142,3 +142,97 @@ async def test_events_wake_their_waiters_with_list_waiters() -> None:
     assert await asyncio.wait_for(event.wait(), 1)  # already set: at once
     event.clear()
     assert not event.is_set()
+
+
+def test_small_deque_behaves_as_a_deque() -> None:
+    from collections import deque
+
+    small, real = speedups.SmallDeque(), deque()
+    for queue in (small, real):
+        queue.append(1)
+        queue.appendleft(0)
+        queue.extendleft([-1, -2])
+        queue.append(2)
+    assert list(small) == list(real) == [-2, -1, 0, 1, 2]
+    assert small.popleft() == real.popleft() == -2
+    assert small.pop() == real.pop() == 2
+    assert list(small) == list(real)
+
+
+async def test_queues_keep_order_and_wake_getters_and_putters() -> None:
+    import asyncio
+
+    speedups.apply()
+    queue: asyncio.Queue[int] = asyncio.Queue(maxsize=2)
+    assert isinstance(queue._queue, speedups.SmallDeque) and isinstance(queue._getters, speedups.SmallDeque)
+    getter = asyncio.create_task(queue.get())
+    await asyncio.sleep(0)
+    await queue.put(1)
+    assert await getter == 1
+    await queue.put(2)
+    await queue.put(3)
+    putter = asyncio.create_task(queue.put(4))  # full: waits for a get
+    await asyncio.sleep(0)
+    assert not putter.done()
+    assert [await queue.get() for _ in range(3)] == [2, 3, 4]
+    await putter
+    assert queue.empty()
+
+
+async def test_outbox_clear_frees_its_table_and_drops_everything(user: User) -> None:
+    import sys
+
+    from tests.ui.helpers import register
+
+    speedups.apply()
+    await register(user, 'anna')
+    assert user.client is not None
+    outbox = user.client.outbox
+    assert isinstance(outbox.messages, speedups.SmallDeque)
+    assert isinstance(outbox.message_history, speedups.SmallDeque)
+    table = outbox.updates
+    elements = list(user.client.elements.values()) * 1
+    with user.client:
+        elements += [ui.label(str(index)) for index in range(300)]
+    for element in elements:
+        table[element.id] = element
+    assert len(table) >= 300 and sys.getsizeof(table.data) > 8000
+    table.clear()
+    assert len(table) == 0 and sys.getsizeof(table.data) < 100
+
+
+async def test_a_page_element_table_stays_sized_for_what_it_shows(user: User) -> None:
+    """Messages come and go: the page's element table is compacted instead of ending twice the size."""
+    import sys
+
+    from tests.ui.helpers import open_room, register, room_id_of, services
+
+    speedups.apply()
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    app_services = services()
+    anna = await app_services.accounts.session_user(1, 0)
+    assert anna is not None and user.client is not None
+    app_services.messages.rate.limit = 10_000
+    for index in range(400):
+        await app_services.messages.post(anna, room_id_of(user), f'message {index}')
+    await user.should_see('message 399')
+    elements = user.client.elements
+    assert len(elements) > 100  # the window of 50 messages (two elements each) and the page around it
+    assert sys.getsizeof(elements) < 1.5 * sys.getsizeof(dict(elements))  # not the table CPython grows under churn
+
+
+async def test_a_page_request_keeps_no_finished_call_channels(user: User) -> None:
+    """What the page keeps of its request is what NiceGUI reads later; the call's channels and exit stacks go."""
+    from starlette.requests import empty_receive
+
+    from tests.ui.helpers import open_room, register
+
+    speedups.apply()
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    assert user.client is not None
+    request = user.client.request
+    assert request._receive is empty_receive
+    assert not {'fastapi_astack', 'fastapi_inner_astack', 'fastapi_function_astack'} & set(request.scope)
+    assert request.session.get('id') and request.url.path.startswith('/room/')  # still readable
