@@ -12,9 +12,10 @@ parent through the current task's slot stack. A light element is a real NiceGUI 
 - the parent is passed in, not found through the slot stack.
 
 They carry no bindings and at most a click listener (`on_click`); inputs and anything else interactive stay regular
-NiceGUI elements. What looks the same on every page of a room (a stored message's bubble, a listed person's avatar
-and name) goes further: one `SharedElement` object that every page lists, with the same element id everywhere.
-Measured in docs/PERFORMANCE.md (log items 9, 22 and 24).
+NiceGUI elements. What looks the same on every page of a room (a stored message's bubble, a listed person's entry
+with avatar and name) goes further: one `SharedElement` object that every page lists, with the same element id
+everywhere; a click on one is dispatched to the page it came from (`shared_clicks`, `on_page_click`).
+Measured in docs/PERFORMANCE.md (log items 9, 22, 24 and 29).
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ def no_page() -> None:
 
 class SharedElement:
     """Mixed into a light element that many pages show at once (pages/feed.py's message bubbles, the online list's
-    avatars and names): it has no page of its own and the same element id on every page (from a range far above any
+    entries): it has no page of its own and the same element id on every page (from a range far above any
     page's own counter), NiceGUI's removal of it from one page (a trimmed window, a closed tab) neither clears its
     children nor marks it deleted, and pages never edit it in place."""
 

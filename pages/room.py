@@ -118,7 +118,7 @@ class OnlineList:
 
     def clicked(self, item: Element) -> None:
         user_id = (item.id - PERSON_IDS) // 3
-        if self.items.get(user_id) is not None and user_id in self.users:
+        if self.items.get(user_id) is item and user_id in self.users:
             self.on_choose(self.users[user_id])
 
     def _label(self, user: UserView) -> str:
