@@ -30,6 +30,8 @@ from nicegui.element import Element
 from nicegui.event_listener import EventListener
 from nicegui.slot import Slot
 
+from pages import speedups
+
 
 class _NoChildren(list):
     """The children of the shared leaf slot: always empty."""
@@ -254,9 +256,16 @@ def show_shared(parent: Element, element: Element, *children: Element) -> None:
 
 
 def hide_shared(parent: Element, element: Element, *children: Element) -> None:
-    """Takes a shared element off the page of `parent` only; other pages still show it."""
+    """Takes a shared element off the page of `parent` only; other pages still show it. What NiceGUI's removal does
+    besides is nothing for a shared element (no bindings, no deletion, no change handlers): only the page's table
+    entry and a deletion for its browser."""
     parent.default_slot.children.remove(element)
-    parent.client.remove_elements((element, *children))
+    client = parent.client
+    outbox = client.outbox
+    for hidden in (element, *children):
+        client.elements.pop(hidden.id, None)
+        outbox.enqueue_delete(hidden)
+    speedups.elements_removed(client, 1 + len(children))
     parent.update()
 
 

@@ -7,6 +7,7 @@ the same result, or keeps less per open tab. Measured in docs/PERFORMANCE.md (lo
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +52,7 @@ def apply() -> None:
     _small_queues()
     _page_request_without_http_plumbing()
     _compact_element_tables()
+    _outbox_waits_without_wait_for()
 
 
 def _cache_expects_arguments() -> None:
@@ -341,14 +343,24 @@ def _page_request_without_http_plumbing() -> None:
 COMPACT_CHECK = 16  # removed elements between two looks at a page's element table
 
 
+def elements_removed(client: Any, count: int) -> None:
+    """Counts removals from a page's element table and compacts it every COMPACT_CHECK of them (see below); called
+    by NiceGUI's removal (patched here) and by pages/light.py's `hide_shared`, which removes shared elements itself."""
+    removed = client.__dict__.get('_removed_since_compaction', 0) + count
+    if removed >= COMPACT_CHECK:
+        copy = dict(client.elements)
+        if sys.getsizeof(copy) < sys.getsizeof(client.elements):
+            client.elements = copy
+        removed = 0
+    client._removed_since_compaction = removed
+
+
 def _compact_element_tables() -> None:
     """A page's element table (`client.elements`) is a dict: removing an element leaves its slot behind, and when
     the slots run out CPython resizes to three times the live entries, so a room page whose messages come and go
     ends with a table twice the size it was built with (~9 KB more per open page after a few hundred messages).
     Every COMPACT_CHECK removals the page's table is replaced by a copy when the copy (sized for the live entries)
     is smaller: a few microseconds per page every eight messages."""
-    import sys
-
     from nicegui.client import Client
 
     original = Client.remove_elements
@@ -356,12 +368,26 @@ def _compact_element_tables() -> None:
     def remove_elements(self: Client, elements: Any) -> None:
         elements = list(elements)
         original(self, elements)
-        removed = self.__dict__.get('_removed_since_compaction', 0) + len(elements)
-        if removed >= COMPACT_CHECK:
-            copy = dict(self.elements)
-            if sys.getsizeof(copy) < sys.getsizeof(self.elements):
-                self.elements = copy
-            removed = 0
-        self._removed_since_compaction = removed
+        elements_removed(self, len(elements))
 
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
+
+
+def _outbox_waits_without_wait_for() -> None:
+    """NiceGUI's outbox loop waits for a page's next update with `asyncio.wait_for(event.wait(), timeout=1.0)`: per
+    wake-up a new task, a future and a timer, for every open page on every live message (~7 % of the server's
+    samples in a 200-tab fan-out). The timeout only lets the loop look at its stop flag again, and `Outbox.stop()`
+    sets the event it waits for: the outbox module gets an `asyncio` whose `wait_for` awaits directly."""
+    import asyncio
+    import types
+
+    from nicegui import outbox
+
+    shim = types.ModuleType('asyncio')
+    shim.__dict__.update(asyncio.__dict__)
+
+    async def wait_for(awaitable: Any, timeout: float | None = None) -> Any:  # the timeout: see the docstring
+        return await awaitable
+
+    shim.wait_for = wait_for  # type: ignore[attr-defined]
+    outbox.asyncio = shim  # type: ignore[attr-defined]

@@ -236,3 +236,28 @@ async def test_a_page_request_keeps_no_finished_call_channels(user: User) -> Non
     assert request._receive is empty_receive
     assert not {'fastapi_astack', 'fastapi_inner_astack', 'fastapi_function_astack'} & set(request.scope)
     assert request.session.get('id') and request.url.path.startswith('/room/')  # still readable
+
+
+async def test_the_outbox_waits_without_a_timeout_and_still_stops(user: User) -> None:
+    """The outbox loop sleeps until an update or its stop: a deleted page's loop ends, a live page's updates go out."""
+    import asyncio
+
+    from nicegui import outbox
+
+    from tests.ui.helpers import open_room, register, send
+
+    speedups.apply()
+    assert outbox.asyncio.wait_for is not asyncio.wait_for and outbox.asyncio.Event is asyncio.Event
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    await send(user, 'still delivered')
+    await user.should_see('still delivered')
+    assert user.client is not None
+    name = f'outbox loop {user.client.id}'
+    assert any(task.get_name() == name for task in asyncio.all_tasks())
+    user.client.delete()
+    for _ in range(50):
+        if not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks()):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks())
