@@ -53,7 +53,7 @@ def _item_props(username: str, clickable: bool) -> dict[str, Any]:
 PERSON_IDS = 1 << 42  # element ids of the shared online-list entries (pages/light.py: SharedElement)
 
 
-def _person(user: UserView, label: str, clickable: bool) -> SharedBranch:
+def _person(user: UserView, label: str, *, clickable: bool) -> SharedBranch:
     """A listed person's entry (avatar and name), the same objects on every page that lists them this way."""
 
     def make() -> SharedBranch:
@@ -112,13 +112,16 @@ class OnlineList:
 
     def _show(self, user: UserView) -> None:
         """The person's shared entry (clickable, but for yourself), listed at the end of this page's list."""
-        item = _person(user, self._label(user), user.id != self.ctx.user.id)
+        item = self._entry(user)
         show_shared(self.container, item, *item.default_slot.children)
         self.items[user.id] = item
 
+    def _entry(self, user: UserView) -> SharedBranch:
+        return _person(user, self._label(user), clickable=user.id != self.ctx.user.id)
+
     def clicked(self, item: Element) -> None:
         user_id = (item.id - PERSON_IDS) // 3
-        if self.items.get(user_id) is item and user_id in self.users:
+        if self.items.get(user_id) is item:  # shown here, so present
             self.on_choose(self.users[user_id])
 
     def _label(self, user: UserView) -> str:
@@ -158,7 +161,7 @@ class OnlineList:
             self.users[user.id] = user
             item = self.items.get(user.id)
             if item is not None:  # same place in the list, new name and avatar
-                replacement = _person(user, self._label(user), user.id != self.ctx.user.id)
+                replacement = self._entry(user)
                 if replacement is not item:
                     index = self.container.default_slot.children.index(item)
                     hide_shared(self.container, item, *item.default_slot.children)

@@ -51,7 +51,6 @@ def apply() -> None:
     _socket_environ_without_payload_class()
     _small_queues()
     _page_request_without_http_plumbing()
-    _compact_element_tables()
     _outbox_waits_without_wait_for()
 
 
@@ -98,7 +97,8 @@ def _break_cycles_of_removed_elements() -> None:
     """Each NiceGUI element's classes, style and props collections hold their own bound change handler: three
     reference cycles per element, so a removed element's collections wait for a full collection of the oldest
     generation (chat/collector.py) instead of going with reference counting. Removed elements never change again:
-    dropping those handlers lets reference counting free them at once."""
+    dropping those handlers lets reference counting free them at once. (The same wrapper counts removals for
+    `elements_removed`.)"""
     from nicegui.client import Client
 
     original = Client.remove_elements
@@ -111,6 +111,7 @@ def _break_cycles_of_removed_elements() -> None:
                 handlers = getattr(collection, '_change_handlers', None)
                 if handlers:
                     handlers.clear()
+        elements_removed(self, len(elements))  # and the page's element table compacted now and then
 
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
 
@@ -190,6 +191,8 @@ def _outbox_updates_freed_on_clear() -> None:
     def __init__(self: Outbox, client: Any) -> None:
         original(self, client)
         self.updates = Updates()
+        self.messages = SmallDeque()  # type: ignore[assignment]  # short FIFOs: see _small_queues
+        self.message_history = SmallDeque()  # type: ignore[assignment]
 
     Outbox.__init__ = __init__  # type: ignore[method-assign]
 
@@ -287,11 +290,10 @@ def _socket_environ_without_payload_class() -> None:
 def _small_queues() -> None:
     """Short FIFOs on lists (`SmallDeque`) instead of 760-byte deques: `asyncio.Queue` (items and waiting getters and
     putters: engine.io and uvicorn keep one per connection), NiceGUI's outbox (messages waiting to be sent, and the
-    recent ones kept for a reconnect) and wsproto's event buffers (two per websocket). Each holds a few items at a
-    time; ~9 KB per connected tab."""
+    recent ones kept for a reconnect: set in `_outbox_updates_freed_on_clear`) and wsproto's event buffers (two per
+    websocket). Each holds a few items at a time; ~9 KB per connected tab."""
     import asyncio
 
-    from nicegui.outbox import Outbox
     from wsproto import connection, handshake
 
     queue_init = asyncio.Queue.__init__
@@ -307,14 +309,6 @@ def _small_queues() -> None:
     asyncio.Queue.__init__ = __init__  # type: ignore[method-assign]
     asyncio.Queue._init = _init  # type: ignore[attr-defined]  # LifoQueue and PriorityQueue have their own
 
-    outbox_init = Outbox.__init__
-
-    def outbox__init__(self: Outbox, client: Any) -> None:
-        outbox_init(self, client)
-        self.messages = SmallDeque()  # type: ignore[assignment]
-        self.message_history = SmallDeque()  # type: ignore[assignment]
-
-    Outbox.__init__ = outbox__init__  # type: ignore[method-assign]
     connection.deque = handshake.deque = SmallDeque  # type: ignore[attr-defined, misc]
 
 
@@ -344,8 +338,12 @@ COMPACT_CHECK = 16  # removed elements between two looks at a page's element tab
 
 
 def elements_removed(client: Any, count: int) -> None:
-    """Counts removals from a page's element table and compacts it every COMPACT_CHECK of them (see below); called
-    by NiceGUI's removal (patched here) and by pages/light.py's `hide_shared`, which removes shared elements itself."""
+    """Counts removals from a page's element table (`client.elements`); called by NiceGUI's removal (patched here)
+    and by pages/light.py's `hide_shared`, which removes shared elements itself. The table is a dict: removing an
+    element leaves its slot behind, and when the slots run out CPython resizes to three times the live entries, so a
+    room page whose messages come and go ends with a table twice the size it was built with (~9 KB more per open page
+    after a few hundred messages). Every COMPACT_CHECK removals the table is replaced by a copy when the copy (sized
+    for the live entries) is smaller: a few microseconds per page every eight messages."""
     removed = client.__dict__.get('_removed_since_compaction', 0) + count
     if removed >= COMPACT_CHECK:
         copy = dict(client.elements)
@@ -353,24 +351,6 @@ def elements_removed(client: Any, count: int) -> None:
             client.elements = copy
         removed = 0
     client._removed_since_compaction = removed
-
-
-def _compact_element_tables() -> None:
-    """A page's element table (`client.elements`) is a dict: removing an element leaves its slot behind, and when
-    the slots run out CPython resizes to three times the live entries, so a room page whose messages come and go
-    ends with a table twice the size it was built with (~9 KB more per open page after a few hundred messages).
-    Every COMPACT_CHECK removals the page's table is replaced by a copy when the copy (sized for the live entries)
-    is smaller: a few microseconds per page every eight messages."""
-    from nicegui.client import Client
-
-    original = Client.remove_elements
-
-    def remove_elements(self: Client, elements: Any) -> None:
-        elements = list(elements)
-        original(self, elements)
-        elements_removed(self, len(elements))
-
-    Client.remove_elements = remove_elements  # type: ignore[method-assign]
 
 
 def _outbox_waits_without_wait_for() -> None:
