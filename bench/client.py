@@ -81,6 +81,7 @@ class Tab:
         self.path = ''
         self.reconnects = 0  # connections lost and re-established (the server replays what was missed)
         self.reloads = 0  # reconnects the server refused, so the page was loaded again
+        self.skipped_ids = 0  # frames whose message id jumped past the next expected one (a frame lost or reordered)
         self.navigations: asyncio.Queue[str] = asyncio.Queue()
         self.updates_received = 0
         self.connected = asyncio.Event()
@@ -216,6 +217,8 @@ class Tab:
             message_id = payload.pop('_id')
             if message_id < self.next_message_id:
                 return
+            if message_id > self.next_message_id:
+                self.skipped_ids += 1
             self.next_message_id = message_id + 1
         if name == 'update':
             self.updates_received += 1

@@ -94,6 +94,7 @@ async def _fanout_run(server: srv.Server, cookies: list[str], path: str | None, 
                 **summary_ms(lat), 'lost': recorder.lost(), 'delivered': recorder.delivered(),
                 'frame_bytes': int(statistics.median(recorder.frame_sizes)) if recorder.frame_sizes else 0,
                 'reconnects': sum(t.reconnects for t in crowd.tabs), 'reloads': sum(t.reloads for t in crowd.tabs),
+                'skipped_ids': sum(t.skipped_ids for t in crowd.tabs),
                 'server_cpu_ms_per_msg': round(cpu * 1000 / count, 1),
                 'server_cpu_us_per_delivery': round(cpu * 1e6 / max(1, recorder.delivered()), 1),
             }

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from pages import direct_send
+
 _APPLIED = False
 
 
@@ -51,7 +53,7 @@ def apply() -> None:
     _socket_environ_without_payload_class()
     _small_queues()
     _page_request_without_http_plumbing()
-    _outbox_waits_without_wait_for()
+    direct_send.apply()  # the outbox's loop and its emission (pages/direct_send.py)
 
 
 def _cache_expects_arguments() -> None:
@@ -351,23 +353,3 @@ def elements_removed(client: Any, count: int) -> None:
             client.elements = copy
         removed = 0
     client._removed_since_compaction = removed
-
-
-def _outbox_waits_without_wait_for() -> None:
-    """NiceGUI's outbox loop waits for a page's next update with `asyncio.wait_for(event.wait(), timeout=1.0)`: per
-    wake-up a new task, a future and a timer, for every open page on every live message (~7 % of the server's
-    samples in a 200-tab fan-out). The timeout only lets the loop look at its stop flag again, and `Outbox.stop()`
-    sets the event it waits for: the outbox module gets an `asyncio` whose `wait_for` awaits directly."""
-    import asyncio
-    import types
-
-    from nicegui import outbox
-
-    shim = types.ModuleType('asyncio')
-    shim.__dict__.update(asyncio.__dict__)
-
-    async def wait_for(awaitable: Any, timeout: float | None = None) -> Any:  # the timeout: see the docstring
-        return await awaitable
-
-    shim.wait_for = wait_for  # type: ignore[attr-defined]
-    outbox.asyncio = shim  # type: ignore[attr-defined]

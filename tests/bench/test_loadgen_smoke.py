@@ -13,14 +13,17 @@ from bench.client import new_http
 from bench.crowd import Crowd, conversation
 
 
-async def _talk(url: str, cookies: list[str], path: str) -> tuple[int, int, int, list[str]]:
+async def _talk(url: str, cookies: list[str], path: str) -> tuple[int, int, int, list[str], int]:
     async with new_http() as http:
         crowd = Crowd(http, url)
         await crowd.open(cookies, path)
         await crowd.settle(quiet=0.5, timeout=30)
         recorder = await conversation(crowd, 0, 10, 20, drain=20)
+        # every frame in order: message ids without a gap, on the connection each tab opened with
+        disorder = sum(tab.skipped_ids + tab.reconnects for tab in crowd.tabs)
         await crowd.close()
-    return len(recorder.sent), recorder.delivered(), recorder.lost(), [recorder.text(s) for s in recorder.sent]
+    texts = [recorder.text(s) for s in recorder.sent]
+    return len(recorder.sent), recorder.delivered(), recorder.lost(), texts, disorder
 
 
 def test_every_message_reaches_every_client(tmp_path: Path) -> None:
@@ -28,10 +31,11 @@ def test_every_message_reaches_every_client(tmp_path: Path) -> None:
     assert len(fixture.cookies) == 5
     server = fixture.server('smoke')
     with server:
-        sent, delivered, lost, texts = asyncio.run(
+        sent, delivered, lost, texts, disorder = asyncio.run(
             _talk(server.url, fixture.cookies, f'/room/{fixture.room("fanout")}'))
     assert sent == 10
     assert lost == 0
     assert delivered == 5 * 10
+    assert disorder == 0
     check = scenarios.stored_once(server.data_dir, texts)
     assert check == {'stored_once': 10, 'missing': 0, 'duplicated': 0}

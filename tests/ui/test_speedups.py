@@ -242,12 +242,13 @@ async def test_the_outbox_waits_without_a_timeout_and_still_stops(user: User) ->
     """The outbox loop sleeps until an update or its stop: a deleted page's loop ends, a live page's updates go out."""
     import asyncio
 
-    from nicegui import outbox
+    from nicegui.outbox import Outbox
 
+    from pages import direct_send
     from tests.ui.helpers import open_room, register, send
 
     speedups.apply()
-    assert outbox.asyncio.wait_for is not asyncio.wait_for and outbox.asyncio.Event is asyncio.Event
+    assert Outbox.loop is direct_send._loop  # type: ignore[comparison-overlap]
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     await send(user, 'still delivered')

@@ -1,0 +1,54 @@
+"""pages/direct_send.py: the frames it writes are the ones python-socketio would; a page's changes go out in order.
+
+The path through real sockets (a server, signed-in tabs, ids without a gap) is tests/bench/test_loadgen_smoke.py;
+a real browser's is tests/e2e.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import core
+from nicegui.testing import User
+from socketio import packet as sio_packet
+
+from pages import direct_send, speedups
+from tests.ui.helpers import open_room, register, send
+
+
+def _socketio_encoding(message_type: str, data: object) -> list:
+    encoded = core.sio.packet_class(sio_packet.EVENT, namespace='/', data=[message_type, data]).encode()
+    return encoded if isinstance(encoded, list) else [encoded]
+
+
+def test_an_update_is_encoded_as_python_socketio_encodes_it() -> None:
+    data = {17: {'tag': 'q-chat-message', 'props': {'name': 'Аня <b>', 'sent': True, 'stamp': '12:00'},
+                 'children': [18], 'text': None}, 19: None, '_id': 42}
+    assert direct_send.encode('update', data) == _socketio_encoding('update', data)
+    assert direct_send.encode('update', data)[0].startswith('2["update",{"17":')
+
+
+def test_binary_data_goes_as_packet_and_attachments() -> None:
+    data = {'blob': b'\x00\x01', '_id': 3}
+    parts = direct_send.encode('download', data)
+    assert len(parts) == 2 and parts[1] == b'\x00\x01'
+    assert parts == _socketio_encoding('download', data)
+
+
+async def test_an_outbox_with_its_own_emit_keeps_nicegui_s_loop(user: User) -> None:
+    """NiceGUI's test user replaces `_emit` on its page's outbox to answer `run_javascript`: that page's changes go
+    NiceGUI's own way (through that `_emit`), not into the pass-wide flush."""
+    speedups.apply()
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    client = user.client
+    assert client is not None and '_emit' in client.outbox.__dict__
+    first_id = client.outbox.next_message_id
+    await send(user, 'first')
+    await user.should_see('first')
+    assert not direct_send._CHANGED
+    for _ in range(20):
+        if client.outbox.next_message_id > first_id:
+            break
+        await asyncio.sleep(0.05)
+    assert client.outbox.next_message_id > first_id  # emitted through the instance's `_emit`
