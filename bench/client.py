@@ -120,7 +120,8 @@ class Tab:
         url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
         headers = {'Cookie': self.cookie} if self.cookie else {}
         await self._drop_socket()  # a previous attempt's socket must not start a second reconnect
-        ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0,
+        # compress: the permessage-deflate offer browsers make (the server takes it only with CHAT_WS_COMPRESSION)
+        ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0, compress=15,
                                         timeout=aiohttp.ClientWSTimeout(ws_close=5))
         self.ws = ws
         opening = await asyncio.wait_for(ws.receive_str(), timeout)

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when served over HTTPS
     session_max_age: int = 14 * 24 * 3600
     allowed_origins: list[str] = []  # empty: same origin only
+    ws_compression: bool = False  # permessage-deflate: zlib state per open tab (~90-300 KB) and CPU per frame
 
     # limits
     max_message_length: int = 4000

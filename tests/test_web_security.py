@@ -31,11 +31,14 @@ def test_socket_handshake_accepts_same_origin_and_configured_origins(app_url: st
     assert httpx.get(app_url + HANDSHAKE, headers={'Origin': 'https://chat.example.org'}).status_code == 200
 
 
-async def _open_socket(url: str, origin: str) -> str:
-    """The browser's websocket to socket.io (it skips the HTTP middleware: pages/speedups.py); the first frame."""
+async def _open_socket(url: str, origin: str, *, compress: int = 0) -> str:
+    """The browser's websocket to socket.io (it skips the HTTP middleware: pages/speedups.py); the first frame and,
+    when `compress` offers permessage-deflate as browsers do, whether the server took it."""
     socket_url = url.replace('http://', 'ws://') + '/_nicegui_ws/socket.io/?EIO=4&transport=websocket'
-    async with aiohttp.ClientSession() as http, http.ws_connect(socket_url, headers={'Origin': origin}) as socket:
-        return (await socket.receive(timeout=5)).data
+    async with aiohttp.ClientSession() as http, \
+            http.ws_connect(socket_url, headers={'Origin': origin}, compress=compress) as socket:
+        first = (await socket.receive(timeout=5)).data
+        return f'{first} compressed={socket.compress}' if compress else first
 
 
 async def test_socket_websocket_refuses_a_foreign_origin(app_url: str) -> None:
@@ -65,3 +68,12 @@ def test_session_cookie_is_httponly_and_samesite_lax(app_url: str) -> None:
 def test_media_route_serves_only_content_hash_names(app_url: str, tmp_path: Path) -> None:
     for name in ('..%2F..%2Fchat.db', 'storage_secret', 'a' * 64 + '.txt'):
         assert httpx.get(f'{app_url}/media/{name}').status_code == 404
+
+
+async def test_socket_declines_compression_unless_configured(app_url: str, tmp_path: Path) -> None:
+    """permessage-deflate keeps a zlib compressor per open tab (~90 KB measured per socket, up to ~300 KB) and costs
+    CPU per frame for frames of a few hundred bytes: declined by default (CHAT_WS_COMPRESSION turns it on)."""
+    assert (await _open_socket(app_url, app_url, compress=15)).endswith(' compressed=0')
+    with running_app(tmp_path, CHAT_WS_COMPRESSION='true') as url:
+        opened = await _open_socket(url, url, compress=15)
+    assert opened.startswith('0{') and opened.endswith(' compressed=15')
