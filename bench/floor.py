@@ -39,7 +39,9 @@ def main() -> None:
     parser.add_argument('--port', type=int, required=True)
     parser.add_argument('--size', type=int, default=1000, help='bytes per update frame')
     args = parser.parse_args()
-    uvicorn.run(create_app(args.size), host='127.0.0.1', port=args.port, log_level='warning', ws='auto')
+    # no permessage-deflate, as the server under test by default (CHAT_WS_COMPRESSION), though the tabs offer it
+    uvicorn.run(create_app(args.size), host='127.0.0.1', port=args.port, log_level='warning', ws='auto',
+                ws_per_message_deflate=False)
 
 
 if __name__ == '__main__':

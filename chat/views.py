@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import quote
 
 
@@ -29,7 +30,13 @@ class UserView:
     def avatar_url(self) -> str:
         if self.avatar:
             return f'/media/{self.avatar}'
-        return f'/avatars/default/{quote(self.username)}.png'
+        return _default_avatar_url(self.username)
+
+
+@lru_cache(maxsize=4096)
+def _default_avatar_url(username: str) -> str:
+    """Asked for every message a page shows (part of a shared bubble's key): quoted once per name."""
+    return f'/avatars/default/{quote(username)}.png'
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,8 @@ def apply() -> None:
     _APPLIED = True
     _ORIGINAL_LOOP.append(Outbox.loop)
     Outbox._set_enqueue_event = _set_enqueue_event  # type: ignore[method-assign]
+    Outbox.enqueue_update = _enqueue_update  # type: ignore[method-assign]
+    Outbox.enqueue_delete = _enqueue_delete  # type: ignore[method-assign]
     Outbox.loop = _loop  # type: ignore[method-assign]
     original_handler = AsyncSocket._websocket_handler
 
@@ -74,6 +76,22 @@ def _set_enqueue_event(self: Outbox) -> None:
         loop.call_soon(flush_changed_pages)
         _SCHEDULED[0] = True
     _CHANGED[id(self)] = self
+
+
+def _enqueue_update(self: Outbox, element: Any) -> None:
+    """NiceGUI's, but a page already waiting for this pass's flush is not scheduled again (a live message
+    changes five elements of each page)."""
+    self.client.check_existence()
+    self.updates[element.id] = element
+    if id(self) not in _CHANGED:
+        self._set_enqueue_event()
+
+
+def _enqueue_delete(self: Outbox, element: Any) -> None:
+    self.client.check_existence()
+    self.updates[element.id] = deleted
+    if id(self) not in _CHANGED:
+        self._set_enqueue_event()
 
 
 async def _loop(self: Outbox) -> None:

@@ -7,6 +7,7 @@ the same result, or keeps less per open tab. Measured in docs/PERFORMANCE.md (lo
 
 from __future__ import annotations
 
+import bisect
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -48,7 +49,7 @@ def apply() -> None:
     _close_memory_tab_storage()
     _break_cycles_of_deleted_clients()
     _small_event_waiters()
-    _outbox_updates_freed_on_clear()
+    _outbox_updates_in_a_plain_dict()
     _socket_skips_http_middleware()
     _socket_environ_without_payload_class()
     _small_queues()
@@ -171,32 +172,32 @@ def _small_event_waiters() -> None:
     asyncio.Event.__init__ = __init__  # type: ignore[method-assign]
 
 
-def _outbox_updates_freed_on_clear() -> None:
-    """Each page's outbox keeps its pending updates in a `WeakValueDictionary`, which (Python 3.11) has no `clear`
-    of its own: the inherited one pops entry after entry, a Python call each, and a dict emptied that way keeps its
-    largest table. A page that enqueued more than 170 elements at once (building it does) kept a 9 KB table for its
-    whole life. Emptying the underlying dict frees the table and costs one C call."""
-    import weakref
-
+def _outbox_updates_in_a_plain_dict() -> None:
+    """Each page's outbox keeps its pending updates in a `WeakValueDictionary`: a weak reference object with its
+    callback for every update of every element, set item by item in Python, and (Python 3.11) a `clear` that pops
+    entry after entry and keeps the dict's largest table (9 KB for a page's life after its build). A plain dict
+    does the same job: a pending update holds its element only until the page's next flush (one pass of the event
+    loop once its socket is connected: pages/direct_send.py), a removed element's entry is replaced by the deletion
+    marker, and `clear` frees the table in one C call. The message queues become short FIFOs (see _small_queues)."""
     from nicegui.outbox import Outbox
-
-    class Updates(weakref.WeakValueDictionary):
-        def clear(self) -> None:
-            if self._iterating:  # type: ignore[attr-defined]  # never while the outbox iterates; as before if so
-                super().clear()
-                return
-            self._pending_removals.clear()  # type: ignore[attr-defined]
-            self.data.clear()  # type: ignore[attr-defined]
 
     original = Outbox.__init__
 
     def __init__(self: Outbox, client: Any) -> None:
         original(self, client)
-        self.updates = Updates()
-        self.messages = SmallDeque()  # type: ignore[assignment]  # short FIFOs: see _small_queues
+        self.updates = {}  # type: ignore[assignment]
+        self.messages = SmallDeque()  # type: ignore[assignment]
         self.message_history = SmallDeque()  # type: ignore[assignment]
 
+    def prune_history(self: Outbox, next_message_id: int) -> None:
+        """As NiceGUI's (on every acknowledgement of every tab), without popping one entry at a time: the history
+        holds (message id, time, message) in id order, so the acknowledged ones are a prefix."""
+        history = self.message_history
+        if history and history[0][0] < next_message_id:
+            del history[:bisect.bisect_left(history, (next_message_id,))]  # type: ignore[call-overload]
+
     Outbox.__init__ = __init__  # type: ignore[method-assign]
+    Outbox.prune_history = prune_history  # type: ignore[method-assign]
 
 
 def _socket_skips_http_middleware() -> None:

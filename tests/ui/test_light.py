@@ -93,3 +93,23 @@ async def test_light_button_runs_async_handlers_in_its_page(user: User) -> None:
     by_testid(user, 'go').click()
     await user.should_see('handled')
     assert done == ['yes']
+
+
+async def test_wire_form_is_nicegui_s_own(user: User) -> None:
+    """`LightElement._to_dict` is a shortcut: the dict (keys, order, values) is what NiceGUI's generic one builds."""
+    from nicegui.element import Element
+
+    box = await _box(user)
+    parent = LightElement(box, 'div', classes=['w-full'], leaf=False)
+    elements = [
+        parent,
+        light_text(parent, 'plain'),
+        light_text(parent, '', SHARED),
+        LightElement(parent, 'img', props={'src': '/a.png', 'alt': ''}),
+        light_button(parent, lambda: None, label='Go', icon='south', props={'flat': True}),
+        LightElement(parent, 'div', leaf=False),
+    ]
+    elements[2].set_visibility(False)
+    for element in elements:
+        wire = element._to_dict()
+        assert wire == Element._to_dict(element) and list(wire) == list(Element._to_dict(element))
