@@ -271,3 +271,30 @@ async def test_the_outbox_waits_without_a_timeout_and_still_stops(user: User) ->
             break
         await asyncio.sleep(0.1)
     assert not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks())
+
+
+async def test_sub_pages_still_resolve_where_a_page_makes_them(user: User) -> None:
+    """The walk for unresolved `ui.sub_pages` paths is skipped only on pages that made none (the app's own)."""
+    from nicegui.sub_pages_router import SubPagesRouter
+
+    from tests.ui.helpers import register
+
+    speedups.apply()
+    await register(user, 'anna')
+    client = user.client
+    assert client is not None and not client.__dict__.get('_made_sub_pages')
+    assert await SubPagesRouter._can_resolve_full_path(client)
+    walked: list[bool] = []
+    original = client.layout.descendants
+
+    def descendants(*args: object, **kwargs: object) -> object:
+        walked.append(True)
+        return original(*args, **kwargs)
+
+    client.layout.descendants = descendants  # type: ignore[method-assign]
+    assert await SubPagesRouter._can_resolve_full_path(client) and not walked  # no sub pages: no walk
+    with client:
+        ui.sub_pages({'/': lambda: ui.label('sub home')})
+    assert client.__dict__.get('_made_sub_pages')
+    await SubPagesRouter._can_resolve_full_path(client)
+    assert walked  # NiceGUI's own check where sub pages exist
