@@ -56,6 +56,7 @@ def apply() -> None:
     _page_request_without_http_plumbing()
     direct_send.apply()  # the outbox's loop and its emission (pages/direct_send.py)
     _sub_pages_looked_for_only_where_made()
+    _page_html_escaped_in_one_pass_per_character()
 
 
 def _cache_expects_arguments() -> None:
@@ -379,3 +380,48 @@ def _sub_pages_looked_for_only_where_made() -> None:
 
     SubPagesRouter._can_resolve_full_path = staticmethod(_can_resolve_full_path)  # type: ignore[method-assign]
     SubPages.__init__ = __init__  # type: ignore[method-assign]
+
+
+class HtmlEscapable(str):
+    """A JSON text whose `translate` with NiceGUI's HTML escape table is five `str.replace` scans (in C) instead of
+    a table lookup per character: the same text, ~50 times faster. `&` goes first, so the `&` the other four
+    introduce is never escaped again - as with the table, which maps each character once."""
+
+    __slots__ = ()
+
+    def translate(self, table: Any) -> str:
+        if table is not _ESCAPE_TABLE[0]:
+            return str.translate(self, table)
+        text = str(self)
+        for character, escaped in _ESCAPES:
+            if character in text:
+                text = text.replace(character, escaped)
+        return text
+
+
+_ESCAPES = (('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('$', '&#36;'))
+_ESCAPE_TABLE: list[Any] = [None]
+
+
+def _page_html_escaped_in_one_pass_per_character() -> None:
+    """NiceGUI escapes a page's element tree (JSON, ~40 KB for a room page) for its HTML with `str.translate` and a
+    table: a dict lookup per character, ~5 ms of the event loop per room opening on the session 6 machine, the
+    largest single piece of sending a page. The page's `json.dumps` now returns a `HtmlEscapable` text. The table is
+    checked against the replacements at start-up: if NiceGUI changes it, its own translate is used."""
+    import types
+
+    from nicegui import client as client_module
+
+    table = client_module.HTML_ESCAPE_TABLE
+    if table != str.maketrans(dict(_ESCAPES)):
+        return
+    _ESCAPE_TABLE[0] = table
+    original = client_module.json
+    shim = types.ModuleType(original.__name__)
+    shim.__dict__.update(original.__dict__)
+
+    def dumps(*args: Any, **kwargs: Any) -> str:
+        return HtmlEscapable(original.dumps(*args, **kwargs))
+
+    shim.dumps = dumps  # type: ignore[attr-defined]
+    client_module.json = shim  # type: ignore[attr-defined]

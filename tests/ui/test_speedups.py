@@ -298,3 +298,16 @@ async def test_sub_pages_still_resolve_where_a_page_makes_them(user: User) -> No
     assert client.__dict__.get('_made_sub_pages')
     await SubPagesRouter._can_resolve_full_path(client)
     assert walked  # NiceGUI's own check where sub pages exist
+
+
+def test_page_html_is_escaped_as_nicegui_escapes_it() -> None:
+    from nicegui import client as client_module
+
+    speedups.apply()
+    text = client_module.json.dumps({1: {'text': 'a & b <i>x</i> `c` $d &amp; Аня 💬 \\u2028'}, 'q': '$$``&&<<>>'})
+    assert isinstance(text, speedups.HtmlEscapable)
+    escaped = text.translate(client_module.HTML_ESCAPE_TABLE)
+    assert type(escaped) is str and escaped == str.translate(str(text), client_module.HTML_ESCAPE_TABLE)
+    assert '<' not in escaped and '`' not in escaped and '$' not in escaped
+    other = str.maketrans({'a': 'b'})
+    assert text.translate(other) == str(text).translate(other)  # any other table: Python's own
