@@ -199,7 +199,10 @@ def send(room: str, message_type: str, data: Any) -> None:
     sio = core.sio
     eio = sio.eio
     packets: list[eio_packet.Packet] | None = None
-    for _, eio_sid in sio.manager.get_participants('/', room):
+    members = sio.manager.rooms.get('/', {}).get(room)  # socket.io sid -> engine.io sid (`get_participants`)
+    if not members:
+        return
+    for eio_sid in list(members.values()):
         socket = eio.sockets.get(eio_sid)
         if socket is None or socket.closed:
             continue
