@@ -28,6 +28,7 @@ from nicegui.dependencies import JsComponent
 from nicegui.outbox import Deleted, Outbox, deleted
 from socketio import packet as sio_packet
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol
+from wsproto.connection import ConnectionState
 from wsproto.events import Message
 
 _APPLIED = False
@@ -233,10 +234,28 @@ def _write_now(socket: AsyncSocket, text: str) -> bool:
         return False
     if socket.last_ping and time.time() - socket.last_ping > socket.server.ping_timeout:
         return False  # engine.io's send closes the socket of a silent client
-    try:
-        output = protocol.conn.send(Message(data='4' + text))
-    except Exception:  # wsproto says the connection is closing: engine.io's writer learns it the same way
-        return False
+    connection = protocol.conn.connection
+    if connection is not None and connection.state is ConnectionState.OPEN and not connection._proto.client \
+            and not connection._proto.extensions and connection._proto._outbound_opcode is None:
+        output = text_frame('4' + text)  # what wsproto would serialise: no extension, no message half sent
+    else:
+        try:
+            output = protocol.conn.send(Message(data='4' + text))
+        except Exception:  # wsproto says the connection is closing: engine.io's writer learns it the same way
+            return False
     if not protocol.transport.is_closing():
         protocol.transport.write(output)
     return True
+
+
+def text_frame(text: str) -> bytes:
+    """A final, unmasked websocket text frame, as wsproto's `FrameProtocol` builds it for a server without
+    extensions (a test compares them at every length boundary) - in one concatenation instead of its ~20 Python
+    steps per frame (~8 % of the server's samples in a 200-tab fan-out)."""
+    payload = text.encode()
+    length = len(payload)
+    if length <= 125:
+        return bytes((0x81, length)) + payload
+    if length <= 0xFFFF:
+        return bytes((0x81, 126)) + length.to_bytes(2, 'big') + payload
+    return bytes((0x81, 127)) + length.to_bytes(8, 'big') + payload

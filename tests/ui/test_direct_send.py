@@ -35,6 +35,15 @@ def test_binary_data_goes_as_packet_and_attachments() -> None:
     assert parts == _socketio_encoding('download', data)
 
 
+def test_a_text_frame_is_the_one_wsproto_builds() -> None:
+    from wsproto.frame_protocol import FrameProtocol
+
+    server_side = FrameProtocol(client=False, extensions=[])
+    for length in (0, 1, 124, 125, 126, 127, 1000, 65535, 65536, 70000):
+        text = 'ж' * (length // 2) + 'x' * (length % 2)  # two bytes each in UTF-8
+        assert direct_send.text_frame(text) == bytes(server_side.send_data(text))
+
+
 async def test_an_outbox_with_its_own_emit_keeps_nicegui_s_loop(user: User) -> None:
     """NiceGUI's test user replaces `_emit` on its page's outbox to answer `run_javascript`: that page's changes go
     NiceGUI's own way (through that `_emit`), not into the pass-wide flush."""
