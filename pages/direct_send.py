@@ -11,7 +11,7 @@ python-socketio encodes them, and handed to engine.io synchronously: written to 
 waits in the socket's queue (what engine.io's writer would do next, without its wake-up), queued behind what waits
 otherwise. The outbox's own loop only waits for the socket of a new page (and flushes the same way), so no flush
 ever interleaves with another. An outbox whose `_emit` was replaced on the instance (NiceGUI's test user answers
-`run_javascript` there) keeps NiceGUI's own loop. Measured in docs/PERFORMANCE.md (log item 32).
+`run_javascript` there) keeps NiceGUI's own loop. Measured in docs/PERFORMANCE.md (log items 32, 34, 36 and 37).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 
 from engineio import packet as eio_packet
 from engineio.async_socket import AsyncSocket
-from nicegui import core
+from nicegui import background_tasks, core
 from nicegui import json as nicegui_json
 from nicegui.dependencies import JsComponent
 from nicegui.outbox import Deleted, Outbox, deleted
@@ -59,14 +59,20 @@ def apply() -> None:
     AsyncSocket._websocket_handler = _websocket_handler  # type: ignore[method-assign]
 
 
+def _left_to_its_loop(outbox: Outbox) -> bool:
+    """The page has no socket (yet, or since), is going, or emits its own way (NiceGUI's test user): its outbox's
+    own loop handles it."""
+    client = outbox._client()
+    return client is None or client.tab_id is None or outbox._should_stop or '_emit' in outbox.__dict__
+
+
 def _set_enqueue_event(self: Outbox) -> None:
     """A connected page's change is flushed after this pass of the event loop, with every other page's."""
     event = self._enqueue_event
     if event is None:
         return
-    client = self._client()
-    if client is None or client.tab_id is None or self._should_stop or '_emit' in self.__dict__:
-        event.set()  # the outbox's loop waits for the socket, or stops, or emits its own way
+    if _left_to_its_loop(self):
+        event.set()
         return
     if not _SCHEDULED[0]:
         try:
@@ -127,8 +133,7 @@ def flush_changed_pages() -> None:
     outboxes = list(_CHANGED.values())
     _CHANGED.clear()
     for outbox in outboxes:
-        client = outbox._client()
-        if client is None or client.tab_id is None or outbox._should_stop:
+        if _left_to_its_loop(outbox):
             outbox._enqueue_event.set()  # type: ignore[union-attr]  # disconnected since: its loop's turn
             continue
         try:
@@ -167,7 +172,6 @@ def emit(outbox: Outbox, message: tuple[str, str, Any]) -> None:
     data['_id'] = outbox.next_message_id
     send(client_id, message_type, data)
     if core.air is not None and core.air.is_air_target(client_id):
-        from nicegui import background_tasks
         background_tasks.create(core.air.emit(message_type, data, room=client_id), name='air emit')
     client = outbox._client()
     if client is not None:
@@ -207,18 +211,16 @@ def send(room: str, message_type: str, data: Any) -> None:
         socket = eio.sockets.get(eio_sid)
         if socket is None or socket.closed:
             continue
-        if len(parts) == 1 and _write_now(socket, parts[0]):  # type: ignore[arg-type]
+        silent = socket.last_ping and time.time() - socket.last_ping > eio.ping_timeout
+        if not silent and len(parts) == 1 and _write_now(socket, parts[0]):  # type: ignore[arg-type]
             continue
         if packets is None:
             packets = [eio_packet.Packet(eio_packet.MESSAGE, data=part) for part in parts]
-        last_ping = socket.last_ping
-        if last_ping and time.time() - last_ping > eio.ping_timeout:
-            from nicegui import background_tasks
-            for pkt in packets:  # engine.io closes the silent socket
-                background_tasks.create(socket.send(pkt), name='send to a silent socket')
-            continue
         for pkt in packets:
-            socket.queue.put_nowait(pkt)
+            if silent:  # engine.io's own send closes the socket of a client that stopped answering pings
+                background_tasks.create(socket.send(pkt), name='send to a silent socket')
+            else:
+                socket.queue.put_nowait(pkt)
 
 
 def _write_now(socket: AsyncSocket, text: str) -> bool:
@@ -232,8 +234,6 @@ def _write_now(socket: AsyncSocket, text: str) -> bool:
     if not isinstance(protocol, WSProtocol) or protocol.disconnected or not protocol.handshake_complete \
             or protocol.close_sent or protocol.response_started:
         return False
-    if socket.last_ping and time.time() - socket.last_ping > socket.server.ping_timeout:
-        return False  # engine.io's send closes the socket of a silent client
     connection = protocol.conn.connection
     if connection is not None and connection.state is ConnectionState.OPEN and not connection._proto.client \
             and not connection._proto.extensions and connection._proto._outbound_opcode is None:

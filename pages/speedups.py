@@ -1,8 +1,8 @@
 """Process-wide speed-ups for NiceGUI and python-socketio, applied once at start-up.
 
 Each replaces work that every open page pays for (on every live update, or when it closes) with a cheaper way to
-the same result, or keeps less per open tab. Measured in docs/PERFORMANCE.md (log items 4, 10, 16-18, 21, 25-28 and
-30); the whole test suite runs with them.
+the same result, or keeps less per open tab. Measured in docs/PERFORMANCE.md (log items 4, 10, 16-18, 21, 25-28,
+30, 34 and 35); the whole test suite runs with them. How pages' changes are sent is pages/direct_send.py.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def apply() -> None:
     _page_request_without_http_plumbing()
     direct_send.apply()  # the outbox's loop and its emission (pages/direct_send.py)
     _sub_pages_looked_for_only_where_made()
-    _page_html_escaped_in_one_pass_per_character()
+    _page_html_escaped_with_replace()
 
 
 def _cache_expects_arguments() -> None:
@@ -295,7 +295,7 @@ def _socket_environ_without_payload_class() -> None:
 def _small_queues() -> None:
     """Short FIFOs on lists (`SmallDeque`) instead of 760-byte deques: `asyncio.Queue` (items and waiting getters and
     putters: engine.io and uvicorn keep one per connection), NiceGUI's outbox (messages waiting to be sent, and the
-    recent ones kept for a reconnect: set in `_outbox_updates_freed_on_clear`) and wsproto's event buffers (two per
+    recent ones kept for a reconnect: set in `_outbox_updates_in_a_plain_dict`) and wsproto's event buffers (two per
     websocket). Each holds a few items at a time; ~9 KB per connected tab."""
     import asyncio
 
@@ -403,7 +403,7 @@ _ESCAPES = (('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('$', 
 _ESCAPE_TABLE: list[Any] = [None]
 
 
-def _page_html_escaped_in_one_pass_per_character() -> None:
+def _page_html_escaped_with_replace() -> None:
     """NiceGUI escapes a page's element tree (JSON, ~40 KB for a room page) for its HTML with `str.translate` and a
     table: a dict lookup per character, ~5 ms of the event loop per room opening on the session 6 machine, the
     largest single piece of sending a page. The page's `json.dumps` now returns a `HtmlEscapable` text. The table is
