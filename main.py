@@ -8,7 +8,7 @@ import getpass
 import os
 import sys
 
-from chat.collector import CollectorSchedule
+from chat.collector import CollectorSchedule, limit_malloc_arenas
 from chat.settings import Settings
 
 SIMULATION = 'NICEGUI_USER_SIMULATION' in os.environ
@@ -118,6 +118,7 @@ def main() -> None:
         return
     from nicegui import ui
 
+    limit_malloc_arenas(settings.malloc_arena_max)  # before the server's threads start (chat/collector.py)
     create_app(settings)  # what start-up built is frozen by the collector schedule's first tick (chat/collector.py)
     native = bool(args and args.native)
     ui.run(

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     gc_freeze_interval: float = 1.0  # seconds between gc.freeze() calls (0: leave the collector alone)
     gc_full_interval: float = 600.0  # seconds between full collections of everything (chat/collector.py) ...
     gc_full_after_pages: int = 50  # ... or sooner, after this many closed pages (at once when no page is open)
+    malloc_arena_max: int = 2  # glibc malloc arenas shared by the server's threads (0: glibc's default, 8 per core)
     malloc_trim: bool = True  # hand free memory back to the system after each full collection and every 5 s (glibc)
 
     @cached_property

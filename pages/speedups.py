@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from pages import direct_send
+from pages import direct_send, static_cache
 
 _APPLIED = False
 
@@ -51,6 +51,7 @@ def apply() -> None:
     _small_event_waiters()
     _outbox_updates_in_a_plain_dict()
     _socket_skips_http_middleware()
+    static_cache.install()  # NiceGUI's versioned files from memory after their first request
     _socket_environ_without_payload_class()
     _small_queues()
     _page_request_without_http_plumbing()

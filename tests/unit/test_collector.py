@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import platform
+import subprocess
+import sys
 import weakref
+from pathlib import Path
+
+import pytest
 
 from chat.collector import CollectorSchedule, release_free_memory
 
@@ -30,6 +36,25 @@ def test_freeze_then_full_collection_frees_frozen_cycles() -> None:
         assert alive() is None  # the scheduled full collection does
         assert schedule.full_collections == 1
     finally:
+        gc.unfreeze()
+
+
+def test_garbage_made_between_ticks_is_collected_not_frozen() -> None:
+    """A request's reference cycles (starlette's middleware, anyio's task groups) that died since the last tick:
+    frozen, they would wait for the next full collection; 28 static files per first visit made that ~250 KB per
+    browser tab (docs/PERFORMANCE.md log item 39)."""
+    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0)
+    gc.disable()  # only the tick may collect here
+    try:
+        schedule.tick()
+        node = Node()
+        alive = weakref.ref(node)
+        del node
+        schedule.tick()
+        assert alive() is None
+        assert schedule.full_collections == 0
+    finally:
+        gc.enable()
         gc.unfreeze()
 
 
@@ -122,3 +147,38 @@ def test_free_memory_is_also_returned_between_collections(monkeypatch) -> None:
         assert trims == [1]  # CHAT_MALLOC_TRIM=false
     finally:
         gc.unfreeze()
+
+
+ARENAS_AFTER_THREADS = '''
+import ctypes, os, sys, tempfile, threading
+from chat.collector import limit_malloc_arenas
+limit_malloc_arenas(int(sys.argv[1]))
+ready = threading.Barrier(8)
+def work():
+    held = [bytearray(5000) for _ in range(50)]  # above pymalloc's 512 bytes: the C allocator's
+    ready.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL('libc.so.6')
+libc.fopen.restype = ctypes.c_void_p
+path = tempfile.mktemp()
+stream = libc.fopen(path.encode(), b'w')
+libc.malloc_info(0, ctypes.c_void_p(stream))
+libc.fclose(ctypes.c_void_p(stream))
+print(open(path).read().count('<heap nr='))
+os.unlink(path)
+'''
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != 'glibc', reason='glibc only')
+def test_threads_share_the_limited_malloc_arenas() -> None:
+    def arenas(limit: int) -> int:
+        result = subprocess.run([sys.executable, '-c', ARENAS_AFTER_THREADS, str(limit)], capture_output=True,
+                                text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+        return int(result.stdout)
+
+    assert arenas(0) > 2  # glibc's default: a new arena per allocating thread
+    assert arenas(2) <= 2
