@@ -30,6 +30,9 @@ _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _QUERY = re.compile(r"query: (\{.*?\}),\n")
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 _NEXT_ID = re.compile(r"'next_message_id': (\d+)")
+# what a browser loads after the HTML: NiceGUI's scripts and styles (tags and the import map) and the avatars shown
+_NAMED_FILES = re.compile(r'(?:src|href)="(/_nicegui/[^"]+)"|"(/_nicegui/[^"]+\.(?:js|mjs|css))"|(/avatars/[^"\\]+)')
+BROWSER_CONNECTIONS = 6  # parallel requests per host
 
 FrameHook = Callable[[str, float], None]
 
@@ -62,8 +65,10 @@ class Tab:
     """One open page in one browser tab."""
 
     def __init__(self, http: aiohttp.ClientSession, base_url: str, cookie: str = '',
-                 on_frame: FrameHook | None = None) -> None:
+                 on_frame: FrameHook | None = None, first_visit: bool = False) -> None:
         self.http, self.base_url, self.cookie = http, base_url, cookie
+        self.first_visit = first_visit  # load every file the page names, as a browser without a cache
+        self.files_loaded = 0
         self.on_frame = on_frame  # sees each raw socket.io event frame and its arrival time
         self.tab_id = str(uuid.uuid4())
         self.elements: dict[str, dict] = {}
@@ -103,10 +108,28 @@ class Tab:
                 raise PageError(f'GET {path}: {response.status}')
         self.elements = parse_elements(text)
         self.client_id, self.next_message_id = parse_query(text)
+        if self.first_visit:
+            await self.load_named_files(text)
         self.document_id = str(uuid.uuid4())  # nicegui.js makes a new one per page load
         self.path = path
         self._acked = -1
         return text
+
+    async def load_named_files(self, page: str) -> None:
+        """GETs the scripts, styles and avatars the page names, six at a time (fonts named only by the styles are not
+        loaded)."""
+        paths = sorted({''.join(groups) for groups in _NAMED_FILES.findall(page)})
+        gate = asyncio.Semaphore(BROWSER_CONNECTIONS)
+        headers = {'Cookie': self.cookie, 'Accept-Encoding': 'gzip, deflate, br'}
+
+        async def load(path: str) -> None:
+            async with gate, self.http.get(self.base_url + path, headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    raise PageError(f'GET {path}: {response.status}')
+
+        await asyncio.gather(*(load(path) for path in paths))
+        self.files_loaded += len(paths)
 
     # --- socket -------------------------------------------------------------------------------------------------
 

@@ -85,6 +85,7 @@ class Crowd:
     last_activity: float = 0.0
     retries: int = 0
     server_pid: int | None = None
+    first_visits: bool = False  # each tab also loads the files its page names, as a browser without a cache does
 
     def _hook(self, index: int):
         def on_frame(data: str, arrived: float) -> None:
@@ -103,8 +104,8 @@ class Crowd:
         started = time.perf_counter()
         gate = asyncio.Semaphore(concurrency)
         offset = len(self.tabs)
-        new_tabs = [Tab(self.http, self.base_url, cookie, on_frame=self._hook(offset + i))
-                    for i, cookie in enumerate(cookies)]
+        new_tabs = [Tab(self.http, self.base_url, cookie, on_frame=self._hook(offset + i),
+                        first_visit=self.first_visits) for i, cookie in enumerate(cookies)]
         self.tabs.extend(new_tabs)
 
         async def one(tab: Tab) -> None:

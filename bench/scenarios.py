@@ -297,11 +297,13 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         return server.rss()
 
     async with new_http() as http:
-        warm = Crowd(http, server.url)  # one tab first so lazily imported code is loaded before the baseline
+        # Every tab here is a first visit: it also loads the page's scripts, styles and avatars, as a browser without
+        # a cache does (log item 39). One tab first so lazily imported code is loaded before the baseline.
+        warm = Crowd(http, server.url, first_visits=True)
         await warm.open(fixture.cookies[n:n + 1], f'/room/{fixture.room("cycles")}')
         await warm.close()
         await asyncio.sleep(server_reconnect_window())
-        crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None)
+        crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None, first_visits=True)
         await crowd.open(fixture.cookies[:1], room)
         await crowd.settle()
         await conversation(crowd, 0, 50, 50)  # 50 messages on screen for everyone who opens now
@@ -317,7 +319,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         await asyncio.sleep(server_reconnect_window())
         await Crowd(http, server.url, server_pid=server.process.pid if server.process else None).settle()
         before_cycles = rss()
-        cycler = Crowd(http, server.url, server_pid=server.process.pid if server.process else None)
+        cycler = Crowd(http, server.url, server_pid=server.process.pid if server.process else None, first_visits=True)
         for _ in range(cycles):  # one tab at a time: open the page, connect, close the tab
             await cycler.open(fixture.cookies[n + 1:n + 2], f'/room/{fixture.room("cycles")}', concurrency=1)
             await cycler.close()
@@ -327,7 +329,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
         'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
         'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
-        'more_messages': more, 'more_lost': more_sent.lost(),
+        'more_messages': more, 'more_lost': more_sent.lost(), 'files_per_visit': crowd.tabs[-1].files_loaded,
         'cycles': cycles, 'cycle_growth_mb': round((after_cycles - before_cycles) / 2**20, 2),
         'rss_before_cycles_mb': round(before_cycles / 2**20, 1), 'rss_after_cycles_mb': round(after_cycles / 2**20, 1),
     }
