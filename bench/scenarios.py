@@ -315,6 +315,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         more_sent = await conversation(crowd, 0, more, 10, drain=120)
         await crowd.settle()
         after_more = rss()
+        files_per_visit = min(tab.files_loaded for tab in crowd.tabs)
         await crowd.close()
         await asyncio.sleep(server_reconnect_window())
         await Crowd(http, server.url, server_pid=server.process.pid if server.process else None).settle()
@@ -329,7 +330,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
         'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
         'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
-        'more_messages': more, 'more_lost': more_sent.lost(), 'files_per_visit': crowd.tabs[-1].files_loaded,
+        'more_messages': more, 'more_lost': more_sent.lost(), 'files_per_visit': files_per_visit,
         'cycles': cycles, 'cycle_growth_mb': round((after_cycles - before_cycles) / 2**20, 2),
         'rss_before_cycles_mb': round(before_cycles / 2**20, 1), 'rss_after_cycles_mb': round(after_cycles / 2**20, 1),
     }
