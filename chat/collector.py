@@ -10,7 +10,7 @@ So every `freeze_every` seconds whatever is alive is moved out of the collector'
 list splice): full collections then walk only what was allocated since, and frozen objects are still freed by
 reference counting. Right before each freeze the unfrozen part is collected (only what was allocated since the last
 tick): `gc.freeze()` moves dead cycles as well as live objects, and the web stack leaves cycles after every request -
-the 28 static files of a first visit froze ~250 KB of garbage per browser tab (log item 39). Cycles that become
+the 27 static files of a first visit froze ~250 KB of garbage per browser tab (log item 39). Cycles that become
 garbage after being frozen wait for the next full collection of everything (unfreeze, collect), which stands the
 event loop still for tens of milliseconds even on a quiet server (60-80 ms with ten open pages on a fast machine) and
 every open page feels it. A closed page frees itself by reference counting (pages/speedups.py and the room page break

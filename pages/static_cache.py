@@ -1,16 +1,16 @@
 """NiceGUI's own versioned files (scripts, styles, fonts) answered from memory after their first request.
 
-A first visit asks for 28 of them. Each went through four BaseHTTPMiddleware layers (NiceGUI's request tracking,
+A first visit asks for 27 of them. Each went through four BaseHTTPMiddleware layers (NiceGUI's request tracking,
 prefix redirect and cache control, our origin check: a task group, a memory stream and reference cycles per layer),
 the session middleware, GZip (compressing the same file again for every visitor) and a FileResponse that stats and
-reads the file in worker threads. A burst of first visits grew the thread pool to its 40 threads, each with its own
-malloc arena, and left the request stacks' garbage behind: 150-350 KB of server memory per browser tab (measured in
-docs/PERFORMANCE.md, log item 39), and most of a first page load's CPU.
+reads the file in worker threads: a burst of first visits grew anyio's pool towards its 40 threads (11 -> 38 threads
+with 15 tabs), each thread with a malloc arena of its own (docs/PERFORMANCE.md, log item 39).
 
 The paths hold NiceGUI's version, so a path's bytes never change while the process runs: the first GET passes through
 the whole stack as before, and its complete 200 response (body, content type, encoding, caching headers) is kept per
-path and per "accepts gzip or not" - exactly what GZipMiddleware decides on. Responses that set a cookie, partial or
-conditional requests, anything but GET/HEAD and the per-page `dynamic_resources` always take the normal path.
+path and per "accepts gzip or not" - exactly what GZipMiddleware decides on; a matching If-None-Match gets 304.
+Responses that set a cookie, Range and If-Modified-Since requests, anything but GET/HEAD and the per-page
+`dynamic_resources` always take the normal path.
 """
 
 from __future__ import annotations
