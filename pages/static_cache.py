@@ -36,7 +36,7 @@ class StaticCache:
 
     def __init__(self, app: Any, prefix: str) -> None:
         self.app, self.prefix = app, prefix
-        self.entries: dict[tuple[str, bytes, bool], Entry] = {}
+        self.entries: dict[tuple[str, bool], Entry] = {}
         self.total_bytes = 0
         self.hits = 0
 
@@ -48,7 +48,8 @@ class StaticCache:
         if any(name in headers for name in _UNCACHEABLE_REQUEST_HEADERS):
             await self.app(scope, receive, send)
             return
-        key = (scope['path'], scope.get('query_string', b''), b'gzip' in headers.get(b'accept-encoding', b''))
+        # no query string in the key: these routes ignore it, and varied ones must not fill the cache
+        key = (scope['path'], b'gzip' in headers.get(b'accept-encoding', b''))
         entry = self.entries.get(key)
         if entry is None:
             await self._pass_and_keep(key, scope, receive, send)
@@ -66,7 +67,7 @@ class StaticCache:
         path = scope['path']
         return path.startswith(self.prefix) and not any(part in path for part in _SKIP_PARTS)
 
-    async def _pass_and_keep(self, key: tuple[str, bytes, bool], scope: dict, receive: Any, send: Any) -> None:
+    async def _pass_and_keep(self, key: tuple[str, bool], scope: dict, receive: Any, send: Any) -> None:
         """Answers through the normal stack, forwarding every message as it comes, and keeps a complete 200."""
         start: dict | None = None
         chunks: list[bytes] = []
@@ -93,7 +94,7 @@ class StaticCache:
 
         await self.app(scope, receive, capture)
 
-    def _keep(self, key: tuple[str, bytes, bool], start: dict, body: bytes) -> None:
+    def _keep(self, key: tuple[str, bool], start: dict, body: bytes) -> None:
         if key in self.entries or self.total_bytes + len(body) > MAX_TOTAL_BYTES:
             return
         headers = [(bytes(name).lower(), bytes(value)) for name, value in start.get('headers', [])]

@@ -32,8 +32,9 @@ class Inner:
         await send({'type': 'http.response.body', 'body': self.body[half:]})
 
 
-async def _get(app: Any, path: str = ASSET, method: str = 'GET', **headers: str) -> tuple[int, dict, bytes]:
-    scope = {'type': 'http', 'method': method, 'path': path, 'query_string': b'',
+async def _get(app: Any, path: str = ASSET, method: str = 'GET', query: bytes = b'',
+               **headers: str) -> tuple[int, dict, bytes]:
+    scope = {'type': 'http', 'method': method, 'path': path, 'query_string': query,
              'headers': [(name.replace('_', '-').encode(), value.encode()) for name, value in headers.items()]}
     messages: list[dict] = []
 
@@ -57,6 +58,15 @@ async def test_the_second_get_is_answered_from_memory_with_the_same_bytes_and_he
     assert inner.calls == 1 and cache.hits == 1
     assert first == second == (200, {'content-type': 'text/javascript', 'etag': '"abc"',
                                      'cache-control': 'max-age=60'}, b'console.log(1)')
+
+
+async def test_query_strings_share_one_entry() -> None:
+    """The routes behind the prefix ignore the query; varied queries must not fill the cache with copies."""
+    inner = Inner()
+    cache = StaticCache(inner, PREFIX)
+    for query in (b'', b'v=1', b'v=2', b'x=' + b'y' * 100):
+        assert (await _get(cache, query=query))[2] == b'console.log(1)'
+    assert inner.calls == 1 and len(cache.entries) == 1
 
 
 async def test_gzip_and_identity_answers_are_kept_apart() -> None:
@@ -127,4 +137,4 @@ async def test_size_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     cache = StaticCache(Inner(body=b'y' * 10), PREFIX)
     await _get(cache, PREFIX + 'a.js')
     await _get(cache, PREFIX + 'b.js')
-    assert list(cache.entries) == [(PREFIX + 'a.js', b'', False)] and cache.total_bytes == 10
+    assert list(cache.entries) == [(PREFIX + 'a.js', False)] and cache.total_bytes == 10
