@@ -81,9 +81,10 @@ def create_app(settings: Settings) -> None:
     from nicegui import app
 
     import pages
-    from pages import speedups
+    from pages import closed_tabs, speedups
 
     speedups.apply()
+    closed_tabs.apply()  # a closed browser tab's page goes at once, not after the reconnect window
     from chat import services as service_factory
     from pages import security
 

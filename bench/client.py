@@ -26,6 +26,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 ACK_INTERVAL = 3.0
+GOING_AWAY = 1001  # the close code a browser's websocket sends when its document unloads (tab closed, reload, leave)
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _QUERY = re.compile(r"query: (\{.*?\}),\n")
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
@@ -292,7 +293,7 @@ class Tab:
         self._reader = self._acker = self._reconnect_task = None
         if self.ws is not None and not self.ws.closed:
             with contextlib.suppress(Exception):
-                await self.ws.close()
+                await self.ws.close(code=GOING_AWAY)
 
     # --- UI events ----------------------------------------------------------------------------------------------
 

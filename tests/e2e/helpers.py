@@ -27,7 +27,6 @@ VIEWPORT = {'width': 1280, 'height': 800}
 PASSWORD = 'correct-horse-battery'
 PORTS = range(8500, 8600)
 WAIT_MS = 10_000  # how long a person waits for something to show up
-LEAVE_MS = 20_000  # a closed tab counts as gone after the reconnect window (3 s) and NiceGUI's next check
 expect.set_options(timeout=WAIT_MS)
 
 # What the browser shows when the message body is not a child element of q-chat-message (met twice: f688331 and
