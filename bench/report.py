@@ -42,10 +42,11 @@ def table(report: dict) -> str:
                       f'{r["opens_during_talk"]} times; lost {r["talk_lost"]}.']
     for r in (r for r in rows if r['scenario'] == 'memory'):
         lines += ['', '| memory | clients | base RSS MB | RSS with clients MB | KB/client | KB/client after '
-                      f'{r["more_messages"]} msgs | growth after {r["cycles"]} connect cycles MB |',
+                      f'{r["more_messages"]} msgs | growth after {r["cycles"]} visits MB: first / returning |',
                   '|---|---|---|---|---|---|---|',
                   f'| room page | {r["clients"]} | {r["rss_base_mb"]} | {r["rss_clients_mb"]} | {r["kb_per_client"]} '
-                  f'| {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} |']
+                  f'| {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} / '
+                  f'{r.get("returning_cycle_growth_mb", "-")} |']
     for r in (r for r in rows if r['scenario'] == 'persistence'):
         lines += ['', f'Persistence: {r["stored_per_s"]} messages/s through Messages.post with {r["writers"]} '
                       f'concurrent writers; {r["stored_once"]}/{r["accepted"]} accepted messages stored exactly once '

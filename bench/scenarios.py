@@ -318,14 +318,8 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         files_per_visit = min(tab.files_loaded for tab in crowd.tabs)
         await crowd.close()
         await asyncio.sleep(server_reconnect_window())
-        await Crowd(http, server.url, server_pid=server.process.pid if server.process else None).settle()
-        before_cycles = rss()
-        cycler = Crowd(http, server.url, server_pid=server.process.pid if server.process else None, first_visits=True)
-        for _ in range(cycles):  # one tab at a time: open the page, connect, close the tab
-            await cycler.open(fixture.cookies[n + 1:n + 2], f'/room/{fixture.room("cycles")}', concurrency=1)
-            await cycler.close()
-        await asyncio.sleep(server_reconnect_window())
-        after_cycles = rss()
+        before_cycles, after_cycles = await _cycles(http, server, fixture.cookies[n + 1],
+                                                    f'/room/{fixture.room("cycles")}', cycles, first_visits=True)
     return {
         'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
         'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
@@ -336,18 +330,53 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
     }
 
 
+async def _cycles(http, server: srv.Server, cookie: str, path: str, cycles: int, first_visits: bool) -> tuple[int, int]:
+    """RSS before and after `cycles` visits by one tab at a time (open the page, connect, close the tab)."""
+    pid = server.process.pid if server.process else None
+    await Crowd(http, server.url, server_pid=pid).settle()
+    before = server.rss()
+    cycler = Crowd(http, server.url, server_pid=pid, first_visits=first_visits)
+    for _ in range(cycles):
+        await cycler.open([cookie], path, concurrency=1)
+        await cycler.close()
+    await asyncio.sleep(server_reconnect_window())
+    return before, server.rss()
+
+
+async def _returning_cycles(fixture: Fixture, server: srv.Server, n: int, cycles: int) -> dict:
+    """The cycles of a browser that has NiceGUI's files cached, after one first visit to warm the server up."""
+    path = f'/room/{fixture.room("cycles")}'
+    async with new_http() as http:
+        warm = Crowd(http, server.url, first_visits=True)
+        await warm.open(fixture.cookies[n:n + 1], path)
+        await warm.close()
+        await asyncio.sleep(server_reconnect_window())
+        before, after = await _cycles(http, server, fixture.cookies[n + 1], path, cycles, first_visits=False)
+    return {'returning_cycle_growth_mb': round((after - before) / 2**20, 2),
+            'returning_rss_before_cycles_mb': round(before / 2**20, 1),
+            'returning_rss_after_cycles_mb': round(after / 2**20, 1)}
+
+
 def server_reconnect_window() -> float:
     """NiceGUI deletes a disconnected client after reconnect_timeout (3 s); a little slack on top."""
     return 5.0
 
 
 def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
-    """Scenario 4: server RSS per client with 50 messages shown, after `more` messages, and over connect cycles."""
+    """Scenario 4: server RSS per client with 50 messages shown, after `more` messages, and over connect cycles.
+
+    The cycles run twice, each on a server of its own (a high-water mark left by one kind would hide the other's):
+    first visits (a browser without a cache: HTML, the page's files, the socket) and returning visits (a browser
+    with NiceGUI's files cached: HTML and the socket only)."""
     server = fixture.server('memory')
     with server:
         result = asyncio.run(_memory(fixture, server, n, more, cycles))
+    returning = fixture.server('memory-returning')
+    with returning:
+        result |= asyncio.run(_returning_cycles(fixture, returning, n, cycles))
     print(f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
-          f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB', flush=True)
+          f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB (first visits), '
+          f'{result["returning_cycle_growth_mb"]} MB (returning visits)', flush=True)
     return [{'scenario': 'memory', **result}]
 
 
