@@ -290,7 +290,7 @@ def opening(fixture: Fixture, repeats: int, talk_count: int, history: list[int])
 # --- 4. memory -------------------------------------------------------------------------------------------------------
 
 
-async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycles: int) -> dict:
+async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int) -> dict:
     room = f'/room/{fixture.room("memory")}'
 
     def rss() -> int:
@@ -317,16 +317,11 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int, cycle
         after_more = rss()
         files_per_visit = min(tab.files_loaded for tab in crowd.tabs)
         await crowd.close()
-        await asyncio.sleep(server_reconnect_window())
-        before_cycles, after_cycles = await _cycles(http, server, fixture.cookies[n + 1],
-                                                    f'/room/{fixture.room("cycles")}', cycles, first_visits=True)
     return {
         'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
         'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
         'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
         'more_messages': more, 'more_lost': more_sent.lost(), 'files_per_visit': files_per_visit,
-        'cycles': cycles, 'cycle_growth_mb': round((after_cycles - before_cycles) / 2**20, 2),
-        'rss_before_cycles_mb': round(before_cycles / 2**20, 1), 'rss_after_cycles_mb': round(after_cycles / 2**20, 1),
     }
 
 
@@ -343,18 +338,19 @@ async def _cycles(http, server: srv.Server, cookie: str, path: str, cycles: int,
     return before, server.rss()
 
 
-async def _returning_cycles(fixture: Fixture, server: srv.Server, n: int, cycles: int) -> dict:
-    """The cycles of a browser that has NiceGUI's files cached, after one first visit to warm the server up."""
+async def _cycles_after_warming(fixture: Fixture, server: srv.Server, n: int, cycles: int, first_visits: bool,
+                                key: str) -> dict:
+    """One first visit to warm the server up (lazily imported code, the static-file cache), then the cycles."""
     path = f'/room/{fixture.room("cycles")}'
     async with new_http() as http:
         warm = Crowd(http, server.url, first_visits=True)
         await warm.open(fixture.cookies[n:n + 1], path)
         await warm.close()
         await asyncio.sleep(server_reconnect_window())
-        before, after = await _cycles(http, server, fixture.cookies[n + 1], path, cycles, first_visits=False)
-    return {'returning_cycle_growth_mb': round((after - before) / 2**20, 2),
-            'returning_rss_before_cycles_mb': round(before / 2**20, 1),
-            'returning_rss_after_cycles_mb': round(after / 2**20, 1)}
+        before, after = await _cycles(http, server, fixture.cookies[n + 1], path, cycles, first_visits=first_visits)
+    return {f'{key}cycle_growth_mb': round((after - before) / 2**20, 2),
+            f'{key}rss_before_cycles_mb': round(before / 2**20, 1),
+            f'{key}rss_after_cycles_mb': round(after / 2**20, 1)}
 
 
 def server_reconnect_window() -> float:
@@ -365,15 +361,17 @@ def server_reconnect_window() -> float:
 def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
     """Scenario 4: server RSS per client with 50 messages shown, after `more` messages, and over connect cycles.
 
-    The cycles run twice, each on a server of its own (a high-water mark left by one kind would hide the other's):
-    first visits (a browser without a cache: HTML, the page's files, the socket) and returning visits (a browser
-    with NiceGUI's files cached: HTML and the socket only)."""
+    The cycles run twice, each on a fresh server of its own (a high-water mark left by the clients, or by one kind of
+    visit, would hide another's growth): first visits (a browser without a cache: HTML, the page's files, the
+    socket) and returning visits (a browser with NiceGUI's files cached: HTML and the socket only)."""
+    result: dict = {'cycles': cycles}
     server = fixture.server('memory')
     with server:
-        result = asyncio.run(_memory(fixture, server, n, more, cycles))
-    returning = fixture.server('memory-returning')
-    with returning:
-        result |= asyncio.run(_returning_cycles(fixture, returning, n, cycles))
+        result |= asyncio.run(_memory(fixture, server, n, more))
+    for key, first_visits in (('', True), ('returning_', False)):
+        cycling = fixture.server(f'memory-{key or "first_"}cycles')
+        with cycling:
+            result |= asyncio.run(_cycles_after_warming(fixture, cycling, n, cycles, first_visits, key))
     print(f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
           f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB (first visits), '
           f'{result["returning_cycle_growth_mb"]} MB (returning visits)', flush=True)
