@@ -82,6 +82,7 @@ def create_app(settings: Settings) -> None:
 
     import pages
     from pages import closed_tabs, speedups
+    from pages.unconnected import UnconnectedPages
 
     speedups.apply()
     closed_tabs.apply()  # a closed browser tab's page goes at once, not after the reconnect window
@@ -102,6 +103,9 @@ def create_app(settings: Settings) -> None:
         app.on_startup(collector.start)
         app.on_shutdown(collector.stop)
         app.on_delete(collector.page_closed)
+        unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages)
+        app.on_startup(unconnected.start)
+        app.on_shutdown(unconnected.stop)
     security.install(settings)
     pages.register(services)
 

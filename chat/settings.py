@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     media_dir: Path | None = None  # default: data_dir / 'media'
     default_language: str = 'en'
     reconnect_timeout: float = 3.0
+    page_connect_timeout: float = 20.0  # seconds a page waits for its socket before it is deleted (NiceGUI: 60)
+    max_waiting_pages: int = 200  # pages waiting for their socket; beyond it the oldest go (pages/unconnected.py)
     secure_cookies: bool = False  # set when served over HTTPS
     session_max_age: int = 14 * 24 * 3600
     allowed_origins: list[str] = []  # empty: same origin only

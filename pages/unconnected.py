@@ -1,0 +1,72 @@
+"""Pages whose socket never connects go sooner than NiceGUI lets them, and never pile up.
+
+NiceGUI builds a page on its GET and keeps it for the browser's socket; one that never connects is deleted after
+60 s. A browser connects within a second or two. What never connects is a crawler, a link preview, a script or a
+flood of GETs, and each such page holds what a page holds (~95 KB for the sign-in page): 3,000 cookie-less GETs of
+/login in 13 s grew the server by 281 MB, and after NiceGUI deleted them the process kept 169 MB of it (pymalloc's
+arenas, each pinned by a few survivors: docs/PERFORMANCE.md log item 41).
+
+Here a page not connected within `connect_timeout` goes, and while more than `max_waiting` pages wait for their
+socket the oldest go first - never one younger than `min_age` (NiceGUI's 3 s response timeout: it may still be
+building). A browser whose page went reloads it, as nicegui.js does when the server no longer knows its page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from nicegui import Client
+
+from chat.tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
+
+
+def waiting(client: Client) -> bool:
+    """Never connected (NiceGUI's own test): no socket, and not a page waiting for a lost one to come back."""
+    return not client.has_socket_connection and not client._delete_tasks and not client.is_deleted
+
+
+class UnconnectedPages:
+    def __init__(self, connect_timeout: float, max_waiting: int, *, every: float = 1.0, min_age: float = 3.0) -> None:
+        self.connect_timeout, self.max_waiting, self.every, self.min_age = connect_timeout, max_waiting, every, min_age
+        self.deleted = 0  # pages deleted here since start (for logs and tests)
+        self._task: asyncio.Task | None = None
+
+    def sweep(self, now: float | None = None) -> int:
+        """Deletes the pages that waited too long, then the oldest waiting ones beyond `max_waiting`."""
+        now = time.time() if now is None else now
+        pending = [client for client in list(Client.instances.values()) if waiting(client)]
+        pending.sort(key=lambda client: client.created)
+        excess = len(pending) - self.max_waiting
+        doomed = []
+        for client in pending:
+            age = now - client.created
+            if age >= self.connect_timeout or (excess > 0 and age >= self.min_age):
+                doomed.append(client)
+                excess -= 1
+        for client in doomed:
+            client.delete()
+        if doomed:
+            self.deleted += len(doomed)
+            log.info('deleted %d pages whose socket never connected (%d still waiting)', len(doomed),
+                     len(pending) - len(doomed))
+        return len(doomed)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name='unconnected pages')
+
+    async def stop(self) -> None:
+        await cancel_and_wait(self._task)
+        self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.every)
+            try:
+                self.sweep()
+            except Exception:  # one bad page must not end the sweeping
+                log.exception('sweeping unconnected pages failed')
