@@ -48,6 +48,7 @@ def apply() -> None:
     _break_cycles_of_removed_elements()
     _close_memory_tab_storage()
     _break_cycles_of_deleted_clients()
+    _break_cycles_of_pruned_user_storage()
     _small_event_waiters()
     _outbox_updates_in_a_plain_dict()
     _socket_skips_http_middleware()
@@ -159,6 +160,30 @@ def _break_cycles_of_deleted_clients() -> None:
                 handlers.clear()
 
     Client.delete = delete  # type: ignore[method-assign]
+
+
+def _break_cycles_of_pruned_user_storage() -> None:
+    """NiceGUI makes a user storage for every new browser session (any request without a session cookie) and every
+    10 s drops those no page and no request uses. A storage keeps its own backup method among its change handlers: a
+    cycle, so a dropped one waited for a full collection - once frozen by the collector schedule (chat/collector.py),
+    for the next full collection of everything, up to 10 minutes, pinning the allocator's arenas meanwhile (a flood of
+    cookie-less requests left 62 of them and +92 MB: docs/PERFORMANCE.md, log item 41). NiceGUI has closed a dropped
+    storage and never uses it again (a later request of that session loads a new one): its handlers go with it."""
+    from nicegui import core
+    from nicegui.app import app as app_module
+
+    original = app_module.prune_user_storage
+
+    async def prune_user_storage(*, force: bool = False) -> None:
+        storages = core.app.storage._users
+        before = list(storages.values())
+        await original(force=force)
+        kept = {id(storage) for storage in storages.values()}
+        for storage in before:
+            if id(storage) not in kept:
+                storage._change_handlers.clear()
+
+    app_module.prune_user_storage = prune_user_storage  # App.start looks it up when it starts the timer
 
 
 def _small_event_waiters() -> None:

@@ -311,3 +311,26 @@ def test_page_html_is_escaped_as_nicegui_escapes_it() -> None:
     assert '<' not in escaped and '`' not in escaped and '$' not in escaped
     other = str.maketrans({'a': 'b'})
     assert text.translate(other) == str(text).translate(other)  # any other table: Python's own
+
+
+async def test_a_pruned_user_storage_is_freed_without_the_cycle_collector(user: User) -> None:
+    """Every request without a session cookie makes a user storage that NiceGUI drops when no page uses it; a dropped
+    one waiting for the cycle collector pinned the allocator's arenas (docs/PERFORMANCE.md, log item 41)."""
+    from nicegui import app
+    from nicegui.app import app as app_module
+    from nicegui.storage import Storage
+
+    speedups.apply()
+    storage = Storage._create_persistent_dict('user-a-visitor-who-never-came-back')
+    await storage.initialize()
+    app.storage._users['a-visitor-who-never-came-back'] = storage
+    gone = weakref.ref(storage)
+    del storage
+    gc.collect()
+    gc.disable()
+    try:
+        await app_module.prune_user_storage(force=True)
+        assert 'a-visitor-who-never-came-back' not in app.storage._users
+        assert gone() is None, 'freed by reference counting as soon as NiceGUI dropped it'
+    finally:
+        gc.enable()
