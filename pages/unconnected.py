@@ -7,8 +7,9 @@ flood of GETs, and each such page holds what a page holds (~95 KB for the sign-i
 arenas, each pinned by a few survivors: docs/PERFORMANCE.md log item 41).
 
 Here a page not connected within `connect_timeout` goes, and while more than `max_waiting` pages wait for their
-socket the oldest go first - never one younger than `min_age` (NiceGUI's 3 s response timeout: it may still be
-building). A browser whose page went reloads it, as nicegui.js does when the server no longer knows its page.
+socket the oldest go first - only pages whose response has been sent, or older than `min_age` (NiceGUI's 3 s
+response timeout), never one still being built. A browser whose page went reloads it, as nicegui.js does when the
+server no longer knows its page.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def waiting(client: Client) -> bool:
     return not client.has_socket_connection and not client._delete_tasks and not client.is_deleted
 
 
+def sent(client: Client) -> bool:
+    """The page's response has gone out (NiceGUI's request tracking marks it on the request's shared state)."""
+    request = client._request
+    return request is not None and bool(getattr(request.state, 'responded', False))
+
+
 class UnconnectedPages:
     def __init__(self, connect_timeout: float, max_waiting: int, *, every: float = 1.0, min_age: float = 3.0) -> None:
         self.connect_timeout, self.max_waiting, self.every, self.min_age = connect_timeout, max_waiting, every, min_age
@@ -44,7 +51,7 @@ class UnconnectedPages:
         doomed = []
         for client in pending:
             age = now - client.created
-            if age >= self.connect_timeout or (excess > 0 and age >= self.min_age):
+            if age >= self.connect_timeout or (excess > 0 and (age >= self.min_age or sent(client))):
                 doomed.append(client)
                 excess -= 1
         for client in doomed:
