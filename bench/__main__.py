@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import scenarios
 from bench.report import table
 
-ALL = ['fanout', 'saturation', 'opening', 'memory', 'persistence']
+ALL = ['fanout', 'saturation', 'opening', 'memory', 'persistence', 'flood']
 RESULTS = Path(__file__).resolve().parent / 'results'
 
 
@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--memory-clients', type=int, help='clients for the memory scenario (default 100; quick 50)')
     parser.add_argument('--memory-messages', type=int, help='messages posted while measuring (default 2000)')
     parser.add_argument('--cycles', type=int, help='connect/disconnect cycles (default 500; quick 100)')
+    parser.add_argument('--flood', type=int, help='page requests that never connect (default 5000; quick 500)')
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
     parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
     return parser.parse_args(argv)
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> dict:
                 report['rows'] += scenarios.memory(fixture, mem_clients, mem_messages, cycles)
             elif name == 'persistence':
                 report['rows'] += scenarios.persistence(work, 1000 if quick else 5000, 10)
+            elif name == 'flood':
+                report['rows'] += scenarios.flood(fixture, args.flood or (500 if quick else 5000))
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -47,6 +47,10 @@ def table(report: dict) -> str:
                   f'| room page | {r["clients"]} | {r["rss_base_mb"]} | {r["rss_clients_mb"]} | {r["kb_per_client"]} '
                   f'| {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} / '
                   f'{r.get("returning_cycle_growth_mb", "-")} |']
+    for r in (r for r in rows if r['scenario'] == 'flood'):
+        lines += ['', f'Flood: {r["requests"]:,} cookie-less page requests that never connect, {r["concurrency"]} at a '
+                      f'time, {r["requests_per_s"]}/s: server RSS peak +{r["peak_growth_mb"]} MB, '
+                      f'+{r["growth_after_mb"]} MB {r["after_s"]:.0f} s after the last.']
     for r in (r for r in rows if r['scenario'] == 'persistence'):
         lines += ['', f'Persistence: {r["stored_per_s"]} messages/s through Messages.post with {r["writers"]} '
                       f'concurrent writers; {r["stored_once"]}/{r["accepted"]} accepted messages stored exactly once '

@@ -378,6 +378,58 @@ def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
     return [{'scenario': 'memory', **result}]
 
 
+# --- beyond the issue: page requests that never connect ----------------------------------------------------------
+
+
+def flood(fixture: Fixture, count: int, concurrency: int = 8, after: float = 75.0) -> list[dict]:
+    """`count` cookie-less GETs of /login that never connect (a crawler, a script, a flood), `concurrency` at a time:
+    the server's RSS growth at its peak and `after` seconds later, when every such page is gone (NiceGUI's own limit
+    is 60 s, checked every 10 s)."""
+    server = fixture.server('flood')
+    with server:
+        result = asyncio.run(_flood(server, count, concurrency, after))
+    print(f'  flood: {count} page requests at {result["requests_per_s"]}/s: RSS peak +{result["peak_growth_mb"]} MB, '
+          f'+{result["growth_after_mb"]} MB {after:.0f} s later', flush=True)
+    return [{'scenario': 'flood', **result}]
+
+
+async def _flood(server: srv.Server, count: int, concurrency: int, after: float) -> dict:
+    import aiohttp
+
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+        async def one() -> None:
+            async with http.get(server.url + '/login') as response:
+                await response.read()
+                if response.status != 200:
+                    raise RuntimeError(f'GET /login: {response.status}')
+
+        for _ in range(20):  # what the first requests load once
+            await one()
+        await asyncio.sleep(5)
+        before = peak = server.rss()
+        gate = asyncio.Semaphore(concurrency)
+
+        async def gated() -> None:
+            async with gate:
+                await one()
+
+        started = time.perf_counter()
+        requests = asyncio.gather(*(gated() for _ in range(count)))
+        while not requests.done():
+            await asyncio.wait([requests], timeout=0.5)
+            peak = max(peak, server.rss())
+        await requests
+        seconds = time.perf_counter() - started
+        deadline = time.perf_counter() + after
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.5)
+            peak = max(peak, server.rss())
+        end = server.rss()
+    return {'requests': count, 'concurrency': concurrency, 'requests_per_s': round(count / seconds, 1),
+            'rss_before_mb': round(before / 2**20, 1), 'peak_growth_mb': round((peak - before) / 2**20, 1),
+            'growth_after_mb': round((end - before) / 2**20, 1), 'after_s': after}
+
+
 # --- 5. persistence --------------------------------------------------------------------------------------------------
 
 
