@@ -39,7 +39,6 @@ def sent(client: Client) -> bool:
 class UnconnectedPages:
     def __init__(self, connect_timeout: float, max_waiting: int, *, every: float = 1.0, min_age: float = 3.0) -> None:
         self.connect_timeout, self.max_waiting, self.every, self.min_age = connect_timeout, max_waiting, every, min_age
-        self.deleted = 0  # pages deleted here since start (for logs and tests)
         self._task: asyncio.Task | None = None
 
     def sweep(self, now: float | None = None) -> int:
@@ -57,7 +56,6 @@ class UnconnectedPages:
         for client in doomed:
             client.delete()
         if doomed:
-            self.deleted += len(doomed)
             log.info('deleted %d pages whose socket never connected (%d still waiting)', len(doomed),
                      len(pending) - len(doomed))
         return len(doomed)
