@@ -166,9 +166,9 @@ def _break_cycles_of_pruned_user_storage() -> None:
     """NiceGUI makes a user storage for every new browser session (any request without a session cookie) and every
     10 s drops those no page and no request uses. A storage keeps its own backup method among its change handlers: a
     cycle, so a dropped one waited for a full collection - once frozen by the collector schedule (chat/collector.py),
-    for the next full collection of everything, up to 10 minutes, pinning the allocator's arenas meanwhile (a flood of
-    cookie-less requests left 62 of them and +92 MB: docs/PERFORMANCE.md, log item 41). NiceGUI has closed a dropped
-    storage and never uses it again (a later request of that session loads a new one): its handlers go with it."""
+    for the next full collection of everything, up to 10 minutes, scattered over the allocator's arenas meanwhile (62
+    of them were left after a flood of cookie-less requests: docs/PERFORMANCE.md, log item 41). NiceGUI has closed a
+    dropped storage and never uses it again (a later request of that session loads a new one): its handlers go."""
     from nicegui import core
     from nicegui.app import app as app_module
 
