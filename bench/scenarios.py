@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import psutil
 
 from bench import server as srv
@@ -307,11 +308,8 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int) -> di
 
     async with new_http() as http:
         # Every tab here is a first visit: it also loads the page's scripts, styles and avatars, as a browser without
-        # a cache does (log item 39). One tab first so lazily imported code is loaded before the baseline.
-        warm = Crowd(http, server.url, first_visits=True)
-        await warm.open(fixture.cookies[n:n + 1], f'/room/{fixture.room("cycles")}')
-        await warm.close()
-        await asyncio.sleep(server_reconnect_window())
+        # a cache does (log item 39).
+        await _warm_up(http, server, fixture.cookies[n], f'/room/{fixture.room("cycles")}')
         crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None, first_visits=True)
         await crowd.open(fixture.cookies[:1], room)
         await crowd.settle()
@@ -334,36 +332,36 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int) -> di
     }
 
 
-async def _cycles(http, server: srv.Server, cookie: str, path: str, cycles: int, first_visits: bool) -> tuple[int, int]:
-    """RSS before and after `cycles` visits by one tab at a time (open the page, connect, close the tab)."""
-    pid = server.process.pid if server.process else None
-    await Crowd(http, server.url, server_pid=pid).settle()
-    before = server.rss()
-    cycler = Crowd(http, server.url, server_pid=pid, first_visits=first_visits)
-    for _ in range(cycles):
-        await cycler.open([cookie], path, concurrency=1)
-        await cycler.close()
+async def _warm_up(http: aiohttp.ClientSession, server: srv.Server, cookie: str, path: str) -> None:
+    """One first visit, so that lazily imported code and the static-file cache are in place before a baseline."""
+    warm = Crowd(http, server.url, first_visits=True)
+    await warm.open([cookie], path)
+    await warm.close()
     await asyncio.sleep(server_reconnect_window())
-    return before, server.rss()
 
 
-async def _cycles_after_warming(fixture: Fixture, server: srv.Server, n: int, cycles: int, first_visits: bool,
-                                key: str) -> dict:
-    """One first visit to warm the server up (lazily imported code, the static-file cache), then the cycles."""
+async def _cycles(fixture: Fixture, server: srv.Server, n: int, cycles: int, first_visits: bool, key: str) -> dict:
+    """RSS before and after `cycles` visits by one tab at a time (open the page, connect, close the tab)."""
     path = f'/room/{fixture.room("cycles")}'
+    pid = server.process.pid if server.process else None
     async with new_http() as http:
-        warm = Crowd(http, server.url, first_visits=True)
-        await warm.open(fixture.cookies[n:n + 1], path)
-        await warm.close()
+        await _warm_up(http, server, fixture.cookies[n], path)
+        await Crowd(http, server.url, server_pid=pid).settle()
+        before = server.rss()
+        cycler = Crowd(http, server.url, server_pid=pid, first_visits=first_visits)
+        for _ in range(cycles):
+            await cycler.open([fixture.cookies[n + 1]], path, concurrency=1)
+            await cycler.close()
         await asyncio.sleep(server_reconnect_window())
-        before, after = await _cycles(http, server, fixture.cookies[n + 1], path, cycles, first_visits=first_visits)
+        after = server.rss()
     return {f'{key}cycle_growth_mb': round((after - before) / 2**20, 2),
             f'{key}rss_before_cycles_mb': round(before / 2**20, 1),
             f'{key}rss_after_cycles_mb': round(after / 2**20, 1)}
 
 
 def server_reconnect_window() -> float:
-    """NiceGUI deletes a disconnected client after reconnect_timeout (3 s); a little slack on top."""
+    """A closed bench tab's page goes at once (it closes with 1001, log item 40); any other end waits for NiceGUI's
+    reconnect_timeout (3 s). A little slack on top."""
     return 5.0
 
 
@@ -380,7 +378,7 @@ def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
     for key, first_visits in (('', True), ('returning_', False)):
         cycling = fixture.server(f'memory-{key or "first_"}cycles')
         with cycling:
-            result |= asyncio.run(_cycles_after_warming(fixture, cycling, n, cycles, first_visits, key))
+            result |= asyncio.run(_cycles(fixture, cycling, n, cycles, first_visits, key))
     print(f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
           f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB (first visits), '
           f'{result["returning_cycle_growth_mb"]} MB (returning visits)', flush=True)
@@ -403,8 +401,6 @@ def flood(fixture: Fixture, count: int, concurrency: int = 8, after: float = 75.
 
 
 async def _flood(server: srv.Server, count: int, concurrency: int, after: float) -> dict:
-    import aiohttp
-
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
         async def one() -> None:
             async with http.get(server.url + '/login') as response:
