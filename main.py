@@ -8,7 +8,8 @@ import getpass
 import os
 import sys
 
-from chat.collector import CollectorSchedule, limit_malloc_arenas
+from pydantic import ValidationError
+
 from chat.settings import Settings
 
 SIMULATION = 'NICEGUI_USER_SIMULATION' in os.environ
@@ -32,7 +33,11 @@ def load_settings(args: argparse.Namespace | None) -> Settings:
     overrides = {}
     if args is not None:
         overrides = {k: v for k, v in (('host', args.host), ('port', args.port), ('data_dir', args.data_dir)) if v}
-    return Settings(**overrides)
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:  # nonsense in the environment: say which setting and why, then stop
+        problems = '; '.join(f'CHAT_{str(e["loc"][0]).upper()}: {e["msg"]}' for e in error.errors())
+        sys.exit(f'Invalid setting: {problems}')
 
 
 def prepare_environment(settings: Settings) -> None:
@@ -81,31 +86,18 @@ def create_app(settings: Settings) -> None:
     from nicegui import app
 
     import pages
-    from pages import closed_tabs, speedups
-    from pages.unconnected import UnconnectedPages
-
-    speedups.apply()
-    closed_tabs.apply()  # a closed browser tab's page goes at once, not after the reconnect window
     from chat import services as service_factory
     from pages import security
 
+    if settings.fastpath:  # the speed layer: patches NiceGUI and its transport (pages/fastpath, docs/PERFORMANCE.md)
+        from pages import fastpath
+
+        fastpath.enable(settings, server=not SIMULATION)
     services = service_factory.build(settings)
     services.migrate()
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
-    if not SIMULATION:  # the test process is not a server: its own collector stays as Python sets it
-        from nicegui import Client
-
-        collector = CollectorSchedule(settings.gc_freeze_interval, settings.gc_full_interval,
-                                      settings.gc_full_after_pages, open_pages=lambda: len(Client.instances),
-                                      trim=settings.malloc_trim)
-        app.on_startup(collector.start)
-        app.on_shutdown(collector.stop)
-        app.on_delete(collector.page_closed)
-        unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages)
-        app.on_startup(unconnected.start)
-        app.on_shutdown(unconnected.stop)
     security.install(settings)
     pages.register(services)
 
@@ -123,8 +115,7 @@ def main() -> None:
         return
     from nicegui import ui
 
-    limit_malloc_arenas(settings.malloc_arena_max)  # before the server's threads start (chat/collector.py)
-    create_app(settings)  # what start-up built is frozen by the collector schedule's first tick (chat/collector.py)
+    create_app(settings)
     native = bool(args and args.native)
     ui.run(
         host=settings.host, port=settings.port, title='Messenger', reload=False, show=False,

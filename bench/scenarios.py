@@ -214,7 +214,7 @@ def saturation(fixture: Fixture, sizes: list[int], seconds: float) -> list[dict]
 # --- 3. room opening vs history --------------------------------------------------------------------------------------
 
 
-CLOSED_PAGE_GONE = 0.3  # seconds the server is given to delete a closed tab's page (log item 40)
+CLOSED_PAGE_GONE = 0.3  # seconds the server is given to delete a closed tab's page
 
 
 async def open_once(http, url: str, cookie: str, room_id: int, newest: str | None) -> float:
@@ -252,7 +252,7 @@ async def _opening(fixture: Fixture, url: str, data_dir: Path, repeats: int, tal
             times = []
             for attempt in range(repeats + 1):  # the first is a warm-up, not counted
                 elapsed = await open_once(http, url, opener, room_id, newest)
-                # a closed tab's page is deleted at once (log item 40): not while the next opening is measured
+                # a closed tab's page is deleted at once: not while the next opening is measured
                 await asyncio.sleep(CLOSED_PAGE_GONE)
                 if attempt:
                     times.append(elapsed)
@@ -308,7 +308,7 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int) -> di
 
     async with new_http() as http:
         # Every tab here is a first visit: it also loads the page's scripts, styles and avatars, as a browser without
-        # a cache does (log item 39).
+        # a cache does.
         await _warm_up(http, server, fixture.cookies[n], f'/room/{fixture.room("cycles")}')
         crowd = Crowd(http, server.url, server_pid=server.process.pid if server.process else None, first_visits=True)
         await crowd.open(fixture.cookies[:1], room)
@@ -360,7 +360,7 @@ async def _cycles(fixture: Fixture, server: srv.Server, n: int, cycles: int, fir
 
 
 def server_reconnect_window() -> float:
-    """A closed bench tab's page goes at once (it closes with 1001, log item 40); any other end waits for NiceGUI's
+    """A closed bench tab's page goes at once (it closes with 1001); any other end waits for NiceGUI's
     reconnect_timeout (3 s). A little slack on top."""
     return 5.0
 

@@ -91,7 +91,7 @@ class Messages:
 
 def _history_page(session: Session, room_id: int, before_id: int | None, limit: int) -> list[MessageView]:
     """Rows made into views in the database thread too: reading 50 ORM rows' attributes took ~2 ms of the event
-    loop per room opening (docs/PERFORMANCE.md, log item 34)."""
+    loop per room opening."""
     rows = message_queries.page(session, room_id, before_id, limit)
     # bodies interned: every page that opens the room shows the same strings (mortal: freed with the last user)
     return [MessageView(m.id, m.room_id, user_view(u), sys.intern(m.body), m.created_at)  # type: ignore[arg-type]

@@ -2,52 +2,75 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix='CHAT_', env_file='.env', extra='ignore')
 
     host: str = '127.0.0.1'
-    port: int = 8080
+    port: int = Field(8080, ge=0, le=65535)  # 0: any free port
     data_dir: Path = Path('data')
     database_url: str | None = None  # default: SQLite file in data_dir
     redis_url: str | None = None  # unset: in-process hub and presence
-    redis_prefix: str = 'chat'
+    redis_prefix: str = Field('chat', min_length=1)
     storage_secret: str | None = None  # default: generated once into data_dir
     media_dir: Path | None = None  # default: data_dir / 'media'
-    default_language: str = 'en'
-    reconnect_timeout: float = 3.0
-    page_connect_timeout: float = 20.0  # seconds a page waits for its socket before it is deleted (NiceGUI: 60)
-    max_waiting_pages: int = 200  # pages waiting for their socket; beyond it the oldest go (pages/unconnected.py)
+    default_language: Literal['en', 'ru'] = 'en'
+    reconnect_timeout: float = Field(3.0, gt=0)
+    page_connect_timeout: float = Field(20.0, gt=0)  # seconds a page waits for its socket (NiceGUI: 60)
+    max_waiting_pages: int = Field(200, ge=1)  # pages waiting for their socket (pages/fastpath/unconnected.py)
     secure_cookies: bool = False  # set when served over HTTPS
-    session_max_age: int = 14 * 24 * 3600
+    session_max_age: int = Field(14 * 24 * 3600, ge=0)  # 0: sessions expire at once (tests)
     allowed_origins: list[str] = []  # empty: same origin only
     ws_compression: bool = False  # permessage-deflate: zlib state per open tab (~90-300 KB) and CPU per frame
 
+    # the speed layer (pages/fastpath): on unless the installed libraries differ from the versions it patches
+    fastpath: bool = True
+    fastpath_skip: Annotated[list[str], NoDecode] = []  # patches left out, to measure each (a,b or a JSON list)
+
     # limits
-    max_message_length: int = 4000
-    history_page_size: int = 50
-    feed_window: int = 50  # items (messages, notices) an open room page keeps: as many as it opens with
-    online_list_limit: int = 30  # people a room page lists before "show N more"
-    max_avatar_bytes: int = 5 * 1024 * 1024
-    max_avatar_pixels: int = 25_000_000
-    message_rate: int = 10  # messages ...
-    message_rate_window: float = 10.0  # ... per this many seconds
-    room_create_rate: int = 20  # rooms per user per hour
-    register_rate: int = 20  # registrations per client address per hour
-    login_max_failures: int = 5
-    login_lockout_window: float = 15 * 60
-    db_threads: int = 4
-    gc_freeze_interval: float = 1.0  # seconds between gc.freeze() calls (0: leave the collector alone)
-    gc_full_interval: float = 600.0  # seconds between full collections of everything (chat/collector.py) ...
-    gc_full_after_pages: int = 50  # ... or sooner, after this many closed pages (at once when no page is open)
-    malloc_arena_max: int = 2  # glibc malloc arenas shared by the server's threads (0: glibc's default, 8 per core)
+    max_message_length: int = Field(4000, ge=1, le=100_000)
+    history_page_size: int = Field(50, ge=1, le=1000)
+    feed_window: int = Field(50, ge=1)  # items (messages, notices) an open room page keeps
+    online_list_limit: int = Field(30, ge=1)  # people a room page lists before "show N more"
+    max_avatar_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+    max_avatar_pixels: int = Field(25_000_000, ge=256 * 256)
+    message_rate: int = Field(10, ge=1)  # messages ...
+    message_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
+    room_create_rate: int = Field(20, ge=1)  # rooms per user per hour
+    register_rate: int = Field(20, ge=1)  # registrations per client address per hour
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_window: float = Field(15 * 60, gt=0)
+    db_threads: int = Field(4, ge=1, le=64)
+    gc_freeze_interval: float = Field(1.0, ge=0)  # seconds between gc.freeze() calls (0: leave the collector alone)
+    gc_full_interval: float = Field(600.0, gt=0)  # seconds between full collections (pages/fastpath/collector.py)
+    gc_full_after_pages: int = Field(50, ge=1)  # ... or sooner, after this many closed pages
+    malloc_arena_max: int = Field(2, ge=0)  # glibc malloc arenas shared by the server's threads (0: glibc's default)
     malloc_trim: bool = True  # hand free memory back to the system after each full collection and every 5 s (glibc)
+
+    @field_validator('fastpath_skip', mode='before')
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.lstrip().startswith('['):
+                return json.loads(value)
+            return [name.strip() for name in value.split(',') if name.strip()]
+        return value
+
+    @field_validator('data_dir', 'media_dir')
+    @classmethod
+    def _not_a_file(cls, value: Path | None) -> Path | None:
+        if value is not None and value.exists() and not value.is_dir():
+            raise ValueError(f'{value} exists and is not a folder')
+        return value
 
     @cached_property
     def sqlalchemy_url(self) -> str:

@@ -16,28 +16,18 @@ is first sent), and a message's time stamp is formatted once per time zone, not 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
-from nicegui import ui
+from nicegui.element import Element
 
 from chat.events import PrivateMessage
 from chat.views import MessageView, UserView
+from pages import elements as el
 from pages.formatting import stamp
-from pages.light import (
-    LightElement,
-    SharedElement,
-    SharedLeaf,
-    current_parent,
-    hide_shared,
-    light_button,
-    light_text,
-    shared,
-    show_shared,
-)
-from pages.speedups import SmallDeque
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -59,74 +49,17 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
-COLUMN_CLASSES = ['nicegui-column', 'w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words',
-                  'items-stretch']
-BLOCK_CLASSES = ['nicegui-column', 'w-full', 'gap-0', 'items-stretch']
+COLUMN_CLASSES = ['w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words', 'items-stretch']
+BLOCK_CLASSES = ['w-full', 'gap-0', 'items-stretch']
 
 
-class FeedMessage(LightElement):
-    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML).
+@dataclass(slots=True)
+class Item:
+    """One message or notice on screen."""
 
-    Quasar renders only element children of the default slot (getNormalizedVNodes drops bare text nodes, and NiceGUI
-    always passes that slot, so the `text` prop is ignored): one plain div carrying the text as a text node - escaped,
-    never HTML. Checked in Chromium by tests/e2e. Both are light elements (pages/light.py)."""
-
-    __slots__ = ('author_id', 'message_id')
-
-    def __init__(self, parent: ui.element, body: str, *, message_id: int | None, author_id: int, name: str,
-                 stamp: str, avatar: str, sent: bool, extra: dict[str, Any] | None = None,
-                 classes: list[str] | None = None) -> None:
-        props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, **(extra or {})}
-        super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
-        light_text(self, body)
-        self.message_id = message_id
-        self.author_id = author_id
-
-    def _displayed_contents(self, *, only_visible: bool) -> list:
-        body = self.default_slot.children[0]._text
-        return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
-
-
-MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
-
-
-class SharedMessage(SharedElement, FeedMessage):
-    """A stored message's bubble and its text, one pair for every page of the room that shows it the same way
-    (same stamp, same side, same author name and picture).
-
-    A live message reaches every open page of its room at the same moment, and each used to build its own two
-    elements: now each page only lists the shared pair (its element ids are the same on every page, derived from
-    the message id, so they never clash with a page's own) and sends its cached wire form. Pages never edit it in
-    place: a renamed author gets new props, re-sent by each page that shows the bubble."""
-
-    __slots__ = ('_wire', 'text')
-
-    def __init__(self, message_id: int, author_id: int, body: str, name: str, avatar: str, stamp: str,
-                 sent: bool) -> None:  # pylint: disable=super-init-not-called
-        self._share(MESSAGE_IDS + 2 * message_id, 'q-chat-message', leaf=False,
-                    props={'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent})
-        self.text = SharedLeaf(self.id + 1, 'div', text=body, parent_slot=self.default_slot)
-        self.default_slot.children.append(self.text)
-        self.message_id, self.author_id = message_id, author_id
-        self._wire: dict[str, Any] | None = None
-
-    def _to_dict(self) -> dict[str, Any]:
-        if self._wire is None:
-            self._wire = super()._to_dict()
-        return self._wire
-
-    def replace_props(self, props: dict[str, Any]) -> None:
-        """Each page showing it re-sends it (`Feed.rename_author`)."""
-        self._props = props  # type: ignore[assignment]
-        self._wire = None
-
-
-def shared_message(message: MessageView, stamp: str, sent: bool) -> SharedMessage:
-    """The bubble other pages show for this message, stamp, side and author profile, or a new one."""
-    author = message.author
-    key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
-    return shared(key, lambda: SharedMessage(message.id, author.id, message.body, author.display_name,  # type: ignore[return-value]
-                                             author.avatar_url, stamp, sent))
+    element: Element
+    message_id: int | None = None  # a stored message's id
+    author_id: int | None = None  # a message's author
 
 
 class Feed:
@@ -135,36 +68,35 @@ class Feed:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
         self._load_page = load_page
-        self.items: SmallDeque = SmallDeque()  # messages and notices on screen, oldest first
-        self.blocks: SmallDeque = SmallDeque()  # their containers, oldest first
+        self.items: deque[Item] = deque()  # messages and notices on screen, oldest first
+        self.blocks: deque[Element] = deque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
         # the newest presence notice and what it says (kind, first two names, count): the next arrival may join it
-        self.last_presence: tuple[ui.element, str, list[str], int] | None = None
-        parent = current_parent()
-        self.scroller = LightElement(parent, 'div', props={'data-testid': 'feed'}, classes=SCROLLER_CLASSES,
-                                     leaf=False)
-        # items-stretch: own messages sit on the right
-        self.column = LightElement(self.scroller, 'div', classes=COLUMN_CLASSES, leaf=False)
-        self.older = light_button(self.column, self.load_older, label=t('load_older'), classes=['self-center'],
-                                  props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'})
-        self.empty = light_text(self.column, t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
-        self.newer = light_button(parent, self.jump_to_newest, label=t('jump_newest'), icon='south',
-                                  classes=['self-center'], props={'rounded': True, 'data-testid': 'jump-newest'})
+        self.last_presence: tuple[Item, str, list[str], int] | None = None
+        with el.box(SCROLLER_CLASSES, props={'data-testid': 'feed'}) as self.scroller:
+            # items-stretch: own messages sit on the right
+            with el.column(COLUMN_CLASSES) as self.column:
+                self.older = el.button(self.load_older, label=t('load_older'), classes=['self-center'],
+                                       props={'flat': True, 'dense': True, 'no-caps': True,
+                                              'data-testid': 'load-older'})
+                self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
+        self.newer = el.button(self.jump_to_newest, label=t('jump_newest'), icon='south', classes=['self-center'],
+                               props={'rounded': True, 'data-testid': 'jump-newest'})
         self.newer.set_visibility(False)
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
-    def _message(self, block: ui.element, message: MessageView) -> FeedMessage:
-        """The shared bubble of a stored message, listed on this page (in `block`)."""
-        bubble = shared_message(message, cached_stamp(message.created_at, self.time_zone),
-                                message.author.id == self.viewer.id)
-        show_shared(block, bubble, bubble.text)
-        return bubble
+    def _message(self, message: MessageView) -> Item:
+        """A stored message's bubble, in the current block."""
+        bubble = el.bubble(message, cached_stamp(message.created_at, self.time_zone),
+                           message.author.id == self.viewer.id)
+        return Item(bubble, message.id, message.author.id)
 
-    def _new_block(self, *, at_top: bool) -> ui.element:
-        block = LightElement(self.column, 'div', classes=BLOCK_CLASSES, leaf=False)
+    def _new_block(self, *, at_top: bool) -> Element:
+        with self.column:
+            block = el.column(BLOCK_CLASSES)
         if at_top:
             block.move(target_index=2)  # after the "load older" button and the "no messages" label
             self.blocks.appendleft(block)
@@ -172,23 +104,20 @@ class Feed:
             self.blocks.append(block)
         return block
 
-    def _bottom_block(self) -> ui.element:
+    def _bottom_block(self) -> Element:
         if self.blocks and len(self.blocks[-1].default_slot.children) < BLOCK:
             return self.blocks[-1]
         return self._new_block(at_top=False)
 
-    def _add_bottom(self, make: Callable[[ui.element], ui.element]) -> ui.element:
-        block = self._bottom_block()
-        element = make(block)
-        self.items.append(element)
-        return element
+    def _add_bottom(self, make: Callable[[], Item]) -> Item:
+        with self._bottom_block():
+            item = make()
+        self.items.append(item)
+        return item
 
-    def _drop(self, element: ui.element, block: ui.element) -> None:
-        """`element` is the first or last item, so it sits in the first or last `block`."""
-        if isinstance(element, SharedMessage):  # off this page only: other pages may still show it
-            hide_shared(block, element, element.text)
-        else:
-            element.delete()
+    def _drop(self, item: Item, block: Element) -> None:
+        """`item` is the first or last item, so it sits in the first or last `block`."""
+        el.remove(block, item.element)
         if not block.default_slot.children:
             self.blocks.remove(block)
             block.delete()
@@ -197,12 +126,12 @@ class Feed:
         if not messages:
             return
         if at_top:
-            block = self._new_block(at_top=True)
-            elements = [self._message(block, m) for m in messages]
-            self.items.extendleft(reversed(elements))
+            with self._new_block(at_top=True):
+                items = [self._message(m) for m in messages]
+            self.items.extendleft(reversed(items))
         else:
             for message in messages:
-                self._add_bottom(lambda block, m=message: self._message(block, m))
+                self._add_bottom(lambda m=message: self._message(m))
         self.empty.set_visibility(False)
 
     def show_newest(self, messages: list[MessageView]) -> None:
@@ -223,7 +152,7 @@ class Feed:
         if not self.following:
             self.newer.set_visibility(True)
             return
-        self._add_bottom(lambda block: self._message(block, message))
+        self._add_bottom(lambda: self._message(message))
         if self.empty.visible:
             self.empty.set_visibility(False)
         self._trim_top()
@@ -231,29 +160,29 @@ class Feed:
     def _on_screen(self, message_id: int) -> bool:
         """Only asked for a message not newer than the newest shown (a duplicate, or one overtaken by a later one):
         a scan of the window from its newest end, instead of a set of ids whose table only ever grows."""
-        return any(isinstance(e, FeedMessage) and e.message_id == message_id for e in reversed(self.items))
+        return any(item.message_id == message_id for item in reversed(self.items))
 
-    def notice(self, text: str) -> ui.element | None:
+    def notice(self, text: str) -> Item | None:
         """Room notices (renamed, joined, left): part of the feed, never stored."""
         if not self.following:
             return None
-        element = self._add_bottom(lambda block: light_text(block, text, NOTICE_CLASSES))
+        item = self._add_bottom(lambda: Item(el.text(text, NOTICE_CLASSES)))
         self._trim_top()
-        return element
+        return item
 
     def presence(self, kind: str, name: str) -> None:
         """"Ann joined" / "Ann left". Arrivals (or departures) in a row share one line - "Ann, Bob and 12 more
         joined" - so a crowd filling a room neither floods the feed nor adds an element per arrival to every page."""
         last = self.last_presence
         if last is not None and self.following and self.items and self.items[-1] is last[0] and last[1] == kind:
-            element, _, names, count = last
+            item, _, names, count = last
             if len(names) < 2:
                 names.append(name)
-            self.last_presence = (element, kind, names, count + 1)
-            element.set_text(self._presence_text(kind, names, count + 1))  # type: ignore[attr-defined]
+            self.last_presence = (item, kind, names, count + 1)
+            el.set_text(item.element, self._presence_text(kind, names, count + 1))
             return
-        element = self.notice(self._presence_text(kind, [name], 1))
-        self.last_presence = (element, kind, [name], 1) if element is not None else None
+        item = self.notice(self._presence_text(kind, [name], 1))
+        self.last_presence = (item, kind, [name], 1) if item is not None else None
 
     def _presence_text(self, kind: str, names: list[str], count: int) -> str:
         if count == 1:
@@ -267,12 +196,9 @@ class Feed:
         name = self.t('private_to', name=event.recipient.display_name) if outgoing \
             else self.t('private_from', name=event.sender.display_name)
 
-        def make(block: ui.element) -> ui.element:
-            return FeedMessage(
-                block, event.body, message_id=None, author_id=event.sender.id, name=name,
-                stamp=cached_stamp(event.sent_at, self.time_zone), avatar=event.sender.avatar_url, sent=outgoing,
-                extra={'bg-color': 'amber-2', 'data-testid': 'private-message'}, classes=['private-message'],
-            )
+        def make() -> Item:
+            return Item(el.private_bubble(event.body, name=name, stamp=cached_stamp(event.sent_at, self.time_zone),
+                                          avatar=event.sender.avatar_url, sent=outgoing))
 
         self._add_bottom(make)
         self.empty.set_visibility(False)
@@ -287,7 +213,7 @@ class Feed:
     # --- paging --------------------------------------------------------------------------------------------------
 
     def _oldest_shown(self) -> int | None:
-        shown = (e.message_id for e in self.items if isinstance(e, FeedMessage) and e.message_id)
+        shown = (item.message_id for item in self.items if item.message_id)
         return next(shown, self.oldest_id)
 
     async def load_older(self) -> None:
@@ -321,10 +247,6 @@ class Feed:
         self.time_zone = time_zone
 
     def rename_author(self, user: UserView) -> None:
-        outbox = self.column.client.outbox
-        for element in self.items:
-            if isinstance(element, SharedMessage) and element.author_id == user.id:
-                renamed = {'name': user.display_name, 'avatar': user.avatar_url}
-                if any(element._props.get(key) != value for key, value in renamed.items()):
-                    element.replace_props({**element._props, **renamed})  # the first page to hear of it
-                outbox.enqueue_update(element)
+        for item in self.items:
+            if item.author_id == user.id and item.message_id is not None:
+                el.rename_bubble(item.element, user.display_name, user.avatar_url)

@@ -11,12 +11,12 @@ from chat.errors import ChatError
 from chat.events import Event, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
+from pages import elements as el
 from pages.context import PageContext
-from pages.light import LightElement, image_props, light_button, light_text
 from pages.live_status import live_status
 
-LEFT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-2', 'no-wrap', 'min-w-0']
-RIGHT_CLASSES = ['nicegui-row', 'row', 'items-center', 'gap-1', 'no-wrap']
+LEFT_CLASSES = ['items-center', 'gap-2', 'no-wrap', 'min-w-0']
+RIGHT_CLASSES = ['items-center', 'gap-1', 'no-wrap']
 APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline']
 TITLE_CLASSES = ['text-lg', 'truncate']
 AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full']
@@ -30,9 +30,8 @@ def hint(text: str) -> dict[str, str]:
     return {'title': text, 'aria-label': text}
 
 
-def language_switch(parent: Element, current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
-    """A menu of the languages, each named in itself. Light elements (pages/light.py): every open page has one, and
-    a `ui.select` with its bindings and observable collections cost about as much as the rest of the header."""
+def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
+    """A menu of the languages, each named in itself (built from pages/elements.py: every open page has one)."""
 
     async def change(language: str) -> None:
         if language == current:
@@ -46,40 +45,34 @@ def language_switch(parent: Element, current: str, session: dict[str, Any], ctx:
                 return
         ui.navigate.reload()
 
-    menu = LightElement(parent, 'q-btn-dropdown', classes=['w-28'], leaf=False, props={
+    with el.box(['w-28'], tag='q-btn-dropdown', props={
         'label': LANGUAGE_NAMES[current], 'flat': True, 'dense': True, 'no-caps': True, 'auto-close': True,
         'color': 'white', 'data-testid': 'language',
-    })
-    options = LightElement(menu, 'q-list', props={'dense': True}, leaf=False)
-    for code, name in LANGUAGE_NAMES.items():
-        option = LightElement(options, 'q-item', props={'clickable': True, 'active': code == current,
-                                                        'data-testid': f'language-{code}'},
-                              classes=['items-center'], text=name, leaf=True)
-        option.on_click(lambda code=code: change(code))
+    }), el.box(tag='q-list', props={'dense': True}):
+        for code, name in LANGUAGE_NAMES.items():
+            el.menu_item(name, lambda code=code: change(code),
+                         props={'active': code == current, 'data-testid': f'language-{code}'})
 
 
 def anonymous_header(lang: str, session: dict[str, Any]) -> None:
-    with ui.header().classes('items-center justify-between bg-primary') as bar:
+    with ui.header().classes('items-center justify-between bg-primary'):
         ui.label(translate(lang, 'app_name')).classes('text-lg font-bold')
-        language_switch(bar, lang, session)
+        language_switch(lang, session)
 
 
-def header(ctx: PageContext, title: str | None = None) -> LightElement:
+def header(ctx: PageContext, title: str | None = None) -> Element:
     """Returns the title label so a page can change it live (e.g. a room rename)."""
-    # what never reacts to a click is light (pages/light.py): the header is on every open page
-    with ui.header().classes('items-center justify-between bg-primary gap-2') as bar:
-        left = LightElement(bar, 'div', classes=LEFT_CLASSES, leaf=False)
-        LightElement(left, 'a', props={'href': '/'}, classes=APP_NAME_CLASSES, text=ctx.t('app_name'))
-        title_label = light_text(left, title or '', TITLE_CLASSES)
-        with LightElement(bar, 'div', classes=RIGHT_CLASSES, leaf=False) as right:
-            light_button(right, lambda: ui.navigate.to('/'), icon='forum',
-                         props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
-            light_button(right, lambda: ui.navigate.to('/panel'), icon='settings',
-                         props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))})
-            avatar = LightElement(right, 'img', props=image_props(ctx.user.avatar_url), classes=AVATAR_CLASSES)
-            name = LightElement(right, 'div', props={'data-testid': 'me'}, classes=NAME_CLASSES,
-                                text=ctx.user.display_name)
-            language_switch(right, ctx.lang, ctx.session, ctx)
+    with ui.header().classes('items-center justify-between bg-primary gap-2'):
+        with el.row(LEFT_CLASSES):
+            el.link(ctx.t('app_name'), '/', APP_NAME_CLASSES)
+            title_label = el.text(title or '', TITLE_CLASSES)
+        with el.row(RIGHT_CLASSES):
+            el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
+            el.button(lambda: ui.navigate.to('/panel'), icon='settings',
+                      props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))})
+            avatar = el.image(ctx.user.avatar_url, AVATAR_CLASSES)
+            name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
+            language_switch(ctx.lang, ctx.session, ctx)
 
             async def sign_out() -> None:
                 for key in ('user_id', 'sv', 'token'):
@@ -87,13 +80,13 @@ def header(ctx: PageContext, title: str | None = None) -> LightElement:
                 await ctx.services.accounts.end_session(ctx.user)  # every tab of this browser is refused now
                 ui.navigate.to('/login')
 
-            light_button(right, sign_out, icon='logout',
-                         props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))})
+            el.button(sign_out, icon='logout',
+                      props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))})
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
-            name.set_text(event.user.display_name)
-            avatar.replace_props(image_props(event.user.avatar_url))
+            el.set_text(name, event.user.display_name)
+            el.set_image(avatar, event.user.avatar_url)
         elif isinstance(event, SessionEnded):
             ctx.run(_check_session(ctx))
 

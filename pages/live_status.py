@@ -9,8 +9,8 @@ from nicegui import ui
 
 from chat.events import Event, HubStatus
 from chat.hub import STATUS
+from pages import elements as el
 from pages.context import PageContext
-from pages.light import LightElement, current_parent
 
 RESTORED_SECONDS = 10.0  # how long "live updates are back" stays before the banner hides itself
 INTERRUPTED, RESTORED = 'bg-orange-1 text-orange-10', 'bg-green-1 text-green-10'
@@ -18,9 +18,9 @@ WRAPPER_CLASSES = ['fixed', 'inset-x-0', 'top-20', 'z-[3000]', 'flex', 'justify-
 
 
 def live_status(ctx: PageContext) -> None:
-    """An empty (light) anchor; the banner itself is built the first time this instance's hub connection changes,
+    """An empty anchor; the banner itself is built the first time this instance's hub connection changes,
     so the pages of a healthy server do not each carry five hidden elements."""
-    wrapper = LightElement(current_parent(), 'div', classes=WRAPPER_CLASSES, leaf=False)
+    wrapper = el.box(WRAPPER_CLASSES)
     parts: dict[str, ui.element] = {}
     state: dict[str, ui.timer | None] = {'timer': None}
 

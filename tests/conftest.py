@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     import psycopg
 
 TEST_DATABASE_URL = os.environ.get('CHAT_TEST_DATABASE_URL', '')
+FASTPATH = os.environ.get('CHAT_FASTPATH', 'true').strip().lower() not in {'0', 'false', 'no', 'off'}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line('markers', 'fastpath: tests one of the speed layer patches (skipped with it off)')
+
+
 
 
 def _admin_connect(url: str) -> psycopg.Connection:
@@ -70,5 +77,11 @@ def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: sync Playwright keeps its own event loop running in this thread while its browser
-    lives, and every asyncio test after it would find "another loop running"."""
+    lives, and every asyncio test after it would find "another loop running". With the speed layer off, the tests
+    of its patches are skipped."""
     items.sort(key=lambda item: '/tests/e2e/' in item.path.as_posix())
+    if not FASTPATH:
+        skip = pytest.mark.skip(reason='tests a speed-layer patch; CHAT_FASTPATH is off')
+        for item in items:
+            if item.get_closest_marker('fastpath'):
+                item.add_marker(skip)

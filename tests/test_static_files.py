@@ -1,5 +1,5 @@
-"""NiceGUI's files as the real server sends them, through pages/static_cache.py: every file a page names, with and
-without gzip, answers the same bytes and headers the first time (the whole middleware stack) and afterwards (from
+"""NiceGUI's files as the real server sends them, through pages/fastpath/static_cache.py: every file a page names, with
+and without gzip, answers the same bytes and headers the first time (the whole middleware stack) and afterwards (from
 memory)."""
 
 from __future__ import annotations

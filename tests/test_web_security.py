@@ -32,8 +32,8 @@ def test_socket_handshake_accepts_same_origin_and_configured_origins(app_url: st
 
 
 async def _open_socket(url: str, origin: str, *, compress: int = 0) -> str:
-    """The browser's websocket to socket.io (it skips the HTTP middleware: pages/speedups.py); the first frame and,
-    when `compress` offers permessage-deflate as browsers do, whether the server took it."""
+    """The browser's websocket to socket.io (it skips the HTTP middleware: pages/fastpath/speedups.py); the first frame
+    and, when `compress` offers permessage-deflate as browsers do, whether the server took it."""
     socket_url = url.replace('http://', 'ws://') + '/_nicegui_ws/socket.io/?EIO=4&transport=websocket'
     async with aiohttp.ClientSession() as http, \
             http.ws_connect(socket_url, headers={'Origin': origin}, compress=compress) as socket:

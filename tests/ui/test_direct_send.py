@@ -1,4 +1,5 @@
-"""pages/direct_send.py: the frames it writes are the ones python-socketio would; a page's changes go out in order.
+"""pages/fastpath/direct_send.py: the frames it writes are the ones python-socketio would; a page's changes go out in
+order.
 
 The path through real sockets (a server, signed-in tabs, ids without a gap) is tests/bench/test_loadgen_smoke.py;
 a real browser's is tests/e2e.
@@ -8,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from nicegui import core
 from nicegui.testing import User
 from socketio import packet as sio_packet
 
-from pages import direct_send, speedups
+from pages.fastpath import direct_send
 from tests.ui.helpers import open_room, register, send
+
+pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
 
 def _socketio_encoding(message_type: str, data: object) -> list:
@@ -47,7 +51,6 @@ def test_a_text_frame_is_the_one_wsproto_builds() -> None:
 async def test_an_outbox_with_its_own_emit_keeps_nicegui_s_loop(user: User) -> None:
     """NiceGUI's test user replaces `_emit` on its page's outbox to answer `run_javascript`: that page's changes go
     NiceGUI's own way (through that `_emit`), not into the pass-wide flush."""
-    speedups.apply()
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     client = user.client

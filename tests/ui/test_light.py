@@ -1,5 +1,5 @@
-"""Light elements (pages/light.py) behave as NiceGUI elements where the pages rely on it, and never edit what they
-share with other elements or other pages."""
+"""Light elements (pages/fastpath/light.py) behave as NiceGUI elements where the pages rely on it, and never edit what
+they share with other elements or other pages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from pages.light import LightElement, click_listeners, light_button, light_text
+from pages.fastpath.light import LightElement, click_listeners, light_button, light_text
 from tests.ui.helpers import by_testid
+
+pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
 SHARED = ['text-xs', 'notice']
 

@@ -149,7 +149,7 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, cr
         top, bottom = image.convert('RGB').getpixel((128, 20)), image.convert('RGB').getpixel((128, 236))
         assert top[0] > 150 > top[2] or top[2] > 150 > top[0]
         assert (top[0] > top[2]) != (bottom[0] > bottom[2])
-    assert bob.client is not None  # the online list's avatars are plain <img> elements (pages/light.py)
+    assert bob.client is not None  # the online list's avatars are <img> elements
     for _ in range(200):
         sources = {e.props.get('src') for e in bob.client.elements.values() if e.tag == 'img'}
         if anna.avatar_url in sources:

@@ -3,11 +3,13 @@ online list's entries with their avatars and names (pages/room.py)."""
 
 from __future__ import annotations
 
+import pytest
 from nicegui.testing import User
 
-from pages.feed import MESSAGE_IDS, SharedMessage
-from pages.room import PERSON_IDS
+from pages.fastpath.kit import MESSAGE_IDS, PERSON_IDS, SharedMessage
 from tests.ui.helpers import by_testid, open_room, people_in_room, send, services
+
+pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
 
 def bubble(person: User, text: str) -> SharedMessage:

@@ -6,11 +6,14 @@ import gc
 import inspect
 import weakref
 
+import pytest
 from nicegui import helpers, ui
 from nicegui.testing import User
 from socketio import packet
 
-from pages import speedups
+from pages.fastpath import speedups
+
+pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
 
 class Thing:
@@ -20,7 +23,6 @@ class Thing:
 
 
 def test_binary_check_answers_as_the_original_walk() -> None:
-    speedups.apply()
     check = packet.Packet.data_is_binary
     assert check({1: {'tag': 'div', 'props': {'a': [1, 2.5, None, True]}}}) is False
     assert check(['update', {'7': {'text': 'привет'}}]) is False
@@ -31,7 +33,6 @@ def test_binary_check_answers_as_the_original_walk() -> None:
 
 
 def test_cached_expects_arguments_tells_bound_methods_apart() -> None:
-    speedups.apply()
     first, second = Thing(), Thing()
     assert helpers.expects_arguments(first.no_args) is False
     assert helpers.expects_arguments(second.no_args) is False
@@ -42,7 +43,6 @@ def test_cached_expects_arguments_tells_bound_methods_apart() -> None:
 
 
 async def test_removed_elements_are_freed_without_the_collector(user: User) -> None:
-    speedups.apply()
     await user.open('/login')
     assert user.client is not None
     with user.client.content:
@@ -60,7 +60,6 @@ async def test_removed_elements_are_freed_without_the_collector(user: User) -> N
 async def test_a_closed_tab_leaves_no_tab_storage_behind() -> None:
     from nicegui import app
 
-    speedups.apply()
     await app.storage._create_tab_storage('closed-tab')  # what NiceGUI does when a tab connects
     await app.storage._create_tab_storage('open-tab')
     assert 'closed-tab' in app.storage._tabs
@@ -77,7 +76,6 @@ async def test_a_deleted_page_keeps_no_handlers_that_hold_it(user: User) -> None
     a closed page goes with reference counting instead of waiting for a full collection."""
     from tests.ui.helpers import open_room, register
 
-    speedups.apply()
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     client = user.client
@@ -97,7 +95,6 @@ async def test_a_closed_room_page_is_freed_without_the_cycle_collector(user: Use
     the allocator keeps, and a full collection stalls every page (docs/PERFORMANCE.md, log items 18 and 20)."""
     from tests.ui.helpers import open_room, register, send
 
-    speedups.apply()
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     await send(user, 'hello')
@@ -121,7 +118,6 @@ async def test_a_closed_room_page_is_freed_without_the_cycle_collector(user: Use
 async def test_events_wake_their_waiters_with_list_waiters() -> None:
     import asyncio
 
-    speedups.apply()
     event = asyncio.Event()
     assert isinstance(event._waiters, list)
     woken: list[int] = []
@@ -162,7 +158,6 @@ def test_small_deque_behaves_as_a_deque() -> None:
 async def test_queues_keep_order_and_wake_getters_and_putters() -> None:
     import asyncio
 
-    speedups.apply()
     queue: asyncio.Queue[int] = asyncio.Queue(maxsize=2)
     assert isinstance(queue._queue, speedups.SmallDeque) and isinstance(queue._getters, speedups.SmallDeque)
     getter = asyncio.create_task(queue.get())
@@ -184,7 +179,6 @@ async def test_outbox_keeps_updates_in_a_plain_dict_and_prunes_acknowledged_hist
 
     from tests.ui.helpers import register
 
-    speedups.apply()
     await register(user, 'anna')
     assert user.client is not None
     outbox = user.client.outbox
@@ -216,7 +210,6 @@ async def test_a_page_element_table_stays_sized_for_what_it_shows(user: User) ->
 
     from tests.ui.helpers import open_room, register, room_id_of, services
 
-    speedups.apply()
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     app_services = services()
@@ -237,7 +230,6 @@ async def test_a_page_request_keeps_no_finished_call_channels(user: User) -> Non
 
     from tests.ui.helpers import open_room, register
 
-    speedups.apply()
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     assert user.client is not None
@@ -253,10 +245,9 @@ async def test_the_outbox_waits_without_a_timeout_and_still_stops(user: User) ->
 
     from nicegui.outbox import Outbox
 
-    from pages import direct_send
+    from pages.fastpath import direct_send
     from tests.ui.helpers import open_room, register, send
 
-    speedups.apply()
     assert Outbox.loop is direct_send._loop  # type: ignore[comparison-overlap]
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
@@ -279,7 +270,6 @@ async def test_sub_pages_still_resolve_where_a_page_makes_them(user: User) -> No
 
     from tests.ui.helpers import register
 
-    speedups.apply()
     await register(user, 'anna')
     client = user.client
     assert client is not None and not client.__dict__.get('_made_sub_pages')
@@ -303,7 +293,6 @@ async def test_sub_pages_still_resolve_where_a_page_makes_them(user: User) -> No
 def test_page_html_is_escaped_as_nicegui_escapes_it() -> None:
     from nicegui import client as client_module
 
-    speedups.apply()
     text = client_module.json.dumps({1: {'text': 'a & b <i>x</i> `c` $d &amp; Аня 💬 \\u2028'}, 'q': '$$``&&<<>>'})
     assert isinstance(text, speedups.HtmlEscapable)
     escaped = text.translate(client_module.HTML_ESCAPE_TABLE)
@@ -320,7 +309,6 @@ async def test_a_pruned_user_storage_is_freed_without_the_cycle_collector(user: 
     from nicegui.app import app as app_module
     from nicegui.storage import Storage
 
-    speedups.apply()
     storage = Storage._create_persistent_dict('user-a-visitor-who-never-came-back')
     await storage.initialize()
     app.storage._users['a-visitor-who-never-came-back'] = storage

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from chat.collector import CollectorSchedule, release_free_memory
+from pages.fastpath.collector import CollectorSchedule, release_free_memory
 
 
 class Node:
@@ -130,7 +130,7 @@ def test_free_memory_goes_back_to_the_system_on_glibc() -> None:
 
 
 def test_free_memory_is_also_returned_between_collections(monkeypatch) -> None:
-    import chat.collector as collector
+    import pages.fastpath.collector as collector
 
     trims: list[int] = []
     monkeypatch.setattr(collector, 'release_free_memory', lambda: trims.append(1) or True)
@@ -151,7 +151,7 @@ def test_free_memory_is_also_returned_between_collections(monkeypatch) -> None:
 
 ARENAS_AFTER_THREADS = '''
 import ctypes, os, sys, tempfile, threading
-from chat.collector import limit_malloc_arenas
+from pages.fastpath.collector import limit_malloc_arenas
 limit_malloc_arenas(int(sys.argv[1]))
 ready = threading.Barrier(8)
 def work():

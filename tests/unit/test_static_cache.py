@@ -1,4 +1,5 @@
-"""The in-memory answers for NiceGUI's versioned files (pages/static_cache.py): what is kept, what always takes the
+"""The in-memory answers for NiceGUI's versioned files (pages/fastpath/static_cache.py): what is kept, what always
+takes the
 normal path, and what a kept answer looks like. The inner application here is a small ASGI app that counts its calls;
 tests/test_static_files.py checks the same against the real server's files."""
 
@@ -8,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from pages import static_cache
-from pages.static_cache import StaticCache
+from pages.fastpath import static_cache
+from pages.fastpath.static_cache import StaticCache
 
 PREFIX = '/_nicegui/9.9.9/'
 ASSET = PREFIX + 'static/app.js'

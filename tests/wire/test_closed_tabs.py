@@ -1,5 +1,5 @@
 """A closed browser tab leaves its room at once; any other end of its connection keeps the page for the reconnect
-window (pages/closed_tabs.py).
+window (pages/fastpath/closed_tabs.py).
 
 A browser closes a page's websocket with 1001 (Going Away) when the document unloads - the tab closed, a reload, a
 navigation (checked with Chromium); bench tabs close the same way. The server here keeps pages for 60 s after other
@@ -20,7 +20,7 @@ from bench.crowd import Crowd
 from tests.wire.conftest import Site
 from tests.wire.helpers import online, tracebacks, transport, until
 
-pytestmark = pytest.mark.wire
+pytestmark = [pytest.mark.wire, pytest.mark.fastpath]
 
 WINDOW = 60  # seconds the server keeps a page whose socket ended otherwise
 

@@ -1,4 +1,4 @@
-"""Pages whose socket never connects do not pile up (pages/unconnected.py): a flood of page requests that never
+"""Pages whose socket never connects do not pile up (pages/fastpath/unconnected.py): a flood of page requests that never
 connect keeps at most `CHAT_MAX_WAITING_PAGES` pages waiting (the oldest go first), a page that waited longer than
 `CHAT_PAGE_CONNECT_TIMEOUT` goes, and a page whose browser connects in time is never touched."""
 
@@ -15,7 +15,7 @@ from bench.client import PageError, Tab, new_http
 from tests.wire.conftest import Site
 from tests.wire.helpers import tracebacks
 
-pytestmark = pytest.mark.wire
+pytestmark = [pytest.mark.wire, pytest.mark.fastpath]
 
 TIMEOUT = 8  # seconds a page may wait for its socket here
 CAP = 5  # pages that may wait at once here

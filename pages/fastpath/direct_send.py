@@ -11,7 +11,7 @@ python-socketio encodes them, and handed to engine.io synchronously: written to 
 waits in the socket's queue (what engine.io's writer would do next, without its wake-up), queued behind what waits
 otherwise. The outbox's own loop only waits for the socket of a new page (and flushes the same way), so no flush
 ever interleaves with another. An outbox whose `_emit` was replaced on the instance (NiceGUI's test user answers
-`run_javascript` there) keeps NiceGUI's own loop. Measured in docs/PERFORMANCE.md (log items 32, 34, 36 and 37).
+`run_javascript` there) keeps NiceGUI's own loop.
 """
 
 from __future__ import annotations

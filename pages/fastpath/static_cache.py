@@ -4,7 +4,7 @@ A first visit asks for 27 of them. Each went through four BaseHTTPMiddleware lay
 prefix redirect and cache control, our origin check: a task group, a memory stream and reference cycles per layer),
 the session middleware, GZip (compressing the same file again for every visitor) and a FileResponse that stats and
 reads the file in worker threads: a burst of first visits grew anyio's pool towards its 40 threads (11 -> 38 threads
-with 15 tabs), each thread with a malloc arena of its own (docs/PERFORMANCE.md, log item 39).
+with 15 tabs), each thread with a malloc arena of its own.
 
 The paths hold NiceGUI's version, so a path's bytes never change while the process runs: the first GET passes through
 the whole stack as before, and its complete 200 response (body, content type, encoding, caching headers) is kept per

@@ -4,7 +4,7 @@ NiceGUI builds a page on its GET and keeps it for the browser's socket; one that
 60 s. A browser connects within a second or two. What never connects is a crawler, a link preview, a script or a
 flood of GETs, and each such page holds what a page holds (~95 KB for the sign-in page): 3,000 cookie-less GETs of
 /login in 13 s grew the server by 281 MB, and after NiceGUI deleted them the process kept 169 MB of it (pymalloc's
-arenas, each pinned by a few survivors: docs/PERFORMANCE.md log item 41).
+arenas, each pinned by a few survivors).
 
 Here a page not connected within `connect_timeout` goes, and while more than `max_waiting` pages wait for their
 socket the oldest go first - only pages whose response has been sent, or older than `min_age` (NiceGUI's 3 s

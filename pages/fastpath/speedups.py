@@ -1,8 +1,8 @@
 """Process-wide speed-ups for NiceGUI and python-socketio, applied once at start-up.
 
 Each replaces work that every open page pays for (on every live update, or when it closes) with a cheaper way to
-the same result, or keeps less per open tab. Measured in docs/PERFORMANCE.md (log items 4, 10, 16-18, 21, 25-28,
-30, 34 and 35); the whole test suite runs with them. How pages' changes are sent is pages/direct_send.py.
+the same result, or keeps less per open tab. Each is one patch of `pages.fastpath.PATCHES`;
+how pages' changes are sent is pages/fastpath/direct_send.py.
 """
 
 from __future__ import annotations
@@ -13,10 +13,6 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-
-from pages import direct_send, static_cache
-
-_APPLIED = False
 
 
 class SmallDeque(list):
@@ -38,30 +34,7 @@ class SmallDeque(list):
         self[0:0] = ahead
 
 
-def apply() -> None:
-    global _APPLIED  # once per process
-    if _APPLIED:
-        return
-    _APPLIED = True
-    _cache_expects_arguments()
-    _fast_binary_check()
-    _break_cycles_of_removed_elements()
-    _close_memory_tab_storage()
-    _break_cycles_of_deleted_clients()
-    _break_cycles_of_pruned_user_storage()
-    _small_event_waiters()
-    _outbox_updates_in_a_plain_dict()
-    _socket_skips_http_middleware()
-    static_cache.install()  # NiceGUI's versioned files from memory after their first request
-    _socket_environ_without_payload_class()
-    _small_queues()
-    _page_request_without_http_plumbing()
-    direct_send.apply()  # the outbox's loop and its emission (pages/direct_send.py)
-    _sub_pages_looked_for_only_where_made()
-    _page_html_escaped_with_replace()
-
-
-def _cache_expects_arguments() -> None:
+def cache_expects_arguments() -> None:
     """NiceGUI asks inspect.signature of each new element's classes/style/props change handler (a bound method) on
     every element creation; the answer only depends on the underlying function, so it is cached per function."""
     from nicegui import helpers
@@ -81,7 +54,7 @@ def _cache_expects_arguments() -> None:
     helpers.expects_arguments = expects_arguments
 
 
-def _fast_binary_check() -> None:
+def fast_binary_check() -> None:
     """python-socketio walks every emitted payload in Python (`Packet.data_is_binary`) to look for bytes before it
     encodes it; NiceGUI's update frames never carry any. orjson refuses bytes, so a payload it encodes (in C, about
     a tenth of the walk's time) has no binary part; anything it cannot encode gets the original walk."""
@@ -100,11 +73,11 @@ def _fast_binary_check() -> None:
     packet.Packet.data_is_binary = classmethod(data_is_binary)  # type: ignore[method-assign, assignment]
 
 
-def _break_cycles_of_removed_elements() -> None:
+def break_cycles_of_removed_elements() -> None:
     """Each NiceGUI element's classes, style and props collections hold their own bound change handler: three
     reference cycles per element, so a removed element's collections wait for a full collection of the oldest
-    generation (chat/collector.py) instead of going with reference counting. Removed elements never change again:
-    dropping those handlers lets reference counting free them at once. (The same wrapper counts removals for
+    generation (pages/fastpath/collector.py) instead of going with reference counting. Removed elements never change
+    again: dropping those handlers lets reference counting free them at once. (The same wrapper counts removals for
     `elements_removed`.)"""
     from nicegui.client import Client
 
@@ -123,11 +96,11 @@ def _break_cycles_of_removed_elements() -> None:
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
 
 
-def _close_memory_tab_storage() -> None:
+def close_memory_tab_storage() -> None:
     """NiceGUI keeps an in-memory `app.storage.tab` dict for every tab that ever connected, for 30 days after the tab
     closed (only Redis-backed tab storage is closed with its last page). Nothing here uses tab storage, so a closed
     tab's dict goes with it: otherwise each page visit leaves one behind, and those few long-lived objects, scattered
-    among a page's freed ones, keep the allocator's arenas from being returned (docs/PERFORMANCE.md, log item 16)."""
+    among a page's freed ones, keep the allocator's arenas from being returned."""
     from nicegui import storage
     from nicegui.observables import ObservableDict
 
@@ -142,10 +115,10 @@ def _close_memory_tab_storage() -> None:
     storage.Storage.close_tab = close_tab  # type: ignore[method-assign]
 
 
-def _break_cycles_of_deleted_clients() -> None:
+def break_cycles_of_deleted_clients() -> None:
     """A page's connect, disconnect and delete handlers close over the page's own objects, which hold the client:
     a cycle through every closed page, so the whole page waited for a full collection instead of going with reference
-    counting (and garbage waiting for the collector is memory the allocator keeps: docs/PERFORMANCE.md, log item 18).
+    counting (and garbage waiting for the collector is memory the allocator keeps).
     A deleted client never calls them again."""
     from nicegui.client import Client
 
@@ -162,12 +135,13 @@ def _break_cycles_of_deleted_clients() -> None:
     Client.delete = delete  # type: ignore[method-assign]
 
 
-def _break_cycles_of_pruned_user_storage() -> None:
+def break_cycles_of_pruned_user_storage() -> None:
     """NiceGUI makes a user storage for every new browser session (any request without a session cookie) and every
     10 s drops those no page and no request uses. A storage keeps its own backup method among its change handlers: a
-    cycle, so a dropped one waited for a full collection - once frozen by the collector schedule (chat/collector.py),
+    cycle, so a dropped one waited for a full collection - once frozen by the collector schedule
+    (pages/fastpath/collector.py),
     for the next full collection of everything, up to 10 minutes, scattered over the allocator's arenas meanwhile (62
-    of them were left after a flood of cookie-less requests: docs/PERFORMANCE.md, log item 41). NiceGUI has closed a
+    of them were left after a flood of cookie-less requests). NiceGUI has closed a
     dropped storage and never uses it again (a later request of that session loads a new one): its handlers go."""
     from nicegui import core
     from nicegui.app import app as app_module
@@ -186,7 +160,7 @@ def _break_cycles_of_pruned_user_storage() -> None:
     app_module.prune_user_storage = prune_user_storage  # App.start looks it up when it starts the timer
 
 
-def _small_event_waiters() -> None:
+def small_event_waiters() -> None:
     """`asyncio.Event` keeps its waiters in a deque, 760 bytes even when empty (it allocates a block up front), and a
     connected tab holds a dozen events (NiceGUI's client and outbox, uvicorn's protocol and flow control, engine.io):
     ~9 KB per tab for lists that are nearly always empty. Event only appends, removes and iterates its waiters, which
@@ -200,13 +174,13 @@ def _small_event_waiters() -> None:
     asyncio.Event.__init__ = __init__  # type: ignore[method-assign]
 
 
-def _outbox_updates_in_a_plain_dict() -> None:
+def outbox_updates_in_a_plain_dict() -> None:
     """Each page's outbox keeps its pending updates in a `WeakValueDictionary`: a weak reference object with its
     callback for every update of every element, set item by item in Python, and (Python 3.11) a `clear` that pops
     entry after entry and keeps the dict's largest table (9 KB for a page's life after its build). A plain dict
-    does the same job: a pending update holds its element only until the page's next flush (one pass of the event
-    loop once its socket is connected: pages/direct_send.py), a removed element's entry is replaced by the deletion
-    marker, and `clear` frees the table in one C call. The message queues become short FIFOs (see _small_queues)."""
+    does the same job: a pending update holds its element only until the page's next flush (one pass of the
+    event loop once its socket is connected: pages/fastpath/direct_send.py), a removed element's entry is replaced by
+    the deletion marker, and `clear` frees the table in one C call. The message queues become short FIFOs."""
     from nicegui.outbox import Outbox
 
     original = Outbox.__init__
@@ -228,7 +202,7 @@ def _outbox_updates_in_a_plain_dict() -> None:
     Outbox.prune_history = prune_history  # type: ignore[method-assign]
 
 
-def _socket_skips_http_middleware() -> None:
+def socket_skips_http_middleware() -> None:
     """A connected tab's websocket is one long ASGI call: every HTTP middleware on the way (NiceGUI's request
     tracking, session, gzip, cache control, our origin check, FastAPI's exit stack, the router) keeps its frame,
     and some their own objects, for as long as the tab is open, although none of them does anything for a websocket
@@ -257,7 +231,7 @@ def _socket_skips_http_middleware() -> None:
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
 
 
-def _socket_environ_without_payload_class() -> None:
+def socket_environ_without_payload_class() -> None:
     """engine.io's ASGI driver defines a request-body class inside `translate_request`, so every connection makes a
     new class object (~2.3 KB, and a reference cycle), kept in the socket's environ for as long as the tab is open
     although a websocket never reads a body. Websocket connections get the same environ with one shared empty body;
@@ -318,10 +292,10 @@ def _socket_environ_without_payload_class() -> None:
     asgi._async['translate_request'] = translate_request  # what the engine.io server calls
 
 
-def _small_queues() -> None:
+def small_queues() -> None:
     """Short FIFOs on lists (`SmallDeque`) instead of 760-byte deques: `asyncio.Queue` (items and waiting getters and
     putters: engine.io and uvicorn keep one per connection), NiceGUI's outbox (messages waiting to be sent, and the
-    recent ones kept for a reconnect: set in `_outbox_updates_in_a_plain_dict`) and wsproto's event buffers (two per
+    recent ones kept for a reconnect: set in `outbox_updates_in_a_plain_dict`) and wsproto's event buffers (two per
     websocket). Each holds a few items at a time; ~9 KB per connected tab."""
     import asyncio
 
@@ -343,7 +317,7 @@ def _small_queues() -> None:
     connection.deque = handshake.deque = SmallDeque  # type: ignore[attr-defined, misc]
 
 
-def _page_request_without_http_plumbing() -> None:
+def page_request_without_http_plumbing() -> None:
     """A page's client keeps the request it was built for (NiceGUI reads its session, headers and address later).
     That request also holds the finished HTTP call's receive and send channels (closures over the middleware's memory
     streams) and, in its scope, FastAPI's exit stacks: ~7 KB per open tab for a call that has ended. When the tab's
@@ -370,11 +344,11 @@ COMPACT_CHECK = 16  # removed elements between two looks at a page's element tab
 
 def elements_removed(client: Any, count: int) -> None:
     """Counts removals from a page's element table (`client.elements`); called by NiceGUI's removal (patched here)
-    and by pages/light.py's `hide_shared`, which removes shared elements itself. The table is a dict: removing an
-    element leaves its slot behind, and when the slots run out CPython resizes to three times the live entries, so a
+    and by pages/fastpath/light.py's `hide_shared`, which removes shared elements itself. The table is a dict: removing
+    an element leaves its slot behind, and when the slots run out CPython resizes to three times the live entries, so a
     room page whose messages come and go ends with a table twice the size it was built with (~9 KB more per open page
-    after a few hundred messages). Every COMPACT_CHECK removals the table is replaced by a copy when the copy (sized
-    for the live entries) is smaller: a few microseconds per page every eight messages."""
+    after a few hundred messages). Every COMPACT_CHECK removals the table is replaced by a copy when the copy (sized for
+    the live entries) is smaller: a few microseconds per page every eight messages."""
     removed = client.__dict__.get('_removed_since_compaction', 0) + count
     if removed >= COMPACT_CHECK:
         copy = dict(client.elements)
@@ -384,7 +358,7 @@ def elements_removed(client: Any, count: int) -> None:
     client._removed_since_compaction = removed
 
 
-def _sub_pages_looked_for_only_where_made() -> None:
+def sub_pages_looked_for_only_where_made() -> None:
     """Before sending every page, NiceGUI walks all of the page's elements twice (recursive generators) looking for
     `ui.sub_pages` elements whose path is unresolved: ~2 ms of the event loop per room opening, while this app makes
     none. A page where one was made still gets the walk."""
@@ -429,9 +403,9 @@ _ESCAPES = (('&', '&amp;'), ('<', '&lt;'), ('>', '&gt;'), ('`', '&#96;'), ('$', 
 _ESCAPE_TABLE: list[Any] = [None]
 
 
-def _page_html_escaped_with_replace() -> None:
+def page_html_escaped_with_replace() -> None:
     """NiceGUI escapes a page's element tree (JSON, ~40 KB for a room page) for its HTML with `str.translate` and a
-    table: a dict lookup per character, ~5 ms of the event loop per room opening on the session 6 machine, the
+    table: a dict lookup per character, ~5 ms of the event loop per room opening on a 2-core test machine, the
     largest single piece of sending a page. The page's `json.dumps` now returns a `HtmlEscapable` text. The table is
     checked against the replacements at start-up: if NiceGUI changes it, its own translate is used."""
     import types

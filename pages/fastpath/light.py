@@ -15,7 +15,6 @@ They carry no bindings and at most a click listener (`on_click`); inputs and any
 NiceGUI elements. What looks the same on every page of a room (a stored message's bubble, a listed person's entry
 with avatar and name) goes further: one `SharedElement` object that every page lists, with the same element id
 everywhere; a click on one is dispatched to the page it came from (`shared_clicks`, `on_page_click`).
-Measured in docs/PERFORMANCE.md (log items 9, 22, 24 and 29).
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from nicegui.element import Element
 from nicegui.event_listener import EventListener
 from nicegui.slot import Slot
 
-from pages import speedups
+from pages.fastpath import speedups
 
 
 class _NoChildren(list):

@@ -10,19 +10,19 @@ So every `freeze_every` seconds whatever is alive is moved out of the collector'
 list splice): full collections then walk only what was allocated since, and frozen objects are still freed by
 reference counting. Right before each freeze the unfrozen part is collected (only what was allocated since the last
 tick): `gc.freeze()` moves dead cycles as well as live objects, and the web stack leaves cycles after every request -
-what a first visit's 27 static files left cost 80-160 KB per Chromium tab (log item 39). Cycles that become
+what a first visit's 27 static files left cost 80-160 KB per Chromium tab. Cycles that become
 garbage after being frozen wait for the next full collection of everything (unfreeze, collect), which stands the
 event loop still for tens of milliseconds even on a quiet server (60-80 ms with ten open pages on a fast machine) and
-every open page feels it. A closed page frees itself by reference counting (pages/speedups.py and the room page break
-its cycles; a test checks it), so what is left waiting is the small garbage of the web stack per request (starlette
-middleware, engine.io): a full collection runs after `full_after_pages` closed pages, never sooner than `busy_min_gap`
-or `pause_share_inverse` times the last collection's length after the previous one, and at least every `full_every`
-seconds. When no page is open nobody can be stalled: then the closed pages' garbage goes within `full_min_gap`.
+every open page feels it. A closed page frees itself by reference counting (pages/fastpath/speedups.py and the room page
+break its cycles; a test checks it), so what is left waiting is the small garbage of the web stack per request
+(starlette middleware, engine.io): a full collection runs after `full_after_pages` closed pages, never sooner than
+`busy_min_gap` or `pause_share_inverse` times the last collection's length after the previous one, and at least every
+`full_every` seconds. When no page is open nobody can be stalled: then the closed pages' garbage goes within
+`full_min_gap`.
 
 After each full collection, and every `trim_every` seconds between them, the C allocator is asked to return its free
 pages (`malloc_trim`, glibc only, about 1 ms): Python's small-object allocator gives back whole 1 MiB arenas by
 itself, but what it passes on to the C allocator (larger objects, buffers) stays with the process otherwise.
-Measured in docs/PERFORMANCE.md (log items 12, 16, 19 and 39).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ _M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
 def limit_malloc_arenas(count: int) -> bool:
     """Each thread that allocates gets a glibc malloc arena of its own (up to 8 per core) and what it frees stays
     in that arena. The server's threads (database calls, file reads) allocate little and briefly, but every one that
-    ran left its arena's pages resident: with 2 shared arenas a tab cost the server 18-48 KB less in the runs of
-    docs/PERFORMANCE.md log item 39. False where there is no glibc, or with 0 (glibc's default)."""
+    ran left its arena's pages resident: with 2 shared arenas a tab cost the server 18-48 KB less in the bench's
+    memory scenario. False where there is no glibc, or with 0 (glibc's default)."""
     if count <= 0 or _MALLOPT is None:
         return False
     return bool(_MALLOPT(_M_ARENA_MAX, count))

@@ -5,8 +5,7 @@ blip, a laptop waking up. But a browser that unloads a document - the tab or win
 elsewhere - closes its websocket with code 1001, Going Away (checked with Chromium for all four), and that document
 can never come back: a reloaded or new one gets a page of its own. Kept anyway, each closed tab stayed "online" in
 its room for 3 s and its page stayed in memory: a server visited N times a second held 3N closed pages at once, and
-what they took stayed with the process afterwards (500 quick visits: 179 pages at once, RSS +18.5 MB for good;
-docs/PERFORMANCE.md log item 40).
+what they took stayed with the process afterwards (500 quick visits: 179 pages at once, RSS +18.5 MB for good).
 
 Every other end keeps the window: engine.io's own close in the browser (on a missed ping, or when the network goes
 offline: no code, 1005), a dropped connection (1006), a normal close (1000), long-polling (no codes at all).

@@ -1,0 +1,166 @@
+"""The speed layer: process-wide patches of NiceGUI, its transport and the runtime, and light page elements.
+
+Everything here replaces private internals of libraries the messenger runs on, so it is written for exact versions
+of them (`PINNED`). `enable` is called once by main.py when `CHAT_FASTPATH` is on; if an installed version differs
+from the one a patch was written for, it logs one warning and changes nothing, and the messenger runs on plain
+NiceGUI. Product code never imports this package: the pages build their repeated pieces through `pages.elements`,
+which this layer may switch to light elements (`pages/fastpath/kit.py`).
+
+Each patch has a name; `CHAT_FASTPATH_SKIP` leaves named ones out (for measuring what each buys:
+docs/PERFORMANCE.md). What each one does and why is in its own docstring.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+
+from chat.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# the exact versions the patches were written and tested for (requirements.txt pins the same)
+PINNED = {
+    'nicegui': '3.18.0',
+    'python-socketio': '5.18.1',
+    'python-engineio': '4.15.1',
+    'uvicorn': '0.54.0',
+    'wsproto': '1.3.2',
+    'starlette': '1.10.0',
+}
+
+
+@dataclass(frozen=True)
+class Patch:
+    name: str
+    apply: Callable[[Settings], None]
+    server_only: bool = False  # needs a running server: not applied in the test process of the `user` fixture
+
+
+def _speedup(name: str) -> Callable[[Settings], None]:
+    def apply(_: Settings) -> None:
+        from pages.fastpath import speedups
+
+        getattr(speedups, name)()
+
+    return apply
+
+
+def _static_cache(_: Settings) -> None:
+    from pages.fastpath import static_cache
+
+    static_cache.install()
+
+
+def _direct_send(_: Settings) -> None:
+    from pages.fastpath import direct_send
+
+    direct_send.apply()
+
+
+def _closed_tabs(_: Settings) -> None:
+    from pages.fastpath import closed_tabs
+
+    closed_tabs.apply()
+
+
+def _light_elements(_: Settings) -> None:
+    from pages import elements
+    from pages.fastpath.kit import LightKit
+
+    elements.use(LightKit())
+
+
+def _unconnected_pages(settings: Settings) -> None:
+    from nicegui import app
+
+    from pages.fastpath.unconnected import UnconnectedPages
+
+    unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages)
+    app.on_startup(unconnected.start)
+    app.on_shutdown(unconnected.stop)
+
+
+def _collector(settings: Settings) -> None:
+    from nicegui import Client, app
+
+    from pages.fastpath.collector import CollectorSchedule, limit_malloc_arenas
+
+    limit_malloc_arenas(settings.malloc_arena_max)  # before the server's threads start
+    collector = CollectorSchedule(settings.gc_freeze_interval, settings.gc_full_interval,
+                                  settings.gc_full_after_pages, open_pages=lambda: len(Client.instances),
+                                  trim=settings.malloc_trim)
+    app.on_startup(collector.start)
+    app.on_shutdown(collector.stop)
+    app.on_delete(collector.page_closed)
+
+
+PATCHES = (
+    Patch('expects_arguments', _speedup('cache_expects_arguments')),
+    Patch('binary_check', _speedup('fast_binary_check')),
+    Patch('element_cycles', _speedup('break_cycles_of_removed_elements')),
+    Patch('tab_storage', _speedup('close_memory_tab_storage')),
+    Patch('client_cycles', _speedup('break_cycles_of_deleted_clients')),
+    Patch('user_storage_cycles', _speedup('break_cycles_of_pruned_user_storage')),
+    Patch('event_waiters', _speedup('small_event_waiters')),
+    Patch('outbox_dict', _speedup('outbox_updates_in_a_plain_dict')),
+    Patch('socket_bypass', _speedup('socket_skips_http_middleware')),
+    Patch('static_cache', _static_cache),
+    Patch('socket_environ', _speedup('socket_environ_without_payload_class')),
+    Patch('small_queues', _speedup('small_queues')),
+    Patch('request_plumbing', _speedup('page_request_without_http_plumbing')),
+    Patch('direct_send', _direct_send),
+    Patch('sub_pages', _speedup('sub_pages_looked_for_only_where_made')),
+    Patch('html_escape', _speedup('page_html_escaped_with_replace')),
+    Patch('closed_tabs', _closed_tabs),
+    Patch('light_elements', _light_elements),
+    Patch('unconnected_pages', _unconnected_pages, server_only=True),
+    Patch('collector', _collector, server_only=True),
+)
+NAMES = frozenset(patch.name for patch in PATCHES)
+
+_APPLIED: set[str] = set()  # patches change classes for the whole process: each is applied at most once
+
+
+def version_mismatches(installed: Callable[[str], str] = metadata.version) -> dict[str, tuple[str, str]]:
+    """Library -> (pinned, installed) for every patched library whose installed version differs (or is missing)."""
+    found = {}
+    for name, pinned in PINNED.items():
+        try:
+            version = installed(name)
+        except metadata.PackageNotFoundError:
+            version = 'missing'
+        if version != pinned:
+            found[name] = (pinned, version)
+    return found
+
+
+def enable(settings: Settings, *, server: bool = True,
+           installed: Callable[[str], str] = metadata.version) -> list[str]:
+    """Applies every patch not named in `settings.fastpath_skip` (those needing a server only when `server`), or
+    none when a patched library's version differs from `PINNED`. Returns the names applied."""
+    unknown = set(settings.fastpath_skip) - NAMES
+    if unknown:
+        raise ValueError(f'CHAT_FASTPATH_SKIP names no patch: {", ".join(sorted(unknown))} '
+                         f'(the patches: {", ".join(p.name for p in PATCHES)})')
+    mismatches = version_mismatches(installed)
+    if mismatches:
+        found = ', '.join(f'{name} {version} (written for {pinned})' for name, (pinned, version) in mismatches.items())
+        log.warning('speed layer off: it patches exact library versions and found %s; running on plain NiceGUI', found)
+        return []
+    applied = []
+    for patch in PATCHES:
+        if patch.name in settings.fastpath_skip or (patch.server_only and not server):
+            continue
+        if patch.server_only or patch.name not in _APPLIED:  # server hooks belong to this run's app
+            patch.apply(settings)
+            _APPLIED.add(patch.name)
+        applied.append(patch.name)
+    return applied
+
+
+def enabled() -> frozenset[str]:
+    """The patches applied in this process (for tests that check one of them)."""
+    return frozenset(_APPLIED)

@@ -1,0 +1,216 @@
+"""The light twin of `pages.elements.Kit`: the same building blocks as light elements (pages/fastpath/light.py).
+
+A stored message's bubble and a listed person's entry are shared: one element object that every page showing it the
+same way lists, with the same element id everywhere (from ranges far above any page's own counter, derived from the
+message or user id). A click on a shared entry reaches the page it came from (`on_page_click`).
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from nicegui import context
+from nicegui.element import Element
+
+from chat.views import MessageView, UserView
+from pages.elements import Kit
+from pages.fastpath.light import (
+    LightElement,
+    SharedBranch,
+    SharedElement,
+    SharedLeaf,
+    current_parent,
+    hide_shared,
+    image_props,
+    light_text,
+    on_page_click,
+    shared,
+    shared_clicks,
+    show_shared,
+)
+
+MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
+PERSON_IDS = 1 << 42  # element ids of shared people-list entries
+ROW_CLASSES = ['nicegui-row', 'row']  # what NiceGUI's ui.row / ui.column give their element
+COLUMN_CLASSES = ['nicegui-column']
+PERSON_CLASSES = ['items-center', 'gap-3']
+AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
+NAME_CLASSES = ['truncate']
+
+
+class FeedMessage(LightElement):
+    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML).
+
+    Quasar renders only element children of the default slot (NiceGUI always passes that slot, so the `text` prop is
+    ignored): one plain div carrying the text as a text node. Checked in Chromium by tests/e2e."""
+
+    __slots__ = ()
+
+    def __init__(self, parent: Element, body: str, props: dict[str, Any], classes: list[str] | None = None) -> None:
+        super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
+        light_text(self, body)
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        body = self.default_slot.children[0]._text
+        return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
+
+
+class SharedMessage(SharedElement, FeedMessage):
+    """A stored message's bubble and its text, one pair for every page of the room that shows it the same way (same
+    stamp, same side, same author name and picture): a live message reaches every open page at the same moment, and
+    each only lists the pair and sends its cached wire form. Pages never edit it in place: a renamed author gets new
+    props, re-sent by each page that shows the bubble."""
+
+    __slots__ = ('_wire', 'text')
+
+    def __init__(self, message: MessageView, stamp: str, sent: bool) -> None:  # pylint: disable=super-init-not-called
+        author = message.author
+        self._share(MESSAGE_IDS + 2 * message.id, 'q-chat-message', leaf=False,
+                    props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent})
+        self.text = SharedLeaf(self.id + 1, 'div', text=message.body, parent_slot=self.default_slot)
+        self.default_slot.children.append(self.text)
+        self._wire: dict[str, Any] | None = None
+
+    def _to_dict(self) -> dict[str, Any]:
+        if self._wire is None:
+            self._wire = super()._to_dict()
+        return self._wire
+
+    def replace_props(self, props: dict[str, Any]) -> None:
+        self._props = props  # type: ignore[assignment]
+        self._wire = None
+
+
+class LightButton(LightElement):
+    """A `q-btn` whose label is a prop."""
+
+    __slots__ = ()
+
+    def set_text(self, text: str) -> None:
+        if self._props.get('label') != text:
+            self.replace_props({**self._props, 'label': text})
+
+
+@lru_cache(maxsize=4096)
+def _person_props(username: str, clickable: bool) -> dict[str, Any]:
+    """Shared by every page that lists this person (light elements never edit their props in place)."""
+    return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
+
+
+_PERSON_CLICKS: weakref.WeakKeyDictionary[Any, dict[int, Callable[[], Any]]] = weakref.WeakKeyDictionary()
+
+
+class LightKit(Kit):
+    def box(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None,
+            tag: str = 'div') -> Element:
+        return LightElement(current_parent(), tag, classes=classes, props=props, leaf=False)
+
+    def row(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None) -> Element:
+        return self.box([*ROW_CLASSES, *(classes or [])], props=props)
+
+    def column(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None) -> Element:
+        return self.box([*COLUMN_CLASSES, *(classes or [])], props=props)
+
+    def text(self, text: str, classes: list[str] | None = None, *, props: dict[str, Any] | None = None) -> Element:
+        return LightElement(current_parent(), 'div', classes=classes, props=props, text=text)
+
+    def link(self, text: str, href: str, classes: list[str] | None = None) -> Element:
+        return LightElement(current_parent(), 'a', props={'href': href}, classes=classes, text=text)
+
+    def image(self, src: str, classes: list[str] | None = None) -> Element:
+        return LightElement(current_parent(), 'img', props=image_props(src), classes=classes)
+
+    def button(self, on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
+               classes: list[str] | None = None, props: dict[str, Any] | None = None) -> Element:
+        button = LightButton(current_parent(), 'q-btn', classes=classes, props={
+            'color': 'primary', **({'label': label} if label is not None else {}), **({'icon': icon} if icon else {}),
+            **(props or {}),
+        })
+        button.on_click(on_click)
+        return button
+
+    def menu_item(self, text: str, on_click: Callable[[], Any], *, props: dict[str, Any] | None = None) -> Element:
+        item = LightElement(current_parent(), 'q-item', props={'clickable': True, **(props or {})},
+                            classes=['items-center'], text=text)
+        item.on_click(on_click)
+        return item
+
+    def set_image(self, element: Element, src: str) -> None:
+        element.replace_props(image_props(src))  # type: ignore[attr-defined]
+
+    def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
+        author = message.author
+        key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
+        bubble: SharedMessage = shared(key, lambda: SharedMessage(message, stamp, sent))  # type: ignore[assignment]
+        show_shared(current_parent(), bubble, bubble.text)
+        return bubble
+
+    def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
+        props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, 'bg-color': 'amber-2',
+                 'data-testid': 'private-message'}
+        return FeedMessage(current_parent(), body, props, classes=['private-message'])
+
+    def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
+        if not isinstance(bubble, SharedMessage):
+            super().rename_bubble(bubble, name, avatar)
+            return
+        if bubble._props.get('name') != name or bubble._props.get('avatar') != avatar:
+            bubble.replace_props({**bubble._props, 'name': name, 'avatar': avatar})  # the first page to hear of it
+        context.client.outbox.enqueue_update(bubble)  # every page showing it re-sends it
+
+    def person(self, user: UserView, label: str, on_click: Callable[[], Any] | None) -> Element:
+        clickable = on_click is not None
+
+        def make() -> SharedBranch:
+            item = SharedBranch(PERSON_IDS + 3 * user.id, 'q-item', props=_person_props(user.username, clickable),
+                                classes=PERSON_CLASSES)
+            item.add(SharedLeaf(item.id + 1, 'img', props=image_props(user.avatar_url), classes=AVATAR_CLASSES,
+                                parent_slot=item.default_slot))
+            item.add(SharedLeaf(item.id + 2, 'div', classes=NAME_CLASSES, text=label, parent_slot=item.default_slot))
+            if clickable:
+                item.use_listeners(shared_clicks('person'))
+            return item
+
+        key = ('person', user.id, user.username, label, user.avatar_url, clickable)
+        item: SharedBranch = shared(key, make)  # type: ignore[assignment]
+        client = context.client
+        if on_click is not None:
+            clicks = _PERSON_CLICKS.get(client)
+            if clicks is None:
+                clicks = _PERSON_CLICKS[client] = {}
+                on_page_click(client, 'person', lambda clicked: _clicked(clicks, clicked))
+            clicks[item.id] = on_click
+        show_shared(current_parent(), item, *item.default_slot.children)
+        return item
+
+    def remove(self, parent: Element, element: Element) -> None:
+        if isinstance(element, SharedElement):  # off this page only: other pages may still show it
+            hide_shared(parent, element, *_shared_children(element))
+        else:
+            element.delete()
+
+    def replace(self, parent: Element, old: Element, new: Element) -> None:
+        if not isinstance(new, SharedElement):
+            super().replace(parent, old, new)
+            return
+        children = parent.default_slot.children
+        children.remove(new)  # listed again below: a person's entries share their element ids, old and new
+        index = children.index(old)
+        self.remove(parent, old)
+        show_shared(parent, new, *_shared_children(new))
+        children.insert(index, children.pop())
+
+
+def _shared_children(element: Element) -> list[Element]:
+    if isinstance(element, SharedMessage):
+        return [element.text]
+    return list(element.default_slot.children)
+
+
+def _clicked(clicks: dict[int, Callable[[], Any]], element: Element) -> Any:
+    handler = clicks.get(element.id)
+    return handler() if handler is not None else None
+
