@@ -137,10 +137,10 @@ def version_mismatches(installed: Callable[[str], str] = metadata.version) -> di
     return found
 
 
-def enable(settings: Settings, *, server: bool = True,
-           installed: Callable[[str], str] = metadata.version) -> list[str]:
-    """Applies every patch not named in `settings.fastpath_skip` (those needing a server only when `server`), or
-    none when a patched library's version differs from `PINNED`. Returns the names applied."""
+def plan(settings: Settings, *, server: bool = True,
+         installed: Callable[[str], str] = metadata.version) -> list[Patch]:
+    """The patches `enable` applies: every one not named in `settings.fastpath_skip` (those needing a server only
+    when `server`), or none when a patched library's version differs from `PINNED` (with one warning)."""
     unknown = set(settings.fastpath_skip) - NAMES
     if unknown:
         raise ValueError(f'CHAT_FASTPATH_SKIP names no patch: {", ".join(sorted(unknown))} '
@@ -150,10 +150,13 @@ def enable(settings: Settings, *, server: bool = True,
         found = ', '.join(f'{name} {version} (written for {pinned})' for name, (pinned, version) in mismatches.items())
         log.warning('speed layer off: it patches exact library versions and found %s; running on plain NiceGUI', found)
         return []
+    return [p for p in PATCHES if p.name not in settings.fastpath_skip and (server or not p.server_only)]
+
+
+def enable(settings: Settings, *, server: bool = True) -> list[str]:
+    """Applies the planned patches; returns their names."""
     applied = []
-    for patch in PATCHES:
-        if patch.name in settings.fastpath_skip or (patch.server_only and not server):
-            continue
+    for patch in plan(settings, server=server):
         if patch.server_only or patch.name not in _APPLIED:  # server hooks belong to this run's app
             patch.apply(settings)
             _APPLIED.add(patch.name)
