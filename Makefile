@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the messenger, `make test` runs every test. Both set themselves up.
+# Two commands: `make run` serves the messenger, `make test` runs every test. Both set themselves up, with
+# $(PYTHON) 3.11 or newer (and its venv module) checked first.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -6,6 +7,10 @@ PY := $(VENV)/bin/python
 .PHONY: run native test lint bench
 
 $(VENV)/.runtime: requirements.txt
+	@$(PYTHON) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Python 3.11 or newer with venv is needed (Debian: apt-get install python3 python3-venv)." >&2; \
+	  echo "$(PYTHON) here: $$($(PYTHON) --version 2>/dev/null || echo not found); another: make PYTHON=python3.12" >&2; \
+	  exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
@@ -27,6 +32,7 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: $(VENV)/.dev
 	$(PY) -m bench $(ARGS)
