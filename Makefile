@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run native test lint bench
+.PHONY: run native test lint bench canary
 
 $(VENV)/.runtime: requirements.txt
 	@$(PYTHON) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -36,3 +36,17 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) -m bench $(ARGS)
+
+# The newest NiceGUI and transport releases in a virtualenv of their own, with the screen and wire tests: when a
+# version differs from those the speed layer was written for (pages/fastpath), its guard must switch it off.
+CANARY ?= .venv-canary
+canary: $(VENV)/.runtime
+	rm -rf $(CANARY)
+	$(PYTHON) -m venv $(CANARY)
+	$(CANARY)/bin/python -m pip install -q --upgrade pip
+	$(CANARY)/bin/python -m pip install -q -r requirements-dev.txt
+	$(CANARY)/bin/python -m pip install -q --upgrade 'nicegui[redis]' python-socketio python-engineio uvicorn wsproto \
+	  starlette fastapi
+	$(CANARY)/bin/python -c 'from pages import fastpath; print("canary: speed layer", \
+	  "off, found " + str(fastpath.version_mismatches()) if fastpath.version_mismatches() else "on (pinned versions)")'
+	$(CANARY)/bin/python -m pytest -p no:cacheprovider tests/ui tests/wire $(ARGS)

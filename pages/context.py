@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Callable
+import typing
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -106,3 +108,30 @@ async def signed_in(services: Services, request: Request) -> PageContext | Redir
 
     client.on_delete(cancel_subscriptions)
     return ctx
+
+
+def signed_in_page(services: Services, path: str) -> Callable[[Callable[..., Awaitable[None]]], None]:
+    """`@ui.page(path)` for signed-in people: the decorated builder gets the page's `PageContext` first and the path's
+    parameters after it; a visitor without a valid session goes to sign-in and comes back here afterwards."""
+
+    def register(build: Callable[..., Awaitable[None]]) -> None:
+        hints = typing.get_type_hints(build)
+        parameters = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=parameter.default,
+                              annotation=hints.get(name, inspect.Parameter.empty))
+            for name, parameter in inspect.signature(build).parameters.items() if name != 'ctx'
+        ]
+
+        async def page(request: Request, **params: Any) -> RedirectResponse | None:
+            ctx = await signed_in(services, request)
+            if not isinstance(ctx, PageContext):
+                return ctx
+            await build(ctx, **params)
+            return None
+
+        request = inspect.Parameter('request', inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+        page.__signature__ = inspect.Signature([request, *parameters])  # type: ignore[attr-defined]
+        page.__name__ = build.__name__
+        ui.page(path)(page)
+
+    return register

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import Request
 from nicegui import ui
 
 from chat.errors import ChatError
 from chat.hub import LOBBY
 from chat.services import Services
 from chat.views import RoomView
-from pages.context import PageContext, signed_in
+from pages.context import PageContext, signed_in_page
 from pages.layout import header
 from pages.lobby import LobbyView
 
@@ -67,11 +66,8 @@ class RoomList(LobbyView):
 
 
 def register(services: Services) -> None:
-    @ui.page('/')
-    async def home_page(request: Request):
-        ctx = await signed_in(services, request)
-        if not isinstance(ctx, PageContext):
-            return ctx
+    @signed_in_page(services, '/')
+    async def home_page(ctx: PageContext) -> None:
         header(ctx, ctx.t('rooms'))
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:
             with ui.row().classes('w-full items-start no-wrap gap-2'):
@@ -96,4 +92,3 @@ def register(services: Services) -> None:
         room_list.counts.update(counts)
         for room in rooms:
             room_list.add(room)
-        return None

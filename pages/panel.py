@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request
 from nicegui import events, ui
 
 from chat.errors import ChatError, InvalidInput
 from chat.hub import LOBBY
 from chat.services import Services
 from chat.views import RoomView
-from pages.context import PageContext, signed_in
+from pages.context import PageContext, signed_in_page
 from pages.layout import header
 from pages.lobby import LobbyView
 
@@ -102,11 +101,8 @@ class ManagedRooms(LobbyView):
 def register(services: Services) -> None:
     settings = services.settings
 
-    @ui.page('/panel')
-    async def panel_page(request: Request):
-        ctx = await signed_in(services, request)
-        if not isinstance(ctx, PageContext):
-            return ctx
+    @signed_in_page(services, '/panel')
+    async def panel_page(ctx: PageContext) -> None:
         t = ctx.t
         header(ctx, t('control_panel'))
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:
@@ -206,4 +202,3 @@ def register(services: Services) -> None:
         rooms.counts.update(await services.rooms.counts())
         for room in await services.rooms.managed_by(ctx.user):
             rooms.add(room)
-        return None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from fastapi import Request
 from nicegui import ui
 from nicegui.element import Element
 
@@ -15,7 +14,7 @@ from chat.hub import PROFILES, private_topic, room_topic
 from chat.services import Services
 from chat.views import RoomView, UserView
 from pages import elements as el
-from pages.context import PageContext, signed_in
+from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
 from pages.layout import header, hint
 
@@ -173,11 +172,8 @@ class PrivatePanel:
 def register(services: Services) -> None:
     settings = services.settings
 
-    @ui.page('/room/{room_id}')
-    async def room_page(request: Request, room_id: int):
-        ctx = await signed_in(services, request)
-        if not isinstance(ctx, PageContext):
-            return ctx
+    @signed_in_page(services, '/room/{room_id}')
+    async def room_page(ctx: PageContext, room_id: int) -> None:
         try:
             room = await services.rooms.get(room_id)
         except NotFound as error:
@@ -185,9 +181,8 @@ def register(services: Services) -> None:
             with ui.column().classes('absolute-center items-center'):
                 ui.label(ctx.t(error.key)).classes('text-h6')
                 ui.link(ctx.t('back_to_rooms'), '/')
-            return None
+            return
         await build_room(ctx, room)
-        return None
 
     async def build_room(ctx: PageContext, room: RoomView) -> None:
         title = header(ctx, room.name)

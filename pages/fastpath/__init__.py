@@ -6,8 +6,8 @@ from the one a patch was written for, it logs one warning and changes nothing, a
 NiceGUI. Product code never imports this package: the pages build their repeated pieces through `pages.elements`,
 which this layer may switch to light elements (`pages/fastpath/kit.py`).
 
-Each patch has a name; `CHAT_FASTPATH_SKIP` leaves named ones out (for measuring what each buys:
-docs/PERFORMANCE.md). What each one does and why is in its own docstring.
+Each patch has a name, small ones a group name too (`GROUPS`); `CHAT_FASTPATH_SKIP` leaves named ones out (for
+measuring what each buys: docs/PERFORMANCE.md). What each one does and why is in its own docstring.
 """
 
 from __future__ import annotations
@@ -116,10 +116,17 @@ PATCHES = (
     Patch('html_escape', _speedup('page_html_escaped_with_replace')),
     Patch('closed_tabs', _closed_tabs),
     Patch('light_elements', _light_elements),
-    Patch('unconnected_pages', _unconnected_pages, server_only=True),
+    Patch('unconnected', _unconnected_pages, server_only=True),
     Patch('collector', _collector, server_only=True),
 )
-NAMES = frozenset(patch.name for patch in PATCHES)
+# groups of small patches, measured and switched off together (docs/PERFORMANCE.md: "What each fast-path patch buys")
+GROUPS = {
+    'element_costs': ('expects_arguments', 'binary_check', 'outbox_dict', 'sub_pages', 'html_escape'),
+    'connection_memory': ('socket_bypass', 'socket_environ', 'event_waiters', 'small_queues', 'request_plumbing',
+                          'tab_storage'),
+    'free_at_once': ('element_cycles', 'client_cycles', 'user_storage_cycles'),
+}
+NAMES = frozenset(patch.name for patch in PATCHES) | GROUPS.keys()
 
 _APPLIED: set[str] = set()  # patches change classes for the whole process: each is applied at most once
 
@@ -144,13 +151,14 @@ def plan(settings: Settings, *, server: bool = True,
     unknown = set(settings.fastpath_skip) - NAMES
     if unknown:
         raise ValueError(f'CHAT_FASTPATH_SKIP names no patch: {", ".join(sorted(unknown))} '
-                         f'(the patches: {", ".join(p.name for p in PATCHES)})')
+                         f'(patches: {", ".join(p.name for p in PATCHES)}; groups: {", ".join(GROUPS)})')
     mismatches = version_mismatches(installed)
     if mismatches:
         found = ', '.join(f'{name} {version} (written for {pinned})' for name, (pinned, version) in mismatches.items())
         log.warning('speed layer off: it patches exact library versions and found %s; running on plain NiceGUI', found)
         return []
-    return [p for p in PATCHES if p.name not in settings.fastpath_skip and (server or not p.server_only)]
+    skipped = {name for skip in settings.fastpath_skip for name in GROUPS.get(skip, (skip,))}
+    return [p for p in PATCHES if p.name not in skipped and (server or not p.server_only)]
 
 
 def enable(settings: Settings, *, server: bool = True) -> list[str]:

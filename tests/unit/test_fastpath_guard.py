@@ -48,7 +48,13 @@ def test_skipped_patches_are_left_out() -> None:
                             installed=_installed_as_pinned)
     applied = [patch.name for patch in planned]
     assert 'html_escape' not in applied and 'direct_send' not in applied and 'static_cache' in applied
-    assert not {'collector', 'unconnected_pages'} & set(applied)  # they need a running server
+    assert not {'collector', 'unconnected'} & set(applied)  # they need a running server
+
+
+def test_a_group_name_skips_its_patches() -> None:
+    planned = {p.name for p in fastpath.plan(Settings(fastpath_skip=['free_at_once']), installed=_installed_as_pinned)}
+    assert not {'element_cycles', 'client_cycles', 'user_storage_cycles'} & planned
+    assert {'collector', 'unconnected', 'direct_send'} <= planned
 
 
 def test_unknown_patch_names_are_refused() -> None:
