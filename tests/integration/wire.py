@@ -22,6 +22,8 @@ from urllib.parse import urlencode, urljoin
 import aiohttp
 import socketio
 
+from tests.waiting import Timeout, until
+
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 _NEXT_ID = re.compile(r"'next_message_id': (\d+)")
@@ -202,12 +204,14 @@ class Tab:
         return any(text in json.dumps(payload, ensure_ascii=False) for _, payload in self.frames)
 
     async def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> float:
-        """Polls the element tree; returns the seconds it took."""
+        """Polls the element tree; returns the seconds it took. A WireError when it times out (the scale-out tests
+        print the instances' logs for those)."""
         start = time.monotonic()
-        while not condition():
-            if time.monotonic() - start > timeout:
-                raise WireError(f'{self.browser.name} on {self.base_url}{self.path}: not {what} after {timeout} s')
-            await asyncio.sleep(0.05)
+        try:
+            where = f'{self.browser.name} on {self.base_url}{self.path}'
+            await until(condition, timeout, what=f'{what} ({where})', step=0.05)
+        except Timeout as error:
+            raise WireError(str(error)) from None
         return time.monotonic() - start
 
     async def wait_for_text(self, text: str, timeout: float = 10.0) -> float:

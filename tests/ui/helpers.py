@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from nicegui import app, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
@@ -12,6 +10,7 @@ from sqlmodel import Session
 from chat.services import Services
 from storage import rooms as room_queries
 from storage import users as user_queries
+from tests.waiting import until
 
 PASSWORD = 'correct-horse'
 
@@ -31,13 +30,12 @@ def by_testid(user: User, testid: str) -> UserInteraction:
 
 async def wait_for(user: User, testid: str, timeout: float = 10.0) -> UserInteraction:
     """Navigation is asynchronous: wait until the next page shows the element."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not _matches(user, testid):
-        if asyncio.get_running_loop().time() > deadline:
-            where = user.back_history[-1] if user.back_history else None
-            raise AssertionError(f'no element with data-testid={testid} after {timeout} s (page {where}, '
-                                 f'notifications {user.notify.messages})')
-        await asyncio.sleep(0.02)
+
+    def where() -> str:
+        page = user.back_history[-1] if user.back_history else None
+        return f'showing data-testid={testid} (page {page}, notifications {user.notify.messages})'
+
+    await until(lambda: _matches(user, testid), timeout, what=where)
     return by_testid(user, testid)
 
 

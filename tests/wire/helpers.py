@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.client import Tab
 from bench.crowd import Crowd
+from tests import waiting
 
 
 def token() -> str:
@@ -78,13 +79,12 @@ class Taps:
 
 
 async def until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
-    """Polls `condition()` until it holds or `timeout` seconds passed; returns whether it held (never raises)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await asyncio.sleep(step)
+    """Polls `condition()` until it holds or `timeout` seconds passed; returns whether it held (never raises): these
+    tests collect what they saw and assert it afterwards, with messages of their own."""
+    try:
+        await waiting.until(condition, timeout, step=step)
+    except waiting.Timeout:
+        return False
     return True
 
 
