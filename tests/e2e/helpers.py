@@ -18,6 +18,8 @@ from pathlib import Path
 from PIL import Image, ImageChops
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.waiting import Timeout, until_sync
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'docs' / 'screenshots'
 CHROMIUM = Path(os.environ.get('CHAT_E2E_CHROMIUM', '/usr/bin/chromium'))
@@ -91,20 +93,23 @@ class Server:
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'the app exited with {self.process.returncode}:\n{self.log_tail()}')
+        process = self.process
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f'the app exited with {process.returncode}:\n{self.log_tail()}')
             try:
                 with urllib.request.urlopen(f'{self.url}/login', timeout=2) as response:
-                    if response.status == 200:
-                        return self
+                    return response.status == 200
             except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f'the app did not answer on {self.url} within {timeout} s:\n{self.log_tail()}')
-            time.sleep(0.1)
+                return False
+
+        try:
+            until_sync(answers, timeout, what=lambda: f'the app answering on {self.url}:\n{self.log_tail()}')
+        except Timeout:
+            self.stop()
+            raise
+        return self
 
     def stop(self, timeout: float = 10.0) -> None:
         process, self.process = self.process, None
@@ -233,10 +238,9 @@ def sees_message(person: Person, text: str, page: Page | None = None, timeout_ms
     feed = page.locator('[data-testid=feed]')
     bubble = feed.locator('.q-message-text-content').filter(has_text=text).first
     deadline = time.monotonic() + timeout_ms / 1000
-    while not person.received(text, page):
-        if time.monotonic() > deadline:
-            raise AssertionError(f'{person.username} never received the message {text!r}')
-        page.wait_for_timeout(100)
+    until_sync(lambda: person.received(text, page), timeout_ms / 1000, step=0.1,
+               what=f'the message {text!r} received by {person.username}',
+               pause=lambda seconds: page.wait_for_timeout(seconds * 1000))  # Playwright handles page events meanwhile
     try:
         expect(bubble).to_be_visible(timeout=2000)
     except AssertionError:

@@ -10,13 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import create_database, drop_database
+from tests.waiting import until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get('CHAT_TEST_PG_URL', 'postgresql+psycopg://postgres@127.0.0.1:5432/postgres')
@@ -98,19 +98,17 @@ class Instance:
     def wait_ready(self, timeout: float = 40.0) -> None:
         import urllib.request
 
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f'{self.name} exited with {self.process.returncode}:\n{self.log_tail()}')
             try:
                 with urllib.request.urlopen(self.url + '/login', timeout=2) as response:
-                    if response.status == 200:
-                        return
+                    return response.status == 200
             except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f'{self.name} not ready after {timeout} s:\n{self.log_tail()}')
+                return False
+
+        until_sync(answers, timeout, what=lambda: f'{self.name} ready:\n{self.log_tail()}', step=0.2)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no presence cleanup."""
@@ -233,14 +231,13 @@ class ThrowawayRedis:
         )
         import redis
 
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
-                return
+                return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
             except (redis.RedisError, OSError):
-                time.sleep(0.05)
-        raise RuntimeError('throwaway redis-server did not start')
+                return False
+
+        until_sync(answers, timeout=10, what='the throwaway redis-server answering', step=0.05)
 
     def stop(self) -> None:
         """SIGKILL, like a crash: clients see their connections drop."""

@@ -21,7 +21,8 @@ from tests.integration.steps import (
     unique,
     wait_count,
 )
-from tests.integration.wire import WireError
+from tests.integration.wire import Tab, WireError
+from tests.waiting import until
 
 pytestmark = pytest.mark.integration
 
@@ -30,13 +31,15 @@ async def test_session_is_valid_on_every_instance(cluster: Cluster, http: aiohtt
     first, second = cluster.instances[:2]
     anna = await signed_in(http, 'anna', first)
     # NiceGUI writes the session to Redis in a background task right after sign-in: allow it a moment
-    for _ in range(5):
+
+    async def home() -> Tab | None:
         tab = await anna.open(second.url, '/')
         if tab.path == '/':
-            break
+            return tab
         await tab.close()
-        await asyncio.sleep(0.2)
-    assert tab.path == '/', 'the session made on instance 1 was not accepted by instance 2'
+        return None
+
+    tab = await until(home, what='the session made on instance 1 accepted by instance 2', step=0.2)
     assert tab.find('room-list') is not None
     await anna.close()
 
@@ -64,14 +67,14 @@ async def test_public_messages_presence_and_counts_across_instances(cluster: Clu
     # a second tab of anna's, on the other instance: still one person
     a2 = await open_room(anna, second, room_id)
     await a2.wait_for_testid('online-boris')
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.0)  # time for a wrong "3 online" or a second entry for anna to arrive: checking none does
     assert room_badge(lobby1, room_id) == room_badge(lobby2, room_id) == '2 online'
     online = [e for e in b.elements.values() if e.get('props', {}).get('data-testid') == 'online-anna']
     assert len(online) == 1
 
     # closing one of her tabs keeps her online (reconnect window is 2 s); closing the other one does not
     await a.close()
-    await asyncio.sleep(3.5)
+    await asyncio.sleep(3.5)  # the closed tab's reconnect window (2 s) passes: she must stay, the sleep is the test
     assert b.find('online-anna') is not None
     assert room_badge(lobby1, room_id) == '2 online'
     await a2.close()
@@ -137,7 +140,8 @@ async def test_room_rename_and_delete_seen_on_both_instances(cluster: Cluster, h
         await lobby.wait_until(lambda lobby=lobby: room_link_text(lobby, room_id) == new_name, 'showing the new name')
 
     await panel.click(f'delete-{room_id}')
-    await asyncio.sleep(0.3)
+    await panel.wait_until(lambda: any(e.get('tag') == 'nicegui-dialog' and e.get('props', {}).get('model-value')
+                                       for e in panel.elements.values()), 'asking to confirm the deletion')
     await panel.click('confirm-delete')
     assert await b.next_navigation() == '/'
     for lobby in (lobby1, lobby2):
