@@ -149,7 +149,7 @@ class Tab:
     async def _ack_loop(self) -> None:
         acked = -1
         while True:
-            await asyncio.sleep(2.0)
+            await asyncio.sleep(2.0)  # pacing: nicegui.js acknowledges every few seconds, not on a condition
             if acked < self.next_message_id:
                 acked = self.next_message_id
                 with contextlib.suppress(Exception):

@@ -67,10 +67,33 @@ async def test_register_refuses_bad_input_and_stores_nothing(services: Services,
     assert await count_rows(services, User) == 0
 
 
+@pytest.mark.parametrize(('username', 'password', 'refusal'), [
+    ('ab', 'password1', 'username_invalid'),  # 2 characters: one too few
+    ('abc', 'password1', None),  # 3: the shortest name
+    (' abc\t', 'password1', None),  # surrounding white space is trimmed before counting
+    ('a' * 32, 'password1', None),  # 32: the longest name
+    ('a' * 33, 'password1', 'username_invalid'),
+    ('Az09_.-', 'password1', None),  # every kind of character a name may hold
+    ('anna!', 'password1', 'username_invalid'),
+    ('anna', '1234567', 'password_too_short'),  # 7 characters: one too few
+    ('anna', '12345678', None),  # 8: the shortest password
+    ('anna', 'p' * 1024, None),  # the longest password
+    ('anna', 'p' * 1025, 'password_too_long'),
+])
 @pytest.mark.usefixtures('cheap_hashing')
-async def test_username_boundaries(services: Services) -> None:
-    await services.accounts.register('abc', 'password1')
-    await services.accounts.register('a' * 32, '12345678')
+async def test_username_boundaries(services: Services, username: str, password: str, refusal: str | None) -> None:
+    """Each limit of the name and password rules from both sides: accepted (and then signing in works), or refused
+    with the rule's own error key and nothing stored."""
+    if refusal is not None:
+        with pytest.raises(InvalidInput) as info:
+            await services.accounts.register(username, password)
+        assert info.value.key == refusal
+        assert await count_rows(services, User) == 0
+        return
+    user = await services.accounts.register(username, password)
+    assert user.username == username.strip()
+    assert await count_rows(services, User) == 1
+    assert await services.accounts.authenticate(username.strip(), password) == user
 
 
 @pytest.mark.usefixtures('cheap_hashing')
@@ -162,7 +185,7 @@ async def test_lockout_ends_after_its_window(make_services: ServicesFactory) -> 
         await services.accounts.authenticate('anna', PASSWORD)
     wait = services.accounts.login_failures.retry_after('user:anna')  # what is left of the window
     assert 0 < wait <= 1.0
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the window passing is the point: nothing to poll without failing again
     assert await services.accounts.authenticate('anna', PASSWORD) == anna
 
 

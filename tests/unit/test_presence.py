@@ -94,7 +94,7 @@ async def test_a_leave_during_the_enter_leaves_no_ghost(services: Services, reco
     room = await services.rooms.create(anna, 'General')
     recorder.listen(services.hub, room_topic(room.id))
     entering = asyncio.create_task(services.rooms.enter(anna, room.id, 'tab'))
-    await asyncio.sleep(0)  # the enter is now waiting for the database
+    await asyncio.sleep(0)  # one turn of the loop, no more: the enter is now waiting for the database (the race)
     await services.rooms.leave(anna, room.id, 'tab')
     await entering
     assert await services.rooms.online(room.id) == []

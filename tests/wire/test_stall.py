@@ -153,7 +153,7 @@ async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, 
                 return
             if index % 3 == 2:
                 stall(tab)
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.05)  # frozen for a moment before the drop: the scenario, not a wait
             await drop(tab)
 
         async def run(count: int) -> None:
@@ -172,11 +172,13 @@ async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, 
         await first.close()
         await run(WARMUP)  # lazily loaded code, caches and the heap's working set first: not a cold baseline
         await until(lambda: online(watcher) == baseline, timeout=20)
+        # the last pages go 0.5 s after their sockets (CHAT_RECONNECT_TIMEOUT) and nothing outside shows when: a
+        # settling pause before the RSS reading, the same before both readings
         await asyncio.sleep(1.0)
         seen['rss_before'] = server.rss()
         await run(CYCLES)
         seen['back_to_baseline'] = await until(lambda: online(watcher) == baseline, timeout=20)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # settling, as before the first reading
         seen['rss_after'] = server.rss()
         seen['baseline'] = baseline
         await watcher.close()
