@@ -14,12 +14,14 @@ import pytest
 from nicegui import context, ui
 from nicegui.testing import User
 
-PATIENCE = 50  # attempts of should_see, 0.1 s apart (should_not_see's are 0.05 s apart: twice as many)
+# attempts of should_see, 0.1 s apart (should_not_see's are 0.05 s apart: twice as many): 10 s, like tests/waiting.py,
+# as a page may wait for argon2 runs (real cost here) and other tests' servers share the two cores
+PATIENCE = 100
 
 
 @pytest.fixture(autouse=True)
 def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
-    """NiceGUI gives up after 3 attempts (0.3 s to appear, 0.15 s to go away); here both wait up to 5 s. Waiting longer
+    """NiceGUI gives up after 3 attempts (0.3 s to appear, 0.15 s to go away); here both wait up to 10 s. Waiting longer
     for something to go away costs nothing when it is already gone: should_not_see returns at its first attempt."""
     original_see, original_not_see = User.should_see, User.should_not_see
 
