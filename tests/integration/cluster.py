@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
 import signal
 import socket
@@ -58,8 +59,11 @@ _handed_out: set[int] = set()
 
 
 def free_port(candidates: range = PORTS) -> int:
-    """A port nobody listens on and this process has not handed out yet (instances started together bind later)."""
-    for port in candidates:
+    """A port nobody listens on and this process has not handed out yet (instances started together bind later); tried
+    from a random start, so that test runs of others on the same machine, probing at the same time, rarely pick the
+    same port before their instances bind it."""
+    start = random.randrange(len(candidates))
+    for port in [*candidates[start:], *candidates[:start]]:
         if port in _handed_out:
             continue
         with socket.socket() as probe:
