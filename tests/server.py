@@ -30,9 +30,11 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     environment.pop('NICEGUI_USER_SIMULATION', None)
     environment.pop('NICEGUI_STORAGE_PATH', None)
     environment.pop('PYTEST_CURRENT_TEST', None)  # NiceGUI would take it for its own screen test
-    process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=environment,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, 'main.py'], cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f'http://127.0.0.1:{port}'
+
     def answers() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f'app exited with {process.returncode}:\n{output()}')

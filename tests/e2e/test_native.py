@@ -24,14 +24,15 @@ from tests.waiting import Timeout, until_sync
 pytestmark = pytest.mark.e2e
 
 HEADER_BLUE = (0x58, 0x98, 0xD4)  # NiceGUI's default primary colour: the header and the "Sign in" button
-INSTALL = ("apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && "
-           "pip install 'pywebview[qt]'")
+INSTALL = (
+    'apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && '
+    "pip install 'pywebview[qt]'"
+)
 
 
 def native_requirements() -> None:
     missing = [tool for tool in ('Xvfb', 'xdotool') if shutil.which(tool) is None]
-    missing += [module for module in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets')
-                if not _importable(module)]
+    missing += [module for module in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets') if not _importable(module)]
     require(not missing, f'native window test needs {", ".join(missing)}: {INSTALL}')
 
 
@@ -45,8 +46,12 @@ def _importable(module: str) -> bool:
 @pytest.fixture
 def display() -> Iterator[str]:
     native_requirements()
-    xvfb = subprocess.Popen(['Xvfb', '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    xvfb = subprocess.Popen(
+        ['Xvfb', '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         number = xvfb.stdout.readline().strip() if xvfb.stdout else ''
         assert number.isdigit(), 'Xvfb did not report its display number'
@@ -62,8 +67,7 @@ def display() -> Iterator[str]:
 
 @pytest.fixture
 def native_app(display: str, tmp_path: Path) -> Iterator[Server]:
-    env = app_environment(DISPLAY=display, PYWEBVIEW_GUI='qt',
-                          QTWEBENGINE_CHROMIUM_FLAGS='--no-sandbox --disable-gpu')
+    env = app_environment(DISPLAY=display, PYWEBVIEW_GUI='qt', QTWEBENGINE_CHROMIUM_FLAGS='--no-sandbox --disable-gpu')
     app = Server(tmp_path / 'data', native=True, env=env)  # its own process group, ended whole by stop()
     app.start(timeout=60)
     yield app
@@ -74,11 +78,19 @@ def find_window(display: str, timeout: float = 60.0) -> tuple[int, int, int, int
     """The window titled "Messenger": (x, y, width, height) on the display."""
 
     def window() -> tuple[int, int, int, int] | None:
-        found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^Messenger$'],
-                               env={'DISPLAY': display}, capture_output=True, text=True)
+        found = subprocess.run(
+            ['xdotool', 'search', '--onlyvisible', '--name', '^Messenger$'],
+            env={'DISPLAY': display},
+            capture_output=True,
+            text=True,
+        )
         for window in found.stdout.split():
-            shape = subprocess.run(['xdotool', 'getwindowgeometry', '--shell', window], env={'DISPLAY': display},
-                                   capture_output=True, text=True).stdout
+            shape = subprocess.run(
+                ['xdotool', 'getwindowgeometry', '--shell', window],
+                env={'DISPLAY': display},
+                capture_output=True,
+                text=True,
+            ).stdout
             values = dict(line.split('=', 1) for line in shape.split() if '=' in line)
             width, height = int(values.get('WIDTH', 0)), int(values.get('HEIGHT', 0))
             if width > 100 and height > 100:
@@ -92,8 +104,9 @@ def blue_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
     """Share of the pixels in `box` that have the primary colour."""
     region = image.crop(box).convert('RGB')
     pixels = list(region.getdata())
-    close = sum(1 for r, g, b in pixels if abs(r - HEADER_BLUE[0]) + abs(g - HEADER_BLUE[1])
-                + abs(b - HEADER_BLUE[2]) < 30)
+    close = sum(
+        1 for r, g, b in pixels if abs(r - HEADER_BLUE[0]) + abs(g - HEADER_BLUE[1]) + abs(b - HEADER_BLUE[2]) < 30
+    )
     return close / max(1, len(pixels))
 
 

@@ -34,8 +34,14 @@ def unavailable_reason() -> str | None:
 
     url = make_url(PG_URL)
     try:
-        psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                        dbname=url.database or 'postgres', connect_timeout=3).close()
+        psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database or 'postgres',
+            connect_timeout=3,
+        ).close()
     except psycopg.Error as error:
         return f'PostgreSQL at {url.host}:{url.port or 5432} unreachable ({str(error).splitlines()[0]})'
     try:
@@ -95,7 +101,11 @@ class Instance:
         log = self.log_path.open('ab')
         self.process = subprocess.Popen(
             [sys.executable, 'main.py', '--port', str(self.port), '--data-dir', str(self.data_dir)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
@@ -151,11 +161,17 @@ class Cluster:
 
     def env(self, redis_url: str | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(('CHAT_', 'NICEGUI_', 'PYTEST_'))}
-        env.update({
-            'CHAT_DATABASE_URL': self.database_url, 'CHAT_REDIS_URL': redis_url or self.redis_url,
-            'CHAT_REDIS_PREFIX': self.prefix, 'CHAT_STORAGE_SECRET': self.secret, 'CHAT_RECONNECT_TIMEOUT': '2',
-            'PYTHONUNBUFFERED': '1', **self.extra_env,
-        })
+        env.update(
+            {
+                'CHAT_DATABASE_URL': self.database_url,
+                'CHAT_REDIS_URL': redis_url or self.redis_url,
+                'CHAT_REDIS_PREFIX': self.prefix,
+                'CHAT_STORAGE_SECRET': self.secret,
+                'CHAT_RECONNECT_TIMEOUT': '2',
+                'PYTHONUNBUFFERED': '1',
+                **self.extra_env,
+            }
+        )
         return env
 
     def start(self, count: int, redis_url: str | None = None) -> list[Instance]:
@@ -176,8 +192,7 @@ class Cluster:
         from chat.settings import Settings
 
         async def work() -> None:
-            services = build(Settings(data_dir=self.workdir / 'admin', database_url=self.database_url,
-                                      redis_url=None))
+            services = build(Settings(data_dir=self.workdir / 'admin', database_url=self.database_url, redis_url=None))
             services.migrate()
             try:
                 for username in usernames:
@@ -229,9 +244,22 @@ class ThrowawayRedis:
         if binary is None:
             pytest.skip('redis-server binary not found for the restart test')
         self.process = subprocess.Popen(
-            [binary, '--port', str(self.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-             '--dir', str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                binary,
+                '--port',
+                str(self.port),
+                '--bind',
+                '127.0.0.1',
+                '--save',
+                '',
+                '--appendonly',
+                'no',
+                '--dir',
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         import redis
 

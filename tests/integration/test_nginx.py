@@ -42,9 +42,13 @@ def nginx(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     config = config.replace('server 127.0.0.1:8081;', f'server 127.0.0.1:{first.port};')
     config = config.replace('server 127.0.0.1:8082;', f'server 127.0.0.1:{second.port};')
     (prefix / 'nginx.conf').write_text(config)
-    process = subprocess.Popen([binary, '-p', str(prefix), '-c', str(prefix / 'nginx.conf'), '-g', 'daemon off;'],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [binary, '-p', str(prefix), '-c', str(prefix / 'nginx.conf'), '-g', 'daemon off;'],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f'http://127.0.0.1:{port}'
+
     def answers() -> bool:
         try:
             urllib.request.urlopen(url + '/login', timeout=2).close()
@@ -72,8 +76,9 @@ async def browser_on(http: aiohttp.ClientSession, nginx: Balancer, username: str
     raise AssertionError(f'no route to port {upstream} in 40 tries')
 
 
-async def test_chat_through_nginx_with_sticky_sessions(cluster: Cluster, nginx: Balancer,
-                                                       http: aiohttp.ClientSession) -> None:
+async def test_chat_through_nginx_with_sticky_sessions(
+    cluster: Cluster, nginx: Balancer, http: aiohttp.ClientSession
+) -> None:
     first, second = cluster.instances[:2]
     anna = await browser_on(http, nginx, 'anna', first.port)
     boris = await browser_on(http, nginx, 'boris', second.port)

@@ -56,8 +56,9 @@ def subscribers(prefix: str, topic: str, url: str = REDIS_URL) -> int:
         client.close()
 
 
-async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(hubs: tuple[RedisHub, RedisHub],
-                                                                           prefix: str) -> None:
+async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(
+    hubs: tuple[RedisHub, RedisHub], prefix: str
+) -> None:
     first, second = hubs
     assert first.connected and second.connected
     got: list[tuple[str, Event]] = []
@@ -206,8 +207,11 @@ async def test_presence_falls_back_while_redis_is_down_and_catches_up(tmp_path: 
 
         broker.start()  # an empty Redis: everything must be re-registered
         await until(lambda: hub.connected, what='reconnecting', timeout=15)
-        await until(lambda: {e.user.id for e in events if isinstance(e, PresenceChanged) and e.joined} == {1, 2},
-                    what='announcing the users Redis did not know', timeout=10)
+        await until(
+            lambda: {e.user.id for e in events if isinstance(e, PresenceChanged) and e.joined} == {1, 2},
+            what='announcing the users Redis did not know',
+            timeout=10,
+        )
         assert sorted(await watcher.online(5)) == [1, 2]
     finally:
         await hub.stop()

@@ -44,8 +44,9 @@ async def test_session_is_valid_on_every_instance(cluster: Cluster, http: aiohtt
     await anna.close()
 
 
-async def test_public_messages_presence_and_counts_across_instances(cluster: Cluster,
-                                                                    http: aiohttp.ClientSession) -> None:
+async def test_public_messages_presence_and_counts_across_instances(
+    cluster: Cluster, http: aiohttp.ClientSession
+) -> None:
     first, second = cluster.instances[:2]
     anna, boris = await signed_in(http, 'anna', first), await signed_in(http, 'boris', second)
     watcher1, watcher2 = await signed_in(http, 'dmitri', first), await signed_in(http, 'erik', second)
@@ -87,8 +88,11 @@ async def test_public_messages_presence_and_counts_across_instances(cluster: Clu
 
 async def test_private_message_reaches_only_the_recipient(cluster: Cluster, http: aiohttp.ClientSession) -> None:
     first, second = cluster.instances[:2]
-    anna, boris, clara = (await signed_in(http, 'anna', first), await signed_in(http, 'boris', second),
-                          await signed_in(http, 'clara', second))
+    anna, boris, clara = (
+        await signed_in(http, 'anna', first),
+        await signed_in(http, 'boris', second),
+        await signed_in(http, 'clara', second),
+    )
     room_id = await create_room(anna, first, unique('Private'))
     a = await open_room(anna, first, room_id)
     b = await open_room(boris, second, room_id)
@@ -140,8 +144,12 @@ async def test_room_rename_and_delete_seen_on_both_instances(cluster: Cluster, h
         await lobby.wait_until(lambda lobby=lobby: room_link_text(lobby, room_id) == new_name, 'showing the new name')
 
     await panel.click(f'delete-{room_id}')
-    await panel.wait_until(lambda: any(e.get('tag') == 'nicegui-dialog' and e.get('props', {}).get('model-value')
-                                       for e in panel.elements.values()), 'asking to confirm the deletion')
+    await panel.wait_until(
+        lambda: any(
+            e.get('tag') == 'nicegui-dialog' and e.get('props', {}).get('model-value') for e in panel.elements.values()
+        ),
+        'asking to confirm the deletion',
+    )
     await panel.click('confirm-delete')
     assert await b.next_navigation() == '/'
     for lobby in (lobby1, lobby2):
@@ -166,14 +174,15 @@ async def test_killed_instance_users_expire(cluster: Cluster, http: aiohttp.Clie
     await c.disconnected.wait()
     took = await a.wait_gone('online-clara', timeout=35)
     await wait_count(lobby, room_id, 1, timeout=5)
-    print(f'a SIGKILLed instance\'s user left the online list after {took:.1f} s')
+    print(f"a SIGKILLed instance's user left the online list after {took:.1f} s")
     assert a.find('online-anna') is not None
     for browser in (anna, clara, watcher):
         await browser.close()
 
 
-async def test_instances_survive_a_redis_restart(cluster: Cluster, http: aiohttp.ClientSession,
-                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+async def test_instances_survive_a_redis_restart(
+    cluster: Cluster, http: aiohttp.ClientSession, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Redis dies mid-conversation: pages keep working and say live updates stopped; after Redis is back, live
     updates resume on both instances without restarting them; what was posted meanwhile is there on reload."""
     from tests.integration.cluster import ThrowawayRedis
@@ -192,16 +201,19 @@ async def test_instances_survive_a_redis_restart(cluster: Cluster, http: aiohttp
 
         broker.stop()
         for tab in (a, b):
-            await tab.wait_until(lambda tab=tab: tab.visible('live-status')
-                                 and 'interrupted' in tab.text_of('live-status-text'), 'saying live is interrupted')
+            await tab.wait_until(
+                lambda tab=tab: tab.visible('live-status') and 'interrupted' in tab.text_of('live-status-text'),
+                'saying live is interrupted',
+            )
         await say(a, 'while redis is down')
         await a.wait_for_text('while redis is down')  # stored, and shown on its own instance
         assert a.find('message-input') is not None
 
         broker.start()
         for tab in (a, b):
-            await tab.wait_until(lambda tab=tab: 'back' in tab.text_of('live-status-text'), 'saying live is back',
-                                 timeout=20)
+            await tab.wait_until(
+                lambda tab=tab: 'back' in tab.text_of('live-status-text'), 'saying live is back', timeout=20
+            )
         await say(b, 'after the restart from two')
         await a.wait_for_text('after the restart from two')
         await say(a, 'after the restart from one')

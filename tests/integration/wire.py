@@ -112,14 +112,24 @@ class Tab:
     async def open(self, path: str) -> None:
         self.path, page = await self.browser.get(self.base_url + path)
         self.client_id, self.next_message_id, self.elements = parse_page(page)
-        query = {'client_id': self.client_id, 'next_message_id': self.next_message_id,
-                 'implicit_handshake': 'true', 'document_id': str(uuid.uuid4()), 'tab_id': self.tab_id}
+        query = {
+            'client_id': self.client_id,
+            'next_message_id': self.next_message_id,
+            'implicit_handshake': 'true',
+            'document_id': str(uuid.uuid4()),
+            'tab_id': self.tab_id,
+        }
         sio = socketio.AsyncClient(reconnection=False)
         sio.on('*', self._on_event)
         sio.on('disconnect', lambda *_: self.disconnected.set())
         headers = {'Cookie': self.browser.cookie} if self.browser.cookie else {}
-        await sio.connect(f'{self.base_url}?{urlencode(query)}', headers=headers, transports=['websocket'],
-                          socketio_path='/_nicegui_ws/socket.io', wait_timeout=10)
+        await sio.connect(
+            f'{self.base_url}?{urlencode(query)}',
+            headers=headers,
+            transports=['websocket'],
+            socketio_path='/_nicegui_ws/socket.io',
+            wait_timeout=10,
+        )
         self.sio = sio
         self._ack_task = asyncio.create_task(self._ack_loop())
 
@@ -143,8 +153,10 @@ class Tab:
             self.navigations.put_nowait(str(target))
         elif name == 'run_javascript' and isinstance(payload, dict) and payload.get('request_id'):
             result = 'UTC' if 'timeZone' in payload.get('code', '') else None
-            await self.emit('javascript_response',
-                            {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result})
+            await self.emit(
+                'javascript_response',
+                {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result},
+            )
 
     async def _ack_loop(self) -> None:
         acked = -1
@@ -235,8 +247,9 @@ class Tab:
         raise WireError(f'no {event_type} listener on {element.get("tag")}')
 
     async def _send(self, element_id: str, listener_id: str, args: list[str]) -> None:
-        await self.emit('event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id,
-                                  'args': args})
+        await self.emit(
+            'event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id, 'args': args}
+        )
 
     async def type(self, testid: str, value: str) -> None:
         """What Vue sends while typing into a `ui.input`: `update:value` with the whole new value."""

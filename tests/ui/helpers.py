@@ -44,8 +44,9 @@ def value_of(user: User, testid: str) -> object:
     return element.value  # type: ignore[attr-defined]
 
 
-async def register(user: User, username: str, *, password: str = PASSWORD, display_name: str = '',
-                   expect: str = 'Rooms') -> None:
+async def register(
+    user: User, username: str, *, password: str = PASSWORD, display_name: str = '', expect: str = 'Rooms'
+) -> None:
     await user.open('/register')
     by_testid(user, 'username').type(username)
     if display_name:
@@ -61,6 +62,7 @@ async def _known_time_zone(username: str) -> None:
     """Room pages ask the browser for its time zone once per user (`run_javascript`); the simulation answers no
     JavaScript, and its outbox hook would point the one global `ui.navigate` at that user meanwhile. Browsers answer
     (tests/e2e), so here the user simply has a time zone already."""
+
     def work(session: Session) -> None:
         user = user_queries.by_username(session, username)
         assert user is not None

@@ -123,12 +123,16 @@ async def test_display_name_rules(user: User) -> None:
     await user.should_see('A display name has 1–40 characters.')
 
 
-@pytest.mark.parametrize(('name', 'content_type', 'data'), [
-    ('green.png', 'image/png', images.png()),
-    ('photo.jpg', 'image/jpeg', images.jpeg_with_orientation()),
-])
-async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, create_user, name: str,
-                                                                  content_type: str, data: bytes) -> None:
+@pytest.mark.parametrize(
+    ('name', 'content_type', 'data'),
+    [
+        ('green.png', 'image/png', images.png()),
+        ('photo.jpg', 'image/jpeg', images.jpeg_with_orientation()),
+    ],
+)
+async def test_avatar_upload_accepted_resized_and_shown_to_others(
+    user: User, create_user, name: str, content_type: str, data: bytes
+) -> None:
     await register(user, 'anna', display_name='Anna')
     await open_room(user, 'Kitchen')
     bob = create_user()
@@ -151,18 +155,24 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, cr
         assert (top[0] > top[2]) != (bottom[0] > bottom[2])
     bob_page = bob.client
     assert bob_page is not None  # the online list's avatars are plain <img> elements (pages/light.py)
-    await until(lambda: anna.avatar_url in {e.props.get('src') for e in bob_page.elements.values() if e.tag == 'img'},
-                what="showing Anna's new avatar to Bob")
+    await until(
+        lambda: anna.avatar_url in {e.props.get('src') for e in bob_page.elements.values() if e.tag == 'img'},
+        what="showing Anna's new avatar to Bob",
+    )
 
 
-@pytest.mark.parametrize(('name', 'content_type', 'data', 'message'), [
-    ('notes.png', 'image/png', b'just some text, not an image', 'This file is not a readable image'),
-    ('broken.png', 'image/png', images.truncated_png(), 'This file is not a readable image'),
-    ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels'),
-    ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 1024 * 1024 + 1), 'The image is too large: at most 5.0 MB.'),
-])
-async def test_bad_avatar_uploads_are_refused_with_a_reason(user: User, name: str, content_type: str, data: bytes,
-                                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ('name', 'content_type', 'data', 'message'),
+    [
+        ('notes.png', 'image/png', b'just some text, not an image', 'This file is not a readable image'),
+        ('broken.png', 'image/png', images.truncated_png(), 'This file is not a readable image'),
+        ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels'),
+        ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 1024 * 1024 + 1), 'The image is too large: at most 5.0 MB.'),
+    ],
+)
+async def test_bad_avatar_uploads_are_refused_with_a_reason(
+    user: User, name: str, content_type: str, data: bytes, message: str
+) -> None:
     await register(user, 'anna')
     await user.open('/panel')
     await wait_for(user, 'avatar-upload')
@@ -179,8 +189,10 @@ async def test_remove_avatar_returns_to_the_default(user: User) -> None:
     await user.should_see('Your new avatar is saved.')
     by_testid(user, 'remove-avatar').click()
     (preview,) = by_testid(user, 'avatar-preview').elements
-    await until(lambda: preview.source == '/avatars/default/anna.png',  # type: ignore[attr-defined]
-                what='showing the default avatar')
+    await until(
+        lambda: preview.source == '/avatars/default/anna.png',  # type: ignore[attr-defined]
+        what='showing the default avatar',
+    )
 
 
 async def test_password_change_signs_out_other_sessions(user: User, create_user) -> None:

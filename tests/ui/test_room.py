@@ -125,8 +125,6 @@ async def test_history_on_entry_and_older_pages(user: User, create_user) -> None
     await bob.should_see('message number 001')
 
 
-
-
 async def test_private_message_reaches_only_the_recipient(user: User, create_user) -> None:
     anna, bob, carl = await _three_in_kitchen(user, create_user)
     by_testid(anna, 'online-bob').click()
@@ -147,8 +145,6 @@ async def test_private_message_to_someone_who_left_is_not_delivered(user: User, 
     by_testid(anna, 'private-send').click()
     await anna.should_see('Bob is no longer here: the private message was not delivered.')
     await bob.should_not_see('are you there?')
-
-
 
 
 async def test_russian_from_accept_language_and_switch_sticks(user: User) -> None:
@@ -182,8 +178,9 @@ async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User)
     await send(user, 'visible in a real browser')
     client = user.client
     assert client is not None
-    bubbles = await until(lambda: [e for e in client.elements.values() if e.tag == 'q-chat-message'],
-                          what='showing a message bubble')
+    bubbles = await until(
+        lambda: [e for e in client.elements.values() if e.tag == 'q-chat-message'], what='showing a message bubble'
+    )
     texts = [child._text for bubble in bubbles for child in bubble.default_slot.children]
     assert 'visible in a real browser' in texts
     assert all(bubble._text is None for bubble in bubbles)
@@ -221,12 +218,14 @@ async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, c
 
     async def dora_moved_up() -> bool:
         return await _online_names(user) == ['Anna (you)', 'Dora']
+
     await until(dora_moved_up, what='Dora moved up into the list')
     await user.should_see('Show 1 more')
     by_testid(user, 'online-more').click()
 
     async def everyone() -> bool:
         return await _online_names(user) == ['Anna (you)', 'Dora', 'Carl']
+
     await until(everyone, what='everyone listed')
     await user.should_not_see(marker='online-more')
     by_testid(user, 'online-carl').click()  # a listed person can be written to privately

@@ -48,8 +48,10 @@ async def test_enter_and_leave_publish_once_per_user(services: Services, recorde
     assert await services.rooms.enter(anna, room.id, 'a1') == [anna]
     assert await services.rooms.enter(anna, room.id, 'a2') == [anna]  # second tab: no news
     assert await services.rooms.enter(boris, room.id, 'b1') == [anna, boris]
-    assert recorder.of(room_topic(room.id)) == [PresenceChanged(room.id, anna, joined=True),
-                                                PresenceChanged(room.id, boris, joined=True)]
+    assert recorder.of(room_topic(room.id)) == [
+        PresenceChanged(room.id, anna, joined=True),
+        PresenceChanged(room.id, boris, joined=True),
+    ]
     assert recorder.of(LOBBY) == [RoomCount(room.id, 1), RoomCount(room.id, 2)]
     assert await services.rooms.counts() == {room.id: 2}
 

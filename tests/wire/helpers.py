@@ -173,7 +173,7 @@ def tracebacks(log_path: Path) -> list[str]:
     lines = log_path.read_text(errors='replace').splitlines()
     for index, line in enumerate(lines):
         if line.startswith('Traceback (most recent call last)'):
-            found.append('\n'.join(lines[index:index + 30]))
+            found.append('\n'.join(lines[index : index + 30]))
     return found
 
 
@@ -181,8 +181,7 @@ def stored(data_dir: Path, marker: str) -> list[tuple[int, int, str]]:
     """(id, room id, body) of every stored message containing `marker`, in id order, read from the SQLite file."""
     db = sqlite3.connect(data_dir / 'chat.db')
     try:
-        return list(db.execute('SELECT id, room_id, body FROM message WHERE body LIKE ? ORDER BY id',
-                               (f'%{marker}%',)))
+        return list(db.execute('SELECT id, room_id, body FROM message WHERE body LIKE ? ORDER BY id', (f'%{marker}%',)))
     finally:
         db.close()
 
