@@ -6,12 +6,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+
+from tests.waiting import until_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,21 +30,24 @@ def running_app(data_dir: Path, **env: str) -> Iterator[str]:
     environment.pop('NICEGUI_USER_SIMULATION', None)
     environment.pop('NICEGUI_STORAGE_PATH', None)
     environment.pop('PYTEST_CURRENT_TEST', None)  # NiceGUI would take it for its own screen test
-    process = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=environment,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, 'main.py'], cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f'http://127.0.0.1:{port}'
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f'app exited with {process.returncode}:\n{output()}')
+        try:
+            return httpx.get(f'{url}/login', timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def output() -> str:
+        return process.stdout.read().decode() if process.stdout and process.poll() is not None else '(still running)'
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f'{url}/login', timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ''
-                raise RuntimeError(f'app did not start:\n{output}')
-            time.sleep(0.1)
+        until_sync(answers, timeout=30, what=lambda: f'app answering on {url}: {output()}')
         yield url
     finally:
         process.terminate()

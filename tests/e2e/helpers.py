@@ -18,11 +18,20 @@ from pathlib import Path
 from PIL import Image, ImageChops
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.waiting import Timeout, until_sync
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'docs' / 'screenshots'
 CHROMIUM = Path(os.environ.get('CHAT_E2E_CHROMIUM', '/usr/bin/chromium'))
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-                 '--disable-component-update', '--disable-sync', '--no-first-run']
+CHROMIUM_ARGS = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+]
 VIEWPORT = {'width': 1280, 'height': 800}
 PASSWORD = 'correct-horse-battery'
 PORTS = range(8500, 8600)
@@ -34,7 +43,7 @@ expect.set_options(timeout=WAIT_MS)
 FEED_TEXT_BUG = (
     'the text reached the browser, but no message in the feed shows any text: the body must be a child element of '
     'q-chat-message (Quasar ignores its `text` prop because NiceGUI always passes a default slot, and its slot '
-    'normaliser drops a bare text node, i.e. the element\'s own text)'
+    "normaliser drops a bare text node, i.e. the element's own text)"
 )
 
 
@@ -68,8 +77,9 @@ def app_environment(**extra: str) -> dict[str, str]:
 class Server:
     """`python main.py --port P --data-dir D` in a subprocess; stop() and start() again keep port and data."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, *, native: bool = False,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, port: int | None = None, *, native: bool = False, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir, self.native = data_dir, native
         self.port = port or free_port()
         self.env = env or app_environment()
@@ -88,23 +98,33 @@ class Server:
         log.write(f'--- {" ".join(command)}\n')
         log.flush()
         # its own process group: the native window runs in child processes, and stop() ends them all
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         log.close()
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f'the app exited with {self.process.returncode}:\n{self.log_tail()}')
+        process = self.process
+
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise RuntimeError(f'the app exited with {process.returncode}:\n{self.log_tail()}')
             try:
                 with urllib.request.urlopen(f'{self.url}/login', timeout=2) as response:
-                    if response.status == 200:
-                        return self
+                    return response.status == 200
             except (urllib.error.URLError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f'the app did not answer on {self.url} within {timeout} s:\n{self.log_tail()}')
-            time.sleep(0.1)
+                return False
+
+        try:
+            until_sync(answers, timeout, what=lambda: f'the app answering on {self.url}:\n{self.log_tail()}')
+        except Timeout:
+            self.stop()
+            raise
+        return self
 
     def stop(self, timeout: float = 10.0) -> None:
         process, self.process = self.process, None
@@ -137,7 +157,7 @@ class Server:
                 end = number + 1
                 while end < len(lines) and (lines[end].startswith((' ', '\t')) or not lines[end].strip()):
                     end += 1
-                blocks.append('\n'.join(lines[max(0, number - 1):end + 1]))
+                blocks.append('\n'.join(lines[max(0, number - 1) : end + 1]))
         return blocks
 
     def log_tail(self, lines: int = 40) -> str:
@@ -149,12 +169,14 @@ class Server:
 class Person:
     """One person: their own browser context (cookies), a page, and every websocket frame their pages received."""
 
-    def __init__(self, browser: Browser, server: Server, username: str, *, display_name: str = '',
-                 locale: str = 'en-US') -> None:
+    def __init__(
+        self, browser: Browser, server: Server, username: str, *, display_name: str = '', locale: str = 'en-US'
+    ) -> None:
         self.server, self.username = server, username
         self.display_name = display_name or username
-        self.context: BrowserContext = browser.new_context(viewport=VIEWPORT, locale=locale, base_url=server.url,
-                                                           timezone_id='UTC')
+        self.context: BrowserContext = browser.new_context(
+            viewport=VIEWPORT, locale=locale, base_url=server.url, timezone_id='UTC'
+        )
         self.context.set_default_timeout(WAIT_MS)
         self.frames_of: dict[Page, list[str]] = {}
         self.page = self.new_page()
@@ -169,8 +191,12 @@ class Person:
         frames = self.frames_of[page] = []
 
         def on_websocket(ws) -> None:
-            ws.on('framereceived', lambda payload: frames.append(
-                payload if isinstance(payload, str) else payload.decode('utf-8', 'replace')))
+            ws.on(
+                'framereceived',
+                lambda payload: frames.append(
+                    payload if isinstance(payload, str) else payload.decode('utf-8', 'replace')
+                ),
+            )
 
         page.on('websocket', on_websocket)
         return page
@@ -233,10 +259,13 @@ def sees_message(person: Person, text: str, page: Page | None = None, timeout_ms
     feed = page.locator('[data-testid=feed]')
     bubble = feed.locator('.q-message-text-content').filter(has_text=text).first
     deadline = time.monotonic() + timeout_ms / 1000
-    while not person.received(text, page):
-        if time.monotonic() > deadline:
-            raise AssertionError(f'{person.username} never received the message {text!r}')
-        page.wait_for_timeout(100)
+    until_sync(
+        lambda: person.received(text, page),
+        timeout_ms / 1000,
+        step=0.1,
+        what=f'the message {text!r} received by {person.username}',
+        pause=lambda seconds: page.wait_for_timeout(seconds * 1000),
+    )  # Playwright handles page events meanwhile
     try:
         expect(bubble).to_be_visible(timeout=2000)
     except AssertionError:

@@ -6,11 +6,11 @@ libxkbcommon-x11-0` and `pip install 'pywebview[qt]'`; skips without them, excep
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import io
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,18 +19,20 @@ from PIL import Image, ImageChops, ImageGrab, ImageStat
 
 from tests.e2e.conftest import require
 from tests.e2e.helpers import Server, app_environment, keep_picture
+from tests.waiting import Timeout, until_sync
 
 pytestmark = pytest.mark.e2e
 
 HEADER_BLUE = (0x58, 0x98, 0xD4)  # NiceGUI's default primary colour: the header and the "Sign in" button
-INSTALL = ("apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && "
-           "pip install 'pywebview[qt]'")
+INSTALL = (
+    'apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && '
+    "pip install 'pywebview[qt]'"
+)
 
 
 def native_requirements() -> None:
     missing = [tool for tool in ('Xvfb', 'xdotool') if shutil.which(tool) is None]
-    missing += [module for module in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets')
-                if not _importable(module)]
+    missing += [module for module in ('webview', 'qtpy', 'PyQt6.QtWebEngineWidgets') if not _importable(module)]
     require(not missing, f'native window test needs {", ".join(missing)}: {INSTALL}')
 
 
@@ -44,8 +46,12 @@ def _importable(module: str) -> bool:
 @pytest.fixture
 def display() -> Iterator[str]:
     native_requirements()
-    xvfb = subprocess.Popen(['Xvfb', '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    xvfb = subprocess.Popen(
+        ['Xvfb', '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         number = xvfb.stdout.readline().strip() if xvfb.stdout else ''
         assert number.isdigit(), 'Xvfb did not report its display number'
@@ -61,8 +67,7 @@ def display() -> Iterator[str]:
 
 @pytest.fixture
 def native_app(display: str, tmp_path: Path) -> Iterator[Server]:
-    env = app_environment(DISPLAY=display, PYWEBVIEW_GUI='qt',
-                          QTWEBENGINE_CHROMIUM_FLAGS='--no-sandbox --disable-gpu')
+    env = app_environment(DISPLAY=display, PYWEBVIEW_GUI='qt', QTWEBENGINE_CHROMIUM_FLAGS='--no-sandbox --disable-gpu')
     app = Server(tmp_path / 'data', native=True, env=env)  # its own process group, ended whole by stop()
     app.start(timeout=60)
     yield app
@@ -71,40 +76,51 @@ def native_app(display: str, tmp_path: Path) -> Iterator[Server]:
 
 def find_window(display: str, timeout: float = 60.0) -> tuple[int, int, int, int]:
     """The window titled "Messenger": (x, y, width, height) on the display."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = subprocess.run(['xdotool', 'search', '--onlyvisible', '--name', '^Messenger$'],
-                               env={'DISPLAY': display}, capture_output=True, text=True)
+
+    def window() -> tuple[int, int, int, int] | None:
+        found = subprocess.run(
+            ['xdotool', 'search', '--onlyvisible', '--name', '^Messenger$'],
+            env={'DISPLAY': display},
+            capture_output=True,
+            text=True,
+        )
         for window in found.stdout.split():
-            shape = subprocess.run(['xdotool', 'getwindowgeometry', '--shell', window], env={'DISPLAY': display},
-                                   capture_output=True, text=True).stdout
+            shape = subprocess.run(
+                ['xdotool', 'getwindowgeometry', '--shell', window],
+                env={'DISPLAY': display},
+                capture_output=True,
+                text=True,
+            ).stdout
             values = dict(line.split('=', 1) for line in shape.split() if '=' in line)
             width, height = int(values.get('WIDTH', 0)), int(values.get('HEIGHT', 0))
             if width > 100 and height > 100:
                 return int(values['X']), int(values['Y']), width, height
-        time.sleep(0.5)
-    raise AssertionError(f'no window named "Messenger" appeared on {display} within {timeout} s')
+        return None
+
+    return until_sync(window, timeout, what=f'a window named "Messenger" shown on {display}', step=0.5)
 
 
 def blue_share(image: Image.Image, box: tuple[int, int, int, int]) -> float:
     """Share of the pixels in `box` that have the primary colour."""
     region = image.crop(box).convert('RGB')
     pixels = list(region.getdata())
-    close = sum(1 for r, g, b in pixels if abs(r - HEADER_BLUE[0]) + abs(g - HEADER_BLUE[1])
-                + abs(b - HEADER_BLUE[2]) < 30)
+    close = sum(
+        1 for r, g, b in pixels if abs(r - HEADER_BLUE[0]) + abs(g - HEADER_BLUE[1]) + abs(b - HEADER_BLUE[2]) < 30
+    )
     return close / max(1, len(pixels))
 
 
 def test_native_window_shows_the_sign_in_page(native_app: Server, display: str, browser) -> None:
     x, y, width, height = find_window(display)
-    shot = None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # the window appears first, the page paints into it a moment later
-        shot = ImageGrab.grab(xdisplay=display).crop((x, y, x + width, y + height))
-        if blue_share(shot, (0, 0, width, 50)) > 0.6:
-            break
-        time.sleep(0.5)
-    assert shot is not None
+    shots: list[Image.Image] = []
+
+    def painted() -> bool:
+        shots[:] = [ImageGrab.grab(xdisplay=display).crop((x, y, x + width, y + height))]
+        return blue_share(shots[-1], (0, 0, width, 50)) > 0.6
+
+    with contextlib.suppress(Timeout):  # the window appears first, the page paints into it a moment later
+        until_sync(painted, timeout=60, what='the page painted into the window', step=0.5)
+    (shot,) = shots  # the last one is kept, painted or not, before the verdict
     picture = io.BytesIO()
     shot.save(picture, 'PNG')
     keep_picture('native-window.png', picture.getvalue())
@@ -117,7 +133,7 @@ def test_native_window_shows_the_sign_in_page(native_app: Server, display: str, 
         page.goto('/')
         page.wait_for_url('**/login**')
         page.locator('[data-testid=submit]').wait_for()
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(500)  # like screenshot(): transitions have no end to await, the picture must be still
         path = native_app.data_dir.parent / 'chromium-login.png'
         page.screenshot(path=str(path))
     finally:

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import create_database, drop_database
+from tests.waiting import until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get('CHAT_TEST_PG_URL', 'postgresql+psycopg://postgres@127.0.0.1:5432/postgres')
@@ -33,8 +34,14 @@ def unavailable_reason() -> str | None:
 
     url = make_url(PG_URL)
     try:
-        psycopg.connect(host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-                        dbname=url.database or 'postgres', connect_timeout=3).close()
+        psycopg.connect(
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database or 'postgres',
+            connect_timeout=3,
+        ).close()
     except psycopg.Error as error:
         return f'PostgreSQL at {url.host}:{url.port or 5432} unreachable ({str(error).splitlines()[0]})'
     try:
@@ -58,8 +65,11 @@ _handed_out: set[int] = set()
 
 
 def free_port(candidates: range = PORTS) -> int:
-    """A port nobody listens on and this process has not handed out yet (instances started together bind later)."""
-    for port in candidates:
+    """A port nobody listens on and this process has not handed out yet (instances started together bind later); tried
+    from a random start, so that test runs of others on the same machine, probing at the same time, rarely pick the
+    same port before their instances bind it."""
+    start = random.randrange(len(candidates))
+    for port in [*candidates[start:], *candidates[:start]]:
         if port in _handed_out:
             continue
         with socket.socket() as probe:
@@ -91,26 +101,28 @@ class Instance:
         log = self.log_path.open('ab')
         self.process = subprocess.Popen(
             [sys.executable, 'main.py', '--port', str(self.port), '--data-dir', str(self.data_dir)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
     def wait_ready(self, timeout: float = 40.0) -> None:
         import urllib.request
 
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             assert self.process is not None
             if self.process.poll() is not None:
                 raise RuntimeError(f'{self.name} exited with {self.process.returncode}:\n{self.log_tail()}')
             try:
                 with urllib.request.urlopen(self.url + '/login', timeout=2) as response:
-                    if response.status == 200:
-                        return
+                    return response.status == 200
             except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f'{self.name} not ready after {timeout} s:\n{self.log_tail()}')
+                return False
+
+        until_sync(answers, timeout, what=lambda: f'{self.name} ready:\n{self.log_tail()}', step=0.2)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no presence cleanup."""
@@ -149,11 +161,17 @@ class Cluster:
 
     def env(self, redis_url: str | None = None) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(('CHAT_', 'NICEGUI_', 'PYTEST_'))}
-        env.update({
-            'CHAT_DATABASE_URL': self.database_url, 'CHAT_REDIS_URL': redis_url or self.redis_url,
-            'CHAT_REDIS_PREFIX': self.prefix, 'CHAT_STORAGE_SECRET': self.secret, 'CHAT_RECONNECT_TIMEOUT': '2',
-            'PYTHONUNBUFFERED': '1', **self.extra_env,
-        })
+        env.update(
+            {
+                'CHAT_DATABASE_URL': self.database_url,
+                'CHAT_REDIS_URL': redis_url or self.redis_url,
+                'CHAT_REDIS_PREFIX': self.prefix,
+                'CHAT_STORAGE_SECRET': self.secret,
+                'CHAT_RECONNECT_TIMEOUT': '2',
+                'PYTHONUNBUFFERED': '1',
+                **self.extra_env,
+            }
+        )
         return env
 
     def start(self, count: int, redis_url: str | None = None) -> list[Instance]:
@@ -174,8 +192,7 @@ class Cluster:
         from chat.settings import Settings
 
         async def work() -> None:
-            services = build(Settings(data_dir=self.workdir / 'admin', database_url=self.database_url,
-                                      redis_url=None))
+            services = build(Settings(data_dir=self.workdir / 'admin', database_url=self.database_url, redis_url=None))
             services.migrate()
             try:
                 for username in usernames:
@@ -227,20 +244,32 @@ class ThrowawayRedis:
         if binary is None:
             pytest.skip('redis-server binary not found for the restart test')
         self.process = subprocess.Popen(
-            [binary, '--port', str(self.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-             '--dir', str(self.workdir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [
+                binary,
+                '--port',
+                str(self.port),
+                '--bind',
+                '127.0.0.1',
+                '--save',
+                '',
+                '--appendonly',
+                'no',
+                '--dir',
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         import redis
 
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        def answers() -> bool:
             try:
-                redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
-                return
+                return bool(redis.Redis(port=self.port, socket_connect_timeout=0.5).ping())
             except (redis.RedisError, OSError):
-                time.sleep(0.05)
-        raise RuntimeError('throwaway redis-server did not start')
+                return False
+
+        until_sync(answers, timeout=10, what='the throwaway redis-server answering', step=0.05)
 
     def stop(self) -> None:
         """SIGKILL, like a crash: clients see their connections drop."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import pytest
 from tests.integration.cluster import PASSWORD, ROOT, Cluster, free_port
 from tests.integration.steps import create_room, open_room, say, unique
 from tests.integration.wire import Browser
+from tests.waiting import until_sync
 
 pytestmark = pytest.mark.integration
 
@@ -42,19 +42,24 @@ def nginx(cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     config = config.replace('server 127.0.0.1:8081;', f'server 127.0.0.1:{first.port};')
     config = config.replace('server 127.0.0.1:8082;', f'server 127.0.0.1:{second.port};')
     (prefix / 'nginx.conf').write_text(config)
-    process = subprocess.Popen([binary, '-p', str(prefix), '-c', str(prefix / 'nginx.conf'), '-g', 'daemon off;'],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [binary, '-p', str(prefix), '-c', str(prefix / 'nginx.conf'), '-g', 'daemon off;'],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     url = f'http://127.0.0.1:{port}'
-    deadline = time.monotonic() + 10
-    while True:
+
+    def answers() -> bool:
         try:
             urllib.request.urlopen(url + '/login', timeout=2).close()
-            break
+            return True
         except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is not None:
                 error = process.stderr.read().decode() if process.stderr else ''
                 raise RuntimeError(f'nginx did not start: {error}') from None
-            time.sleep(0.1)
+            return False
+
+    until_sync(answers, timeout=10, what=f'nginx answering on {url}')
     yield Balancer(url)
     process.terminate()
     process.wait(10)
@@ -71,8 +76,9 @@ async def browser_on(http: aiohttp.ClientSession, nginx: Balancer, username: str
     raise AssertionError(f'no route to port {upstream} in 40 tries')
 
 
-async def test_chat_through_nginx_with_sticky_sessions(cluster: Cluster, nginx: Balancer,
-                                                       http: aiohttp.ClientSession) -> None:
+async def test_chat_through_nginx_with_sticky_sessions(
+    cluster: Cluster, nginx: Balancer, http: aiohttp.ClientSession
+) -> None:
     first, second = cluster.instances[:2]
     anna = await browser_on(http, nginx, 'anna', first.port)
     boris = await browser_on(http, nginx, 'boris', second.port)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from chat.hub import LOBBY, STATUS, room_topic
 from chat.redis_backend import RedisHub, RedisPresence
 from chat.views import UserView
 from tests.integration.cluster import REDIS_URL, ThrowawayRedis, delete_prefix, require_services
+from tests.waiting import until
 
 pytestmark = pytest.mark.integration
 
@@ -47,23 +48,17 @@ async def names(user_ids: list[int]) -> dict[int, UserView]:
     return {i: UserView(id=i, username=f'user{i}', display_name=f'User {i}') for i in user_ids}
 
 
-async def eventually(condition: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f'not {what} after {timeout} s'
-        await asyncio.sleep(0.02)
-
-
-def subscribers(prefix: str, topic: str) -> int:
-    client = redis.Redis.from_url(REDIS_URL)
+def subscribers(prefix: str, topic: str, url: str = REDIS_URL) -> int:
+    client = redis.Redis.from_url(url)
     try:
         return int(client.pubsub_numsub(f'{prefix}:{topic}')[0][1])
     finally:
         client.close()
 
 
-async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(hubs: tuple[RedisHub, RedisHub],
-                                                                           prefix: str) -> None:
+async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(
+    hubs: tuple[RedisHub, RedisHub], prefix: str
+) -> None:
     first, second = hubs
     assert first.connected and second.connected
     got: list[tuple[str, Event]] = []
@@ -71,21 +66,21 @@ async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(hubs:
     one = first.subscribe(topic, lambda e: got.append(('first', e)))
     two = second.subscribe(topic, lambda e: got.append(('second', e)))
     extra = second.subscribe(topic, lambda e: got.append(('second-extra', e)))
-    await eventually(lambda: subscribers(prefix, topic) == 2, 'subscribed once per instance')
+    await until(lambda: subscribers(prefix, topic) == 2, what='subscribed once per instance')
     await first.publish(topic, RoomCount(7, 1))
-    await eventually(lambda: len(got) == 3, 'delivered to all three')
+    await until(lambda: len(got) == 3, what='delivered to all three')
     assert sorted(who for who, _ in got) == ['first', 'second', 'second-extra']
     assert all(event == RoomCount(7, 1) for _, event in got)
 
     two.cancel()
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.1)  # time for a wrong unsubscription to reach Redis: checking that none happens
     assert subscribers(prefix, topic) == 2  # second still has a local subscriber
     extra.cancel()
     one.cancel()
-    await eventually(lambda: subscribers(prefix, topic) == 0, 'unsubscribed after the last local subscriber')
+    await until(lambda: subscribers(prefix, topic) == 0, what='unsubscribed after the last local subscriber')
     got.clear()
     await second.publish(topic, RoomCount(7, 2))
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # time for a wrong delivery to arrive: checking that none does
     assert got == []
 
 
@@ -94,7 +89,7 @@ async def test_status_is_local_only(hubs: tuple[RedisHub, RedisHub]) -> None:
     seen: list[Event] = []
     second.subscribe(STATUS, seen.append)
     await first.publish(STATUS, HubStatus(connected=False))
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # time for a wrong delivery through Redis to arrive: checking that none does
     assert seen == []
 
 
@@ -111,10 +106,10 @@ async def test_hub_reports_outage_publishes_locally_and_resubscribes(tmp_path: P
         for name, hub in (('first', first), ('second', second)):
             hub.subscribe(STATUS, lambda e, n=name: status.append((n, e.connected)))  # type: ignore[union-attr]
             hub.subscribe(LOBBY, lambda e, n=name: got.append((n, e)))
-        await asyncio.sleep(0.1)
+        await until(lambda: subscribers('x', LOBBY, broker.url) == 2, what='both subscribed in Redis')
 
         broker.stop()
-        await eventually(lambda: not first.connected and not second.connected, 'noticing the outage')
+        await until(lambda: not first.connected and not second.connected, what='noticing the outage')
         assert sorted(status) == [('first', False), ('second', False)]
         started = time.monotonic()
         await first.publish(LOBBY, RoomCount(1, 5))
@@ -122,11 +117,11 @@ async def test_hub_reports_outage_publishes_locally_and_resubscribes(tmp_path: P
         assert got == [('first', RoomCount(1, 5))]  # this instance's pages still get it
 
         broker.start()
-        await eventually(lambda: first.connected and second.connected, 'reconnecting', timeout=15)
+        await until(lambda: first.connected and second.connected, what='reconnecting', timeout=15)
         assert sorted(status) == [('first', False), ('first', True), ('second', False), ('second', True)]
         got.clear()
         await second.publish(LOBBY, RoomCount(1, 6))
-        await eventually(lambda: len(got) == 2, 'delivering on both after resubscribing')
+        await until(lambda: len(got) == 2, what='delivering on both after resubscribing')
     finally:
         await first.stop()
         await second.stop()
@@ -167,7 +162,7 @@ async def test_a_dead_instances_users_are_swept_and_announced_once(prefix: str) 
     events: list[Event] = []
     hub.subscribe(room_topic(3), events.append)
     hub.subscribe(LOBBY, events.append)
-    await asyncio.sleep(0.1)
+    await until(lambda: subscribers(prefix, room_topic(3)) and subscribers(prefix, LOBBY), what='subscribed in Redis')
     try:
         await survivor.enter(3, 1, 'a')
         await doomed.enter(3, 2, 'b')
@@ -176,8 +171,8 @@ async def test_a_dead_instances_users_are_swept_and_announced_once(prefix: str) 
         assert doomed._task is not None
         doomed._task.cancel()  # like SIGKILL: no more heartbeats, no cleanup
 
-        await eventually(lambda: any(isinstance(e, PresenceChanged) for e in events), 'announcing the departure')
-        await asyncio.sleep(1.0)  # both live sweepers had their chance
+        await until(lambda: any(isinstance(e, PresenceChanged) for e in events), what='announcing the departure')
+        await asyncio.sleep(1.0)  # both live sweepers had their chance: checking that nobody announces it twice
         left = [e for e in events if isinstance(e, PresenceChanged)]
         assert left == [PresenceChanged(3, UserView(id=2, username='user2', display_name='User 2'), joined=False)]
         assert RoomCount(3, 1) in events
@@ -211,9 +206,12 @@ async def test_presence_falls_back_while_redis_is_down_and_catches_up(tmp_path: 
         assert time.monotonic() - started < 1.0, 'presence blocked while Redis is down'
 
         broker.start()  # an empty Redis: everything must be re-registered
-        await eventually(lambda: hub.connected, 'reconnecting', timeout=15)
-        await eventually(lambda: {e.user.id for e in events if isinstance(e, PresenceChanged) and e.joined} == {1, 2},
-                         'announcing the users Redis did not know', timeout=10)
+        await until(lambda: hub.connected, what='reconnecting', timeout=15)
+        await until(
+            lambda: {e.user.id for e in events if isinstance(e, PresenceChanged) and e.joined} == {1, 2},
+            what='announcing the users Redis did not know',
+            timeout=10,
+        )
         assert sorted(await watcher.online(5)) == [1, 2]
     finally:
         await hub.stop()

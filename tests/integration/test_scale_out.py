@@ -21,7 +21,8 @@ from tests.integration.steps import (
     unique,
     wait_count,
 )
-from tests.integration.wire import WireError
+from tests.integration.wire import Tab, WireError
+from tests.waiting import until
 
 pytestmark = pytest.mark.integration
 
@@ -30,19 +31,22 @@ async def test_session_is_valid_on_every_instance(cluster: Cluster, http: aiohtt
     first, second = cluster.instances[:2]
     anna = await signed_in(http, 'anna', first)
     # NiceGUI writes the session to Redis in a background task right after sign-in: allow it a moment
-    for _ in range(5):
+
+    async def home() -> Tab | None:
         tab = await anna.open(second.url, '/')
         if tab.path == '/':
-            break
+            return tab
         await tab.close()
-        await asyncio.sleep(0.2)
-    assert tab.path == '/', 'the session made on instance 1 was not accepted by instance 2'
+        return None
+
+    tab = await until(home, what='the session made on instance 1 accepted by instance 2', step=0.2)
     assert tab.find('room-list') is not None
     await anna.close()
 
 
-async def test_public_messages_presence_and_counts_across_instances(cluster: Cluster,
-                                                                    http: aiohttp.ClientSession) -> None:
+async def test_public_messages_presence_and_counts_across_instances(
+    cluster: Cluster, http: aiohttp.ClientSession
+) -> None:
     first, second = cluster.instances[:2]
     anna, boris = await signed_in(http, 'anna', first), await signed_in(http, 'boris', second)
     watcher1, watcher2 = await signed_in(http, 'dmitri', first), await signed_in(http, 'erik', second)
@@ -64,14 +68,14 @@ async def test_public_messages_presence_and_counts_across_instances(cluster: Clu
     # a second tab of anna's, on the other instance: still one person
     a2 = await open_room(anna, second, room_id)
     await a2.wait_for_testid('online-boris')
-    await asyncio.sleep(1.0)
+    await asyncio.sleep(1.0)  # time for a wrong "3 online" or a second entry for anna to arrive: checking none does
     assert room_badge(lobby1, room_id) == room_badge(lobby2, room_id) == '2 online'
     online = [e for e in b.elements.values() if e.get('props', {}).get('data-testid') == 'online-anna']
     assert len(online) == 1
 
     # closing one of her tabs keeps her online (reconnect window is 2 s); closing the other one does not
     await a.close()
-    await asyncio.sleep(3.5)
+    await asyncio.sleep(3.5)  # the closed tab's reconnect window (2 s) passes: she must stay, the sleep is the test
     assert b.find('online-anna') is not None
     assert room_badge(lobby1, room_id) == '2 online'
     await a2.close()
@@ -84,8 +88,11 @@ async def test_public_messages_presence_and_counts_across_instances(cluster: Clu
 
 async def test_private_message_reaches_only_the_recipient(cluster: Cluster, http: aiohttp.ClientSession) -> None:
     first, second = cluster.instances[:2]
-    anna, boris, clara = (await signed_in(http, 'anna', first), await signed_in(http, 'boris', second),
-                          await signed_in(http, 'clara', second))
+    anna, boris, clara = (
+        await signed_in(http, 'anna', first),
+        await signed_in(http, 'boris', second),
+        await signed_in(http, 'clara', second),
+    )
     room_id = await create_room(anna, first, unique('Private'))
     a = await open_room(anna, first, room_id)
     b = await open_room(boris, second, room_id)
@@ -137,7 +144,12 @@ async def test_room_rename_and_delete_seen_on_both_instances(cluster: Cluster, h
         await lobby.wait_until(lambda lobby=lobby: room_link_text(lobby, room_id) == new_name, 'showing the new name')
 
     await panel.click(f'delete-{room_id}')
-    await asyncio.sleep(0.3)
+    await panel.wait_until(
+        lambda: any(
+            e.get('tag') == 'nicegui-dialog' and e.get('props', {}).get('model-value') for e in panel.elements.values()
+        ),
+        'asking to confirm the deletion',
+    )
     await panel.click('confirm-delete')
     assert await b.next_navigation() == '/'
     for lobby in (lobby1, lobby2):
@@ -162,14 +174,15 @@ async def test_killed_instance_users_expire(cluster: Cluster, http: aiohttp.Clie
     await c.disconnected.wait()
     took = await a.wait_gone('online-clara', timeout=35)
     await wait_count(lobby, room_id, 1, timeout=5)
-    print(f'a SIGKILLed instance\'s user left the online list after {took:.1f} s')
+    print(f"a SIGKILLed instance's user left the online list after {took:.1f} s")
     assert a.find('online-anna') is not None
     for browser in (anna, clara, watcher):
         await browser.close()
 
 
-async def test_instances_survive_a_redis_restart(cluster: Cluster, http: aiohttp.ClientSession,
-                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+async def test_instances_survive_a_redis_restart(
+    cluster: Cluster, http: aiohttp.ClientSession, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Redis dies mid-conversation: pages keep working and say live updates stopped; after Redis is back, live
     updates resume on both instances without restarting them; what was posted meanwhile is there on reload."""
     from tests.integration.cluster import ThrowawayRedis
@@ -188,16 +201,19 @@ async def test_instances_survive_a_redis_restart(cluster: Cluster, http: aiohttp
 
         broker.stop()
         for tab in (a, b):
-            await tab.wait_until(lambda tab=tab: tab.visible('live-status')
-                                 and 'interrupted' in tab.text_of('live-status-text'), 'saying live is interrupted')
+            await tab.wait_until(
+                lambda tab=tab: tab.visible('live-status') and 'interrupted' in tab.text_of('live-status-text'),
+                'saying live is interrupted',
+            )
         await say(a, 'while redis is down')
         await a.wait_for_text('while redis is down')  # stored, and shown on its own instance
         assert a.find('message-input') is not None
 
         broker.start()
         for tab in (a, b):
-            await tab.wait_until(lambda tab=tab: 'back' in tab.text_of('live-status-text'), 'saying live is back',
-                                 timeout=20)
+            await tab.wait_until(
+                lambda tab=tab: 'back' in tab.text_of('live-status-text'), 'saying live is back', timeout=20
+            )
         await say(b, 'after the restart from two')
         await a.wait_for_text('after the restart from two')
         await say(a, 'after the restart from one')

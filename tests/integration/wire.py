@@ -22,6 +22,8 @@ from urllib.parse import urlencode, urljoin
 import aiohttp
 import socketio
 
+from tests.waiting import Timeout, until
+
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 _NEXT_ID = re.compile(r"'next_message_id': (\d+)")
@@ -110,14 +112,24 @@ class Tab:
     async def open(self, path: str) -> None:
         self.path, page = await self.browser.get(self.base_url + path)
         self.client_id, self.next_message_id, self.elements = parse_page(page)
-        query = {'client_id': self.client_id, 'next_message_id': self.next_message_id,
-                 'implicit_handshake': 'true', 'document_id': str(uuid.uuid4()), 'tab_id': self.tab_id}
+        query = {
+            'client_id': self.client_id,
+            'next_message_id': self.next_message_id,
+            'implicit_handshake': 'true',
+            'document_id': str(uuid.uuid4()),
+            'tab_id': self.tab_id,
+        }
         sio = socketio.AsyncClient(reconnection=False)
         sio.on('*', self._on_event)
         sio.on('disconnect', lambda *_: self.disconnected.set())
         headers = {'Cookie': self.browser.cookie} if self.browser.cookie else {}
-        await sio.connect(f'{self.base_url}?{urlencode(query)}', headers=headers, transports=['websocket'],
-                          socketio_path='/_nicegui_ws/socket.io', wait_timeout=10)
+        await sio.connect(
+            f'{self.base_url}?{urlencode(query)}',
+            headers=headers,
+            transports=['websocket'],
+            socketio_path='/_nicegui_ws/socket.io',
+            wait_timeout=10,
+        )
         self.sio = sio
         self._ack_task = asyncio.create_task(self._ack_loop())
 
@@ -141,13 +153,15 @@ class Tab:
             self.navigations.put_nowait(str(target))
         elif name == 'run_javascript' and isinstance(payload, dict) and payload.get('request_id'):
             result = 'UTC' if 'timeZone' in payload.get('code', '') else None
-            await self.emit('javascript_response',
-                            {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result})
+            await self.emit(
+                'javascript_response',
+                {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result},
+            )
 
     async def _ack_loop(self) -> None:
         acked = -1
         while True:
-            await asyncio.sleep(2.0)
+            await asyncio.sleep(2.0)  # pacing: nicegui.js acknowledges every few seconds, not on a condition
             if acked < self.next_message_id:
                 acked = self.next_message_id
                 with contextlib.suppress(Exception):
@@ -202,12 +216,14 @@ class Tab:
         return any(text in json.dumps(payload, ensure_ascii=False) for _, payload in self.frames)
 
     async def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> float:
-        """Polls the element tree; returns the seconds it took."""
+        """Polls the element tree; returns the seconds it took. A WireError when it times out (the scale-out tests
+        print the instances' logs for those)."""
         start = time.monotonic()
-        while not condition():
-            if time.monotonic() - start > timeout:
-                raise WireError(f'{self.browser.name} on {self.base_url}{self.path}: not {what} after {timeout} s')
-            await asyncio.sleep(0.05)
+        try:
+            where = f'{self.browser.name} on {self.base_url}{self.path}'
+            await until(condition, timeout, what=f'{what} ({where})', step=0.05)
+        except Timeout as error:
+            raise WireError(str(error)) from None
         return time.monotonic() - start
 
     async def wait_for_text(self, text: str, timeout: float = 10.0) -> float:
@@ -231,8 +247,9 @@ class Tab:
         raise WireError(f'no {event_type} listener on {element.get("tag")}')
 
     async def _send(self, element_id: str, listener_id: str, args: list[str]) -> None:
-        await self.emit('event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id,
-                                  'args': args})
+        await self.emit(
+            'event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id, 'args': args}
+        )
 
     async def type(self, testid: str, value: str) -> None:
         """What Vue sends while typing into a `ui.input`: `update:value` with the whole new value."""

@@ -14,17 +14,25 @@ import pytest
 from nicegui import context, ui
 from nicegui.testing import User
 
-PATIENCE = 50  # attempts, 0.1 s apart
+# attempts of should_see, 0.1 s apart (should_not_see's are 0.05 s apart: twice as many): 10 s, like tests/waiting.py,
+# as a page may wait for argon2 runs (real cost here) and other tests' servers share the two cores
+PATIENCE = 100
 
 
 @pytest.fixture(autouse=True)
 def patient_should_see(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = User.should_see
+    """NiceGUI gives up after 3 attempts (0.3 s to appear, 0.15 s to go away); here both wait up to 10 s. Waiting longer
+    for something to go away costs nothing when it is already gone: should_not_see returns at its first attempt."""
+    original_see, original_not_see = User.should_see, User.should_not_see
 
     async def should_see(self: User, *args: Any, retries: int = PATIENCE, **kwargs: Any) -> None:
-        await original(self, *args, retries=max(retries, PATIENCE), **kwargs)
+        await original_see(self, *args, retries=max(retries, PATIENCE), **kwargs)
+
+    async def should_not_see(self: User, *args: Any, retries: int = 2 * PATIENCE, **kwargs: Any) -> None:
+        await original_not_see(self, *args, retries=max(retries, 2 * PATIENCE), **kwargs)
 
     monkeypatch.setattr(User, 'should_see', should_see)
+    monkeypatch.setattr(User, 'should_not_see', should_not_see)
 
 
 @pytest.fixture(autouse=True)

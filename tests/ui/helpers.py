@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from nicegui import app, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
@@ -12,6 +10,7 @@ from sqlmodel import Session
 from chat.services import Services
 from storage import rooms as room_queries
 from storage import users as user_queries
+from tests.waiting import until
 
 PASSWORD = 'correct-horse'
 
@@ -31,13 +30,12 @@ def by_testid(user: User, testid: str) -> UserInteraction:
 
 async def wait_for(user: User, testid: str, timeout: float = 10.0) -> UserInteraction:
     """Navigation is asynchronous: wait until the next page shows the element."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not _matches(user, testid):
-        if asyncio.get_running_loop().time() > deadline:
-            where = user.back_history[-1] if user.back_history else None
-            raise AssertionError(f'no element with data-testid={testid} after {timeout} s (page {where}, '
-                                 f'notifications {user.notify.messages})')
-        await asyncio.sleep(0.02)
+
+    def where() -> str:
+        page = user.back_history[-1] if user.back_history else None
+        return f'showing data-testid={testid} (page {page}, notifications {user.notify.messages})'
+
+    await until(lambda: _matches(user, testid), timeout, what=where)
     return by_testid(user, testid)
 
 
@@ -46,8 +44,9 @@ def value_of(user: User, testid: str) -> object:
     return element.value  # type: ignore[attr-defined]
 
 
-async def register(user: User, username: str, *, password: str = PASSWORD, display_name: str = '',
-                   expect: str = 'Rooms') -> None:
+async def register(
+    user: User, username: str, *, password: str = PASSWORD, display_name: str = '', expect: str = 'Rooms'
+) -> None:
     await user.open('/register')
     by_testid(user, 'username').type(username)
     if display_name:
@@ -63,6 +62,7 @@ async def _known_time_zone(username: str) -> None:
     """Room pages ask the browser for its time zone once per user (`run_javascript`); the simulation answers no
     JavaScript, and its outbox hook would point the one global `ui.navigate` at that user meanwhile. Browsers answer
     (tests/e2e), so here the user simply has a time zone already."""
+
     def work(session: Session) -> None:
         user = user_queries.by_username(session, username)
         assert user is not None

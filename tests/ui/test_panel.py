@@ -1,6 +1,5 @@
 """Control panel: profile name and avatar, password, and room management with ownership."""
 
-import asyncio
 import io
 
 import pytest
@@ -13,6 +12,7 @@ from chat.errors import PermissionDenied
 from chat.views import UserView
 from tests.ui import images
 from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, sign_in, wait_for
+from tests.waiting import until
 
 
 async def _upload(person: User, name: str, content_type: str, data: bytes) -> None:
@@ -24,12 +24,12 @@ async def _upload(person: User, name: str, content_type: str, data: bytes) -> No
 
 async def _avatar_set(user_id: int) -> UserView:
     """The upload handler runs as a task (image work in a thread): wait until the new avatar is stored."""
-    for _ in range(150):
+
+    async def stored() -> UserView | None:
         person = await services().accounts.get(user_id)
-        if person.avatar:
-            return person
-        await asyncio.sleep(0.02)
-    raise AssertionError('avatar was not stored')
+        return person if person.avatar else None
+
+    return await until(stored, what='the avatar stored')
 
 
 async def test_rename_seen_live_in_the_room_and_on_the_home_page(user: User, create_user) -> None:
@@ -123,12 +123,16 @@ async def test_display_name_rules(user: User) -> None:
     await user.should_see('A display name has 1–40 characters.')
 
 
-@pytest.mark.parametrize(('name', 'content_type', 'data'), [
-    ('green.png', 'image/png', images.png()),
-    ('photo.jpg', 'image/jpeg', images.jpeg_with_orientation()),
-])
-async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, create_user, name: str,
-                                                                  content_type: str, data: bytes) -> None:
+@pytest.mark.parametrize(
+    ('name', 'content_type', 'data'),
+    [
+        ('green.png', 'image/png', images.png()),
+        ('photo.jpg', 'image/jpeg', images.jpeg_with_orientation()),
+    ],
+)
+async def test_avatar_upload_accepted_resized_and_shown_to_others(
+    user: User, create_user, name: str, content_type: str, data: bytes
+) -> None:
     await register(user, 'anna', display_name='Anna')
     await open_room(user, 'Kitchen')
     bob = create_user()
@@ -149,23 +153,26 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(user: User, cr
         top, bottom = image.convert('RGB').getpixel((128, 20)), image.convert('RGB').getpixel((128, 236))
         assert top[0] > 150 > top[2] or top[2] > 150 > top[0]
         assert (top[0] > top[2]) != (bottom[0] > bottom[2])
-    assert bob.client is not None  # the online list's avatars are <img> elements
-    for _ in range(200):
-        sources = {e.props.get('src') for e in bob.client.elements.values() if e.tag == 'img'}
-        if anna.avatar_url in sources:
-            break
-        await asyncio.sleep(0.01)
-    assert anna.avatar_url in sources
+    bob_page = bob.client
+    assert bob_page is not None  # the online list's avatars are <img> elements
+    await until(
+        lambda: anna.avatar_url in {e.props.get('src') for e in bob_page.elements.values() if e.tag == 'img'},
+        what="showing Anna's new avatar to Bob",
+    )
 
 
-@pytest.mark.parametrize(('name', 'content_type', 'data', 'message'), [
-    ('notes.png', 'image/png', b'just some text, not an image', 'This file is not a readable image'),
-    ('broken.png', 'image/png', images.truncated_png(), 'This file is not a readable image'),
-    ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels'),
-    ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 1024 * 1024 + 1), 'The image is too large: at most 5.0 MB.'),
-])
-async def test_bad_avatar_uploads_are_refused_with_a_reason(user: User, name: str, content_type: str, data: bytes,
-                                                            message: str) -> None:
+@pytest.mark.parametrize(
+    ('name', 'content_type', 'data', 'message'),
+    [
+        ('notes.png', 'image/png', b'just some text, not an image', 'This file is not a readable image'),
+        ('broken.png', 'image/png', images.truncated_png(), 'This file is not a readable image'),
+        ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels'),
+        ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 1024 * 1024 + 1), 'The image is too large: at most 5.0 MB.'),
+    ],
+)
+async def test_bad_avatar_uploads_are_refused_with_a_reason(
+    user: User, name: str, content_type: str, data: bytes, message: str
+) -> None:
     await register(user, 'anna')
     await user.open('/panel')
     await wait_for(user, 'avatar-upload')
@@ -182,11 +189,10 @@ async def test_remove_avatar_returns_to_the_default(user: User) -> None:
     await user.should_see('Your new avatar is saved.')
     by_testid(user, 'remove-avatar').click()
     (preview,) = by_testid(user, 'avatar-preview').elements
-    for _ in range(50):
-        if preview.source == '/avatars/default/anna.png':  # type: ignore[attr-defined]
-            break
-        await __import__('asyncio').sleep(0.02)
-    assert preview.source == '/avatars/default/anna.png'  # type: ignore[attr-defined]
+    await until(
+        lambda: preview.source == '/avatars/default/anna.png',  # type: ignore[attr-defined]
+        what='showing the default avatar',
+    )
 
 
 async def test_password_change_signs_out_other_sessions(user: User, create_user) -> None:

@@ -1,7 +1,5 @@
 """Live chat in a room: messages, history paging, presence with tabs, private messages, languages."""
 
-import asyncio
-
 from nicegui.testing import User
 
 from tests.ui.helpers import (
@@ -15,6 +13,7 @@ from tests.ui.helpers import (
     value_of,
     wait_for,
 )
+from tests.waiting import until
 
 
 async def _three_in_kitchen(user: User, create_user) -> tuple[User, User, User]:
@@ -126,8 +125,6 @@ async def test_history_on_entry_and_older_pages(user: User, create_user) -> None
     await bob.should_see('message number 001')
 
 
-
-
 async def test_private_message_reaches_only_the_recipient(user: User, create_user) -> None:
     anna, bob, carl = await _three_in_kitchen(user, create_user)
     by_testid(anna, 'online-bob').click()
@@ -150,8 +147,6 @@ async def test_private_message_to_someone_who_left_is_not_delivered(user: User, 
     await bob.should_not_see('are you there?')
 
 
-
-
 async def test_russian_from_accept_language_and_switch_sticks(user: User) -> None:
     user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9,en;q=0.5'
     await user.open('/login')
@@ -169,10 +164,7 @@ async def test_over_the_message_rate_the_sender_is_told_and_keeps_the_text(user:
     await open_room(user, 'Kitchen')
     for number in range(10):
         await send(user, f'burst {number}')
-        for _ in range(200):  # sent once the input is empty again
-            if value_of(user, 'message-input') == '':
-                break
-            await asyncio.sleep(0.01)
+        await until(lambda: value_of(user, 'message-input') == '', what='sent (the input empty again)')
     await send(user, 'one too many')
     await user.should_see('Slow down: you can send again in')
     assert value_of(user, 'message-input') == 'one too many'
@@ -184,13 +176,11 @@ async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User)
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     await send(user, 'visible in a real browser')
-    assert user.client is not None
-    bubbles: list = []
-    for _ in range(500):
-        bubbles = [e for e in user.client.elements.values() if e.tag == 'q-chat-message']
-        if bubbles:
-            break
-        await asyncio.sleep(0.01)
+    client = user.client
+    assert client is not None
+    bubbles = await until(
+        lambda: [e for e in client.elements.values() if e.tag == 'q-chat-message'], what='showing a message bubble'
+    )
     texts = [child._text for bubble in bubbles for child in bubble.default_slot.children]
     assert 'visible in a real browser' in texts
     assert all(bubble._text is None for bubble in bubbles)
@@ -201,13 +191,6 @@ async def _online_names(user: User) -> list[str]:
     assert user.client is not None
     (container,) = [e for e in user.client.elements.values() if e.props.get('data-testid') == 'online-list']
     return [item.default_slot.children[1]._text for item in container.default_slot.children]
-
-
-async def _until(check, timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, 'condition not met in time'
-        await asyncio.sleep(0.02)
 
 
 async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, create_user) -> None:
@@ -235,13 +218,15 @@ async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, c
 
     async def dora_moved_up() -> bool:
         return await _online_names(user) == ['Anna (you)', 'Dora']
-    await _until(dora_moved_up)
+
+    await until(dora_moved_up, what='Dora moved up into the list')
     await user.should_see('Show 1 more')
     by_testid(user, 'online-more').click()
 
     async def everyone() -> bool:
         return await _online_names(user) == ['Anna (you)', 'Dora', 'Carl']
-    await _until(everyone)
+
+    await until(everyone, what='everyone listed')
     await user.should_not_see(marker='online-more')
     by_testid(user, 'online-carl').click()  # a listed person can be written to privately
     await user.should_see('Private message to Carl')
@@ -262,11 +247,8 @@ async def test_arrivals_in_a_row_share_one_notice(user: User, create_user) -> No
     await user.should_see('Bob, Carl and 1 more joined')
     await user.should_not_see('Bob and Carl joined')  # the same line, updated: not a second one
     await send(user, 'Welcome, all')
-    for _ in range(100):  # posted, not only typed: the input still shows the text until the post is through
-        if value_of(user, 'message-input') == '':
-            break
-        await asyncio.sleep(0.05)
-    assert value_of(user, 'message-input') == ''
+    # posted, not only typed: the input still shows the text until the post is through
+    await until(lambda: value_of(user, 'message-input') == '', what='posted (the input empty again)')
     await user.should_see('Welcome, all')
     await open_room(people['eve'], 'Kitchen')  # after a message: a line of its own
     await user.should_see('Eve joined')

@@ -31,6 +31,7 @@ async def stored_hash(services: Services, user_id: int) -> str:
 
 # --- registration -------------------------------------------------------------------------------------------------
 
+
 async def test_register_stores_an_argon2_hash_and_signs_in(services: Services) -> None:
     anna = await services.accounts.register('Anna.K', 'password1', '  Anna K  ')
     assert (anna.username, anna.display_name, anna.is_admin, anna.session_version) == ('Anna.K', 'Anna K', False, 0)
@@ -49,28 +50,58 @@ async def test_display_name_defaults_to_the_username(services: Services) -> None
     assert (await services.accounts.register('vera', 'password1', '   ')).display_name == 'vera'
 
 
-@pytest.mark.parametrize(('username', 'password', 'display_name', 'key'), [
-    ('ab', 'password1', '', 'username_invalid'),
-    ('a' * 33, 'password1', '', 'username_invalid'),
-    ('anna smith', 'password1', '', 'username_invalid'),
-    ('анна', 'password1', '', 'username_invalid'),
-    ('anna', '1234567', '', 'password_too_short'),
-    ('anna', 'p' * 1025, '', 'password_too_long'),
-    ('anna', 'password1', 'x' * 41, 'display_name_length'),
-    ('anna', 'password1', 'Anna\nK', 'display_name_invalid'),
-])
-async def test_register_refuses_bad_input_and_stores_nothing(services: Services, username: str, password: str,
-                                                             display_name: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ('username', 'password', 'display_name', 'key'),
+    [
+        ('ab', 'password1', '', 'username_invalid'),
+        ('a' * 33, 'password1', '', 'username_invalid'),
+        ('anna smith', 'password1', '', 'username_invalid'),
+        ('анна', 'password1', '', 'username_invalid'),
+        ('anna', '1234567', '', 'password_too_short'),
+        ('anna', 'p' * 1025, '', 'password_too_long'),
+        ('anna', 'password1', 'x' * 41, 'display_name_length'),
+        ('anna', 'password1', 'Anna\nK', 'display_name_invalid'),
+    ],
+)
+async def test_register_refuses_bad_input_and_stores_nothing(
+    services: Services, username: str, password: str, display_name: str, key: str
+) -> None:
     with pytest.raises(InvalidInput) as info:
         await services.accounts.register(username, password, display_name)
     assert info.value.key == key
     assert await count_rows(services, User) == 0
 
 
+@pytest.mark.parametrize(
+    ('username', 'password', 'refusal'),
+    [
+        ('ab', 'password1', 'username_invalid'),  # 2 characters: one too few
+        ('abc', 'password1', None),  # 3: the shortest name
+        (' abc\t', 'password1', None),  # surrounding white space is trimmed before counting
+        ('a' * 32, 'password1', None),  # 32: the longest name
+        ('a' * 33, 'password1', 'username_invalid'),
+        ('Az09_.-', 'password1', None),  # every kind of character a name may hold
+        ('anna!', 'password1', 'username_invalid'),
+        ('anna', '1234567', 'password_too_short'),  # 7 characters: one too few
+        ('anna', '12345678', None),  # 8: the shortest password
+        ('anna', 'p' * 1024, None),  # the longest password
+        ('anna', 'p' * 1025, 'password_too_long'),
+    ],
+)
 @pytest.mark.usefixtures('cheap_hashing')
-async def test_username_boundaries(services: Services) -> None:
-    await services.accounts.register('abc', 'password1')
-    await services.accounts.register('a' * 32, '12345678')
+async def test_username_boundaries(services: Services, username: str, password: str, refusal: str | None) -> None:
+    """Each limit of the name and password rules from both sides: accepted (and then signing in works), or refused
+    with the rule's own error key and nothing stored."""
+    if refusal is not None:
+        with pytest.raises(InvalidInput) as info:
+            await services.accounts.register(username, password)
+        assert info.value.key == refusal
+        assert await count_rows(services, User) == 0
+        return
+    user = await services.accounts.register(username, password)
+    assert user.username == username.strip()
+    assert await count_rows(services, User) == 1
+    assert await services.accounts.authenticate(username.strip(), password) == user
 
 
 @pytest.mark.usefixtures('cheap_hashing')
@@ -99,6 +130,7 @@ async def test_registration_rate_per_address(make_services: ServicesFactory) -> 
 
 
 # --- sign-in ------------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.usefixtures('cheap_hashing')
 async def test_wrong_password_and_unknown_user_fail_alike(services: Services) -> None:
@@ -162,7 +194,7 @@ async def test_lockout_ends_after_its_window(make_services: ServicesFactory) -> 
         await services.accounts.authenticate('anna', PASSWORD)
     wait = services.accounts.login_failures.retry_after('user:anna')  # what is left of the window
     assert 0 < wait <= 1.0
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the window passing is the point: nothing to poll without failing again
     assert await services.accounts.authenticate('anna', PASSWORD) == anna
 
 
@@ -184,6 +216,7 @@ async def test_an_old_bcrypt_hash_verifies_and_is_upgraded_to_argon2(services: S
 
 
 # --- sessions -----------------------------------------------------------------------------------------------------
+
 
 async def test_session_user_and_require(services: Services) -> None:
     anna = await add_user(services, 'anna')
@@ -253,6 +286,7 @@ async def test_deleted_user_is_refused_everywhere(services: Services) -> None:
 
 # --- profile ------------------------------------------------------------------------------------------------------
 
+
 async def test_set_display_name_trims_stores_and_tells_everyone(services: Services, recorder: Recorder) -> None:
     anna = await add_user(services, 'anna')
     recorder.listen(services.hub, user_topic(anna.id), PROFILES, user_topic(anna.id + 1))
@@ -297,6 +331,7 @@ async def test_make_admin_promotes_or_creates(services: Services) -> None:
 
 
 # --- login sessions -----------------------------------------------------------------------------------------------
+
 
 async def test_login_session_tokens_are_stored_only_as_hashes(services: Services) -> None:
     anna = await add_user(services, 'anna')
@@ -357,8 +392,10 @@ async def test_admin_password_reset_ends_every_login_session(services: Services)
 
 @pytest.mark.usefixtures('cheap_hashing')
 async def test_concurrent_registrations_of_one_name_leave_one_account(services: Services) -> None:
-    results = await asyncio.gather(*(services.accounts.register(name, 'password1') for name in
-                                     ['anna', 'ANNA', 'Anna', 'anna', 'aNNa']), return_exceptions=True)
+    results = await asyncio.gather(
+        *(services.accounts.register(name, 'password1') for name in ['anna', 'ANNA', 'Anna', 'anna', 'aNNa']),
+        return_exceptions=True,
+    )
     assert sum(not isinstance(result, BaseException) for result in results) == 1
     assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
     assert await count_rows(services, User) == 1
@@ -366,11 +403,14 @@ async def test_concurrent_registrations_of_one_name_leave_one_account(services: 
 
 # --- limits hold under concurrency ----------------------------------------------------------------------------------
 
+
 @pytest.mark.usefixtures('cheap_hashing')
 async def test_concurrent_guesses_cannot_slip_past_the_lockout(services: Services) -> None:
     await add_user(services, 'anna')
-    results = await asyncio.gather(*(services.accounts.authenticate('anna', f'guess-{n}', client='10.0.0.1')
-                                     for n in range(20)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(services.accounts.authenticate('anna', f'guess-{n}', client='10.0.0.1') for n in range(20)),
+        return_exceptions=True,
+    )
     assert all(isinstance(result, InvalidInput | RateLimited) for result in results), results
     assert sum(isinstance(result, InvalidInput) for result in results) <= 5  # at most five passwords were tried
 
@@ -378,7 +418,9 @@ async def test_concurrent_guesses_cannot_slip_past_the_lockout(services: Service
 @pytest.mark.usefixtures('cheap_hashing')
 async def test_concurrent_registrations_cannot_slip_past_the_address_limit(make_services: ServicesFactory) -> None:
     services = await make_services(register_rate=3)
-    results = await asyncio.gather(*(services.accounts.register(f'user{n}', 'password1', client='10.0.0.1')
-                                     for n in range(12)), return_exceptions=True)
+    results = await asyncio.gather(
+        *(services.accounts.register(f'user{n}', 'password1', client='10.0.0.1') for n in range(12)),
+        return_exceptions=True,
+    )
     assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
     assert await count_rows(services, User) == 3

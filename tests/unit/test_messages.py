@@ -36,11 +36,19 @@ def sqlite_file(services: Services) -> Path:
 
 # --- posting ------------------------------------------------------------------------------------------------------
 
+
 async def test_post_stores_then_publishes_to_the_room_only(services: Services, recorder: Recorder) -> None:
     room, (anna, boris) = await room_with(services, 'anna', 'boris')
     other = await services.rooms.create(anna, 'Other')
-    recorder.listen(services.hub, room_topic(room.id), room_topic(other.id), LOBBY, PROFILES, user_topic(boris.id),
-                    private_topic(room.id, boris.id))
+    recorder.listen(
+        services.hub,
+        room_topic(room.id),
+        room_topic(other.id),
+        LOBBY,
+        PROFILES,
+        user_topic(boris.id),
+        private_topic(room.id, boris.id),
+    )
     message = await services.messages.post(anna, room.id, '  Hello <b>world</b>\n  second line  ')
     assert message.body == 'Hello <b>world</b>\n  second line'
     assert (message.room_id, message.author) == (room.id, anna)
@@ -52,27 +60,37 @@ async def test_post_stores_then_publishes_to_the_room_only(services: Services, r
 
 async def test_newlines_tabs_and_markup_are_kept_as_typed(services: Services) -> None:
     room, (anna,) = await room_with(services, 'anna')
-    texts = ['line 1\nline 2\n\n\nline 5', 'a\tb', '<script>alert(1)</script>', '{name} %s \\n',
-             'Привет 👩‍👩‍👧 \u202eabc', 'crlf\r\nend']
+    texts = [
+        'line 1\nline 2\n\n\nline 5',
+        'a\tb',
+        '<script>alert(1)</script>',
+        '{name} %s \\n',
+        'Привет 👩‍👩‍👧 \u202eabc',
+        'crlf\r\nend',
+    ]
     for text in texts:
         await services.messages.post(anna, room.id, text)
     bodies = [message.body for message in await services.messages.history(room.id)]
     assert bodies == [*texts[:-1], 'crlf\nend']
 
 
-@pytest.mark.parametrize(('text', 'key'), [
-    ('', 'message_empty'),
-    ('   ', 'message_empty'),
-    ('\n\t\r\n ', 'message_empty'),
-    ('m' * 4001, 'message_too_long'),
-    (' ' + 'm' * 4001 + ' ', 'message_too_long'),
-    ('null \x00 byte', 'message_invalid'),
-    ('escape \x1b[2J', 'message_invalid'),
-    ('backspace\x08', 'message_invalid'),
-    ('lone \udc00', 'message_invalid'),
-])
-async def test_bad_messages_are_refused_stored_nowhere_and_not_counted(services: Services, recorder: Recorder,
-                                                                       text: str, key: str) -> None:
+@pytest.mark.parametrize(
+    ('text', 'key'),
+    [
+        ('', 'message_empty'),
+        ('   ', 'message_empty'),
+        ('\n\t\r\n ', 'message_empty'),
+        ('m' * 4001, 'message_too_long'),
+        (' ' + 'm' * 4001 + ' ', 'message_too_long'),
+        ('null \x00 byte', 'message_invalid'),
+        ('escape \x1b[2J', 'message_invalid'),
+        ('backspace\x08', 'message_invalid'),
+        ('lone \udc00', 'message_invalid'),
+    ],
+)
+async def test_bad_messages_are_refused_stored_nowhere_and_not_counted(
+    services: Services, recorder: Recorder, text: str, key: str
+) -> None:
     room, (anna,) = await room_with(services, 'anna')
     recorder.listen(services.hub, room_topic(room.id))
     for _ in range(12):  # more than the rate: refusals do not use it up
@@ -134,12 +152,13 @@ async def test_message_rate_window_slides(make_services: ServicesFactory) -> Non
         await services.messages.post(anna, room.id, 'too soon')
     wait = services.messages.rate.retry_after(f'messages:{anna.id}')  # until the first leaves the window
     assert 0 < wait <= 1.0
-    await asyncio.sleep(wait + 0.05)
+    await asyncio.sleep(wait + 0.05)  # the window sliding on is the point: nothing to poll without posting again
     await services.messages.post(anna, room.id, 'later')
     assert await count_rows(services, Message) == 4
 
 
 # --- history ------------------------------------------------------------------------------------------------------
+
 
 async def test_history_pages_newest_first_page_oldest_first_without_gaps(make_services: ServicesFactory) -> None:
     services = await make_services(message_rate=1000)
@@ -210,8 +229,10 @@ async def execute_plan(services: Services, sql: str, params: Any) -> list[tuple[
 
 # --- a failing database -------------------------------------------------------------------------------------------
 
-async def test_a_missing_table_raises_unavailable_and_publishes_nothing(services: Services, recorder: Recorder,
-                                                                        caplog: pytest.LogCaptureFixture) -> None:
+
+async def test_a_missing_table_raises_unavailable_and_publishes_nothing(
+    services: Services, recorder: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
     room, (anna,) = await room_with(services, 'anna')
     recorder.listen(services.hub, room_topic(room.id))
     await services.messages.post(anna, room.id, 'before')
@@ -228,8 +249,9 @@ async def test_a_missing_table_raises_unavailable_and_publishes_nothing(services
     assert [m.body for m in await services.messages.history(room.id)] == ['before', 'after']
 
 
-async def test_a_locked_database_raises_unavailable_and_the_next_post_succeeds(services: Services,
-                                                                             recorder: Recorder) -> None:
+async def test_a_locked_database_raises_unavailable_and_the_next_post_succeeds(
+    services: Services, recorder: Recorder
+) -> None:
     path = sqlite_file(services)
     room, (anna,) = await room_with(services, 'anna')
     recorder.listen(services.hub, room_topic(room.id))
@@ -256,14 +278,25 @@ async def test_a_locked_database_raises_unavailable_and_the_next_post_succeeds(s
 
 # --- private messages ---------------------------------------------------------------------------------------------
 
-async def test_whisper_reaches_only_the_two_private_topics(services: Services, recorder: Recorder,
-                                                           caplog: pytest.LogCaptureFixture) -> None:
+
+async def test_whisper_reaches_only_the_two_private_topics(
+    services: Services, recorder: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
     room, (anna, boris, vera) = await room_with(services, 'anna', 'boris', 'vera')
     other = await services.rooms.create(anna, 'Other')
     for user in (anna, boris, vera):
         await services.rooms.enter(user, room.id, f'tab-{user.username}')
-    watched = [room_topic(room.id), private_topic(room.id, vera.id), private_topic(other.id, boris.id),
-               room_topic(other.id), LOBBY, PROFILES, user_topic(anna.id), user_topic(boris.id), user_topic(vera.id)]
+    watched = [
+        room_topic(room.id),
+        private_topic(room.id, vera.id),
+        private_topic(other.id, boris.id),
+        room_topic(other.id),
+        LOBBY,
+        PROFILES,
+        user_topic(anna.id),
+        user_topic(boris.id),
+        user_topic(vera.id),
+    ]
     recorder.listen(services.hub, *watched)
     sent = recorder.listen(services.hub, private_topic(room.id, anna.id))
     received = Recorder().listen(services.hub, private_topic(room.id, boris.id))
@@ -284,8 +317,13 @@ async def test_whisper_refusals(services: Services, recorder: Recorder) -> None:
     await services.rooms.enter(anna, room.id, 'a')
     await services.rooms.enter(boris, room.id, 'b')
     await services.rooms.enter(vera, other.id, 'v')  # online, but in another room
-    recorder.listen(services.hub, private_topic(room.id, anna.id), private_topic(room.id, boris.id),
-                    private_topic(room.id, vera.id), private_topic(other.id, vera.id))
+    recorder.listen(
+        services.hub,
+        private_topic(room.id, anna.id),
+        private_topic(room.id, boris.id),
+        private_topic(room.id, vera.id),
+        private_topic(other.id, vera.id),
+    )
 
     with pytest.raises(InvalidInput) as info:
         await services.messages.whisper(anna, room.id, anna, 'note to self')

@@ -48,8 +48,10 @@ async def test_enter_and_leave_publish_once_per_user(services: Services, recorde
     assert await services.rooms.enter(anna, room.id, 'a1') == [anna]
     assert await services.rooms.enter(anna, room.id, 'a2') == [anna]  # second tab: no news
     assert await services.rooms.enter(boris, room.id, 'b1') == [anna, boris]
-    assert recorder.of(room_topic(room.id)) == [PresenceChanged(room.id, anna, joined=True),
-                                                PresenceChanged(room.id, boris, joined=True)]
+    assert recorder.of(room_topic(room.id)) == [
+        PresenceChanged(room.id, anna, joined=True),
+        PresenceChanged(room.id, boris, joined=True),
+    ]
     assert recorder.of(LOBBY) == [RoomCount(room.id, 1), RoomCount(room.id, 2)]
     assert await services.rooms.counts() == {room.id: 2}
 
@@ -94,7 +96,7 @@ async def test_a_leave_during_the_enter_leaves_no_ghost(services: Services, reco
     room = await services.rooms.create(anna, 'General')
     recorder.listen(services.hub, room_topic(room.id))
     entering = asyncio.create_task(services.rooms.enter(anna, room.id, 'tab'))
-    await asyncio.sleep(0)  # the enter is now waiting for the database
+    await asyncio.sleep(0)  # one turn of the loop, no more: the enter is now waiting for the database (the race)
     await services.rooms.leave(anna, room.id, 'tab')
     await entering
     assert await services.rooms.online(room.id) == []

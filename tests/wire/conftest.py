@@ -83,12 +83,26 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
 
 
 def start_site(prepared: Prepared, work: Path, env: dict[str, str]) -> Site:
-    """A server on a fresh copy of the template, with the app's limits plus `env`; nobody signed in yet."""
+    """A server on a fresh copy of the template, with the app's limits plus `env`; nobody signed in yet.
+
+    Other test runs on this machine pick ports from the same range: when one takes the port between the probe and
+    the server's bind, the server exits with "address already in use" and starts again on another port."""
     srv.copy_data(prepared.template, work / 'data')
-    server = srv.Server(work / 'data', port=srv.free_port(*PORTS), env={**APP_LIMITS, **env},
-                        log_path=work / 'server.log')
-    server.start()
-    return Site(server, prepared.rooms, prepared.users)
+    log_path = work / 'server.log'
+    for attempt in range(3):
+        server = srv.Server(work / 'data', port=srv.free_port(*PORTS), env={**APP_LIMITS, **env}, log_path=log_path)
+        logged = log_path.stat().st_size if log_path.exists() else 0
+        try:
+            server.start()
+        except RuntimeError:
+            with log_path.open('rb') as log:
+                log.seek(logged)
+                taken = b'address already in use' in log.read().lower()
+            if not taken or attempt == 2:
+                raise
+            continue
+        return Site(server, prepared.rooms, prepared.users)
+    raise AssertionError('unreachable')
 
 
 @pytest.fixture(scope='session')

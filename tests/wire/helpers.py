@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.client import Tab
 from bench.crowd import Crowd
+from tests import waiting
 
 
 def token() -> str:
@@ -78,13 +79,12 @@ class Taps:
 
 
 async def until(condition: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
-    """Polls `condition()` until it holds or `timeout` seconds passed; returns whether it held (never raises)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not condition():
-        if loop.time() > deadline:
-            return False
-        await asyncio.sleep(step)
+    """Polls `condition()` until it holds or `timeout` seconds passed; returns whether it held (never raises): these
+    tests collect what they saw and assert it afterwards, with messages of their own."""
+    try:
+        await waiting.until(condition, timeout, step=step)
+    except waiting.Timeout:
+        return False
     return True
 
 
@@ -173,7 +173,7 @@ def tracebacks(log_path: Path) -> list[str]:
     lines = log_path.read_text(errors='replace').splitlines()
     for index, line in enumerate(lines):
         if line.startswith('Traceback (most recent call last)'):
-            found.append('\n'.join(lines[index:index + 30]))
+            found.append('\n'.join(lines[index : index + 30]))
     return found
 
 
@@ -181,8 +181,7 @@ def stored(data_dir: Path, marker: str) -> list[tuple[int, int, str]]:
     """(id, room id, body) of every stored message containing `marker`, in id order, read from the SQLite file."""
     db = sqlite3.connect(data_dir / 'chat.db')
     try:
-        return list(db.execute('SELECT id, room_id, body FROM message WHERE body LIKE ? ORDER BY id',
-                               (f'%{marker}%',)))
+        return list(db.execute('SELECT id, room_id, body FROM message WHERE body LIKE ? ORDER BY id', (f'%{marker}%',)))
     finally:
         db.close()
 

@@ -119,10 +119,12 @@ def test_stalled_client_does_not_hold_up_the_others(site: Site) -> None:
     marker = token()
     names = [site.users[WATCHER], site.users[FROZEN], *(site.users[i] for i in SENDING)]
     seen = asyncio.run(_stall(site.url, [site.cookies[n] for n in names], site.path('stall'), marker, names[1]))
-    print(f'\nstall: {seen["accepted"]} messages, {seen["sent_after_stall"] // 1024} KB of frames to each tab; when '
-          f'the others had all, the frozen tab had {seen["frozen_unread"] // 1024} KB unread in its socket and the '
-          f'server {seen["frozen_unsent"] // 1024} KB unsent for it; connection still established: '
-          f'{seen["frozen_established"]} ({seen["stall_seconds"]:.1f} s after it froze)')
+    print(
+        f'\nstall: {seen["accepted"]} messages, {seen["sent_after_stall"] // 1024} KB of frames to each tab; when '
+        f'the others had all, the frozen tab had {seen["frozen_unread"] // 1024} KB unread in its socket and the '
+        f'server {seen["frozen_unsent"] // 1024} KB unsent for it; connection still established: '
+        f'{seen["frozen_established"]} ({seen["stall_seconds"]:.1f} s after it froze)'
+    )
     assert seen['online_before'] == set(names), 'everyone is listed online before the stall'
     assert seen['accepted'] == SENDERS * PER_SENDER
     assert seen['frozen_saw'] == 0 and seen['frozen_unread'] > 0, 'the frozen tab really stopped reading'
@@ -134,8 +136,9 @@ def test_stalled_client_does_not_hold_up_the_others(site: Site) -> None:
     assert seen['online_after'] == set(names) - {names[1]}, 'once it dropped, the server let it go'
 
 
-async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, server: srv.Server,
-                  cycler: str) -> dict[str, Any]:
+async def _cycles(
+    url: str, watcher_cookie: str, cycler_cookie: str, path: str, server: srv.Server, cycler: str
+) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     async with new_http() as http:
         watcher = Tab(http, url, watcher_cookie)
@@ -153,7 +156,7 @@ async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, 
                 return
             if index % 3 == 2:
                 stall(tab)
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.05)  # frozen for a moment before the drop: the scenario, not a wait
             await drop(tab)
 
         async def run(count: int) -> None:
@@ -172,11 +175,13 @@ async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, 
         await first.close()
         await run(WARMUP)  # lazily loaded code, caches and the heap's working set first: not a cold baseline
         await until(lambda: online(watcher) == baseline, timeout=20)
+        # the last pages go 0.5 s after their sockets (CHAT_RECONNECT_TIMEOUT) and nothing outside shows when: a
+        # settling pause before the RSS reading, the same before both readings
         await asyncio.sleep(1.0)
         seen['rss_before'] = server.rss()
         await run(CYCLES)
         seen['back_to_baseline'] = await until(lambda: online(watcher) == baseline, timeout=20)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # settling, as before the first reading
         seen['rss_after'] = server.rss()
         seen['baseline'] = baseline
         await watcher.close()
@@ -185,12 +190,15 @@ async def _cycles(url: str, watcher_cookie: str, cycler_cookie: str, path: str, 
 
 def test_connect_cycles_release_server_state(site: Site) -> None:
     watcher, cycler = site.users[CYCLE_WATCHER], site.users[CYCLER]
-    seen = asyncio.run(_cycles(site.url, site.cookies[watcher], site.cookies[cycler], site.path('cycles'),
-                               site.server, cycler))
+    seen = asyncio.run(
+        _cycles(site.url, site.cookies[watcher], site.cookies[cycler], site.path('cycles'), site.server, cycler)
+    )
     growth = (seen['rss_after'] - seen['rss_before']) / 2**20
-    print(f'\ncycles: {CYCLES} connect/disconnect cycles (a third closed, a third dropped, a third frozen and '
-          f'dropped): RSS {seen["rss_before"] / 2**20:.1f} -> {seen["rss_after"] / 2**20:.1f} MB, '
-          f'growth {growth:+.2f} MB')
+    print(
+        f'\ncycles: {CYCLES} connect/disconnect cycles (a third closed, a third dropped, a third frozen and '
+        f'dropped): RSS {seen["rss_before"] / 2**20:.1f} -> {seen["rss_after"] / 2**20:.1f} MB, '
+        f'growth {growth:+.2f} MB'
+    )
     assert seen['baseline'] == {watcher}
     assert seen['saw_cycler'], 'the watcher sees the cycling user come in'
     assert seen['back_to_baseline'], 'the online list returns to the watcher alone'
