@@ -361,4 +361,8 @@ async def sign_in(http: aiohttp.ClientSession, base_url: str, username: str, pas
             raise PageError(f'sign-in of {username} failed')
     finally:
         await tab.close()
-    return tab.cookie
+    # the navigation's answer sets the signed-in session cookie (a new one: the server never signs in an old one)
+    async with http.get(base_url + target, headers={'Cookie': tab.cookie}, allow_redirects=False) as response:
+        if 'session' not in response.cookies or response.status != 303:
+            raise PageError(f'sign-in of {username} set no session cookie ({response.status})')
+        return f'session={response.cookies["session"].value}'

@@ -135,10 +135,31 @@ class Accounts:
         return replace(user, session_token=token)
 
     async def end_session(self, actor: UserView) -> None:
-        """Signs the browser out: every tab of it is refused from now on and is told to leave."""
+        """Signs the browser out: every page of it is ended on the server (pages/sessions.py) and refused after."""
         if actor.session_token:
             await self.db.run(session_queries.remove, token_hash(actor.session_token))
         await self.hub.publish(user_topic(actor.id), SessionEnded(actor.id))
+
+    async def user_for_token(self, token: str | None) -> UserView | None:
+        """The signed-in user of a browser's session token, or None when it was signed out, ended or expired. The
+        token alone proves the session: it is only ever issued at sign-in, in a fresh session cookie."""
+        if not token:
+            return None
+
+        def work(session: Session) -> UserView | None:
+            login = session_queries.get(session, token_hash(token))
+            if login is None or _aware(login.expires_at) <= datetime.now(UTC):
+                return None
+            user = user_queries.by_id(session, login.user_id)
+            return replace(to_view(user), session_token=token) if user is not None else None
+
+        return await self.db.run(work)
+
+    async def live_tokens(self, tokens: set[str]) -> set[str]:
+        """Which of these session tokens still hold: one query for every open page of an instance."""
+        hashes = {token_hash(token): token for token in tokens}
+        live = await self.db.run(session_queries.live, list(hashes), datetime.now(UTC))
+        return {hashes[h] for h in live}
 
     async def prune_sessions(self) -> None:
         await self.db.run(session_queries.remove_expired, datetime.now(UTC))

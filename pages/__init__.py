@@ -4,8 +4,11 @@ from chat.services import Services
 
 
 def register(services: Services) -> None:
-    from pages import auth, home, media, panel, room
+    from nicegui import app
 
+    from pages import auth, home, media, panel, room, sessions
+
+    app.state.session_watch = sessions.register(services)
     auth.register(services)
     home.register(services)
     room.register(services)

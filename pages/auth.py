@@ -14,15 +14,13 @@ from chat.services import Services
 from chat.views import UserView
 from pages.context import client_address, language_for, safe_next
 from pages.layout import anonymous_header
+from pages.sessions import finish_url
 
 
-async def _start_session(services: Services, session: dict, user: UserView) -> None:
+async def _start_session(services: Services, request: Request, user: UserView, target: str) -> None:
+    """Signed in: a new session cookie is set by the navigation that follows (pages/sessions.py)."""
     user = await services.accounts.start_session(user)
-    session['user_id'] = user.id
-    session['sv'] = user.session_version
-    session['token'] = user.session_token
-    if user.language:
-        session['lang'] = user.language
+    ui.navigate.to(finish_url(user.session_token or '', request, target))
 
 
 def register(services: Services) -> None:
@@ -50,8 +48,7 @@ def register(services: Services) -> None:
                 except ChatError as failure:
                     error.text = t(failure.key, **failure.params)
                     return
-                await _start_session(services, session, user)
-                ui.navigate.to(target)
+                await _start_session(services, request, user, target)
 
             password.on('keydown.enter', submit)
             ui.button(t('sign_in'), on_click=submit).classes('w-full').props('data-testid=submit')
@@ -88,8 +85,7 @@ def register(services: Services) -> None:
                 if session.get('lang'):
                     with contextlib.suppress(ChatError):
                         user = await services.accounts.set_language(user, session['lang'])
-                await _start_session(services, session, user)
-                ui.navigate.to(target)
+                await _start_session(services, request, user, target)
 
             password.on('keydown.enter', submit)
             ui.button(t('register'), on_click=submit).classes('w-full').props('data-testid=submit')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 import typing
@@ -12,7 +13,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, background_tasks, ui
+from nicegui import app, background_tasks, core, ui
 from nicegui.client import Client
 
 from chat.errors import ChatError
@@ -44,7 +45,11 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-@dataclass
+AUTH_KEY = 'auth'  # the session token's key in the browser's signed session cookie (set only by pages/sessions.py)
+DROP_AFTER = 1.0  # seconds an ended page keeps its socket, for the instruction to leave to reach the browser
+
+
+@dataclass(eq=False)
 class PageContext:
     services: Services
     user: UserView
@@ -53,6 +58,8 @@ class PageContext:
     client: Client
     root: ui.element | None = None
     subscriptions: list = field(default_factory=list)
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+    closed: bool = False
 
     def t(self, key: str, **params: Any) -> str:
         return translate(self.lang, key, **params)
@@ -88,25 +95,56 @@ class PageContext:
     def run(self, coro: Any) -> None:
         background_tasks.create(coro, name='page task')
 
+    def on_close(self, handler: Callable[[], Any]) -> None:
+        """Runs once when the page closes or its session ends (leave the room, forget the page)."""
+        self.closers.append(handler)
+
+    def close(self) -> None:
+        """Stops everything this page listens to and takes part in (subscriptions, presence); once."""
+        if self.closed:
+            return
+        self.closed = True
+        for subscription in self.subscriptions:
+            subscription.cancel()
+        self.subscriptions.clear()
+        for handler in self.closers:
+            result = handler()
+            if inspect.isawaitable(result):
+                background_tasks.create(result, name='page closing')  # type: ignore[arg-type]
+        self.closers.clear()
+
+    def end(self, target: str, message: str) -> None:
+        """The page's session has ended: it stops listening and leaves its rooms now, is told to go, and loses its
+        socket shortly after - also when the browser ignores the instruction."""
+        if self.closed:
+            return
+        self.close()
+        self.leave_page(target, message)
+        self.run(self._drop_connection())
+
+    async def _drop_connection(self) -> None:
+        await asyncio.sleep(DROP_AFTER)
+        client = self.client
+        if not client.is_deleted:
+            client.delete()
+        for socket_id, _ in list(core.sio.manager.get_participants('/', client.id)):
+            await core.sio.disconnect(socket_id)
+
 
 async def signed_in(services: Services, request: Request) -> PageContext | RedirectResponse:
     """The page's viewer, or a redirect to sign-in that comes back to this page afterwards."""
     session = app.storage.user
-    user = await services.accounts.session_user(session.get('user_id'), session.get('sv'), session.get('token'))
+    user = await services.accounts.user_for_token(request.session.get(AUTH_KEY))
     if user is None:
-        for key in ('user_id', 'sv', 'token'):
-            session.pop(key, None)
         target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
         return RedirectResponse(f'/login?next={quote(target)}', status_code=303)
     client = ui.context.client
     ctx = PageContext(services, user, language_for(services, request, user), session, client)
 
-    def cancel_subscriptions() -> None:
-        for subscription in ctx.subscriptions:
-            subscription.cancel()
-        ctx.subscriptions.clear()
-
-    client.on_delete(cancel_subscriptions)
+    client.on_delete(ctx.close)
+    watch = getattr(app.state, 'session_watch', None)  # pages/sessions.py: ends the page with its session
+    if watch is not None:
+        watch.add(ctx)
     return ctx
 
 

@@ -21,6 +21,7 @@ APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline']
 TITLE_CLASSES = ['text-lg', 'truncate']
 AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full']
 NAME_CLASSES = ['max-w-40', 'truncate', 'mr-2']
+SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 
 
@@ -75,10 +76,8 @@ def header(ctx: PageContext, title: str | None = None) -> Element:
             language_switch(ctx.lang, ctx.session, ctx)
 
             async def sign_out() -> None:
-                for key in ('user_id', 'sv', 'token'):
-                    ctx.session.pop(key, None)
-                await ctx.services.accounts.end_session(ctx.user)  # every tab of this browser is refused now
-                ui.navigate.to('/login')
+                await ctx.services.accounts.end_session(ctx.user)  # every page of this session ends on the server
+                ui.navigate.to(SIGNED_OUT)
 
             el.button(sign_out, icon='logout',
                       props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))})
@@ -96,10 +95,9 @@ def header(ctx: PageContext, title: str | None = None) -> Element:
 
 
 async def _check_session(ctx: PageContext) -> None:
-    """After a password change elsewhere: a tab whose session no longer holds goes to sign-in."""
-    user = await ctx.services.accounts.session_user(ctx.session.get('user_id'), ctx.session.get('sv'),
-                                                    ctx.session.get('token'))
+    """A session of this user ended (sign-out, a password change): a page of an ended session ends too."""
+    user = await ctx.services.accounts.user_for_token(ctx.user.session_token)
     if user is None:
-        ctx.leave_page('/login', ctx.t('session_ended'))
+        ctx.end(SIGNED_OUT, ctx.t('session_ended'))
     else:
         ctx.user = user

@@ -173,7 +173,6 @@ def register(services: Services) -> None:
                     except ChatError as error:
                         ctx.show_error(error)
                         return
-                    ctx.session['sv'] = ctx.user.session_version  # this session stays; the others end
                     current.value = new.value = ''
                     ui.notify(t('password_changed'), type='positive')
 

@@ -251,7 +251,7 @@ def register(services: Services) -> None:
             if entered:
                 await services.rooms.leave(ctx.user, room.id, client.id)
 
-        client.on_delete(leave)  # before any await: a tab closed while the page is still building must leave too
+        ctx.on_close(leave)  # before any await: a tab closed while the page is still building must leave too
         feed.show_newest(await services.messages.history(room.id))
         users = await services.rooms.enter(ctx.user, room.id, client.id)
         entered = True

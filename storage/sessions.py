@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Session, col, delete
+from sqlmodel import Session, col, delete, select
 
 from models import LoginSession
 
@@ -16,6 +16,15 @@ def add(session: Session, login: LoginSession) -> None:
 
 def get(session: Session, token_hash: str) -> LoginSession | None:
     return session.get(LoginSession, token_hash)
+
+
+def live(session: Session, token_hashes: list[str], now: datetime) -> set[str]:
+    """Which of these sessions still hold (not signed out, not ended, not expired): one query by primary key."""
+    if not token_hashes:
+        return set()
+    rows = session.exec(select(LoginSession.token_hash, LoginSession.expires_at)
+                        .where(col(LoginSession.token_hash).in_(token_hashes)))
+    return {token for token, expires in rows if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) > now}
 
 
 def remove(session: Session, token_hash: str) -> None:

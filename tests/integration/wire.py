@@ -87,6 +87,7 @@ class Browser:
         if target.startswith('/login'):
             raise WireError(f'sign-in of {username} failed')
         await tab.close()
+        await self.get(urljoin(base_url, target))  # its answer sets the signed-in session cookie
 
     async def close(self) -> None:
         for tab in list(self.tabs):
