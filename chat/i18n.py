@@ -95,6 +95,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                         'ru': 'Сообщение содержит символы, которые нельзя отправить.'},
     'message_not_stored': {'en': 'The message could not be stored and was not sent. Please try again.',
                            'ru': 'Не удалось сохранить сообщение, оно не отправлено. Попробуйте ещё раз.'},
+    'storage_full': {'en': 'The server cannot store anything right now (its disk is full or read-only), so the '
+                           'message was not sent. It is still in the field: try again in a while.',
+                     'ru': 'Сервер сейчас не может ничего сохранить (диск заполнен или доступен только для чтения), '
+                           'поэтому сообщение не отправлено. Оно осталось в поле ввода: попробуйте позже.'},
     'private_to': {'en': 'private to {name}', 'ru': 'лично для {name}'},
     'private_from': {'en': '{name} (private)', 'ru': '{name} (лично)'},
     'private_placeholder': {'en': 'Private message to {name}…', 'ru': 'Личное сообщение для {name}…'},
