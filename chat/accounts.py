@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from chat import validation
+from chat import names, validation
 from chat.avatars import content_name, process_upload
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from chat.events import ProfileChanged, SessionEnded
@@ -29,6 +29,8 @@ from storage import media
 from storage import sessions as session_queries
 from storage import users as user_queries
 from storage.db import Database
+
+AVATAR_DECODES_AT_ONCE = 1  # uploads beyond it wait for their turn (bench/uploads.py measures the memory)
 
 
 def to_view(user: User) -> UserView:
@@ -68,6 +70,17 @@ def check_actor(session: Session, actor: UserView) -> User:
     return user
 
 
+def _refuse_taken_names(session: Session, username: str, skeletons: tuple[str, str], chosen: bool) -> None:
+    """A new account's names must not be, or look like, anyone's username or display name."""
+    if user_queries.by_username(session, username) is not None:
+        raise Conflict('username_taken')
+    username_skeleton, display_skeleton = skeletons
+    if user_queries.claiming(session, [username_skeleton]) is not None:
+        raise Conflict('username_confusable')
+    if user_queries.claiming(session, [display_skeleton]) is not None:
+        raise Conflict('display_name_confusable' if chosen else 'username_confusable')
+
+
 def as_actor(user: User, actor: UserView) -> UserView:
     """A fresh view of the user that keeps acting with the same login session."""
     return replace(to_view(user), session_token=actor.session_token)
@@ -78,28 +91,40 @@ class Accounts:
         self.db, self.hub, self.settings = db, hub, settings
         self.login_failures = RateLimiter(settings.login_max_failures, settings.login_lockout_window)
         self.registrations = RateLimiter(settings.register_rate, 3600)
+        # one image decoded at a time: a decode holds the full-size image (up to 64 MB at the pixel limit), and
+        # eight concurrent uploads declaring 25 megapixels each took the server from 128 MB to 1.3 GB
+        self._decoding = asyncio.Semaphore(AVATAR_DECODES_AT_ONCE)
 
     async def register(self, username: str, password: str, display_name: str = '', *,
                        client: str = '', is_admin: bool = False) -> UserView:
         username = validation.username(username)
         password = validation.password(password)
-        display_name = validation.display_name(display_name) if (display_name or '').strip() else username
+        chosen = bool((display_name or '').strip())
+        display_name = validation.display_name(display_name) if chosen else username
+        skeletons = names.skeleton(username), names.skeleton(display_name)
         key = f'register:{client}'
         if client:
             if wait := self.registrations.retry_after(key):
                 raise RateLimited('rate_registrations', seconds=int(wait) + 1)
             self.registrations.hit(key)  # counted now, so concurrent registrations cannot all pass the check
         try:
-            if await self.db.run(user_queries.by_username, username) is not None:
-                raise Conflict('username_taken')  # before hashing: a taken name costs no argon2 run
+            # before hashing: a taken name costs no argon2 run
+            await self.db.run(_refuse_taken_names, username, skeletons, chosen)
             password_hash = await hash_password(password)
             user = User(username=username, username_key=username.lower(), display_name=display_name,
+                        username_skeleton=skeletons[0], display_skeleton=skeletons[1],
                         password_hash=password_hash, is_admin=is_admin)
-            user = await self.db.run(user_queries.add, user)
+
+            def add(session: Session) -> User:
+                _refuse_taken_names(session, username, skeletons, chosen)  # again, in the inserting transaction
+                return user_queries.add(session, user)
+
+            user = await self.db.run(add)
         except BaseException as error:
             if client:
                 self.registrations.undo(key)  # a refused registration does not count
-            if isinstance(error, IntegrityError):
+            if isinstance(error, IntegrityError):  # a concurrent registration took a name: say which
+                await self.db.run(_refuse_taken_names, username, skeletons, chosen)
                 raise Conflict('username_taken') from None
             raise
         return to_view(user)
@@ -222,7 +247,21 @@ class Accounts:
         return await self._update(actor, time_zone=time_zone)
 
     async def set_display_name(self, actor: UserView, display_name: str) -> UserView:
-        user = await self._update(actor, display_name=validation.display_name(display_name))
+        """Refused when the new name looks like another person's username or display name (chat/names.py)."""
+        display_name = validation.display_name(display_name)
+        key = names.skeleton(display_name)
+
+        def work(session: Session) -> User:
+            user = check_actor(session, actor)
+            if user_queries.claiming(session, [key], other_than=user.id) is not None:
+                raise Conflict('display_name_confusable')
+            user.display_name, user.display_skeleton = display_name, key
+            return user_queries.save(session, user)
+
+        try:
+            user = as_actor(await self.db.run(work), actor)
+        except IntegrityError:  # someone took a look-alike name a moment ago
+            raise Conflict('display_name_confusable') from None
         await self._publish_profile(user)
         return user
 
@@ -279,11 +318,30 @@ class Accounts:
     async def upload_avatar(self, actor: UserView, data: bytes) -> UserView:
         """Checks and re-encodes the image off the event loop, stores it by content hash, then shows it to all."""
         await self.require(actor)
-        image = await asyncio.to_thread(process_upload, data, max_bytes=self.settings.max_avatar_bytes,
-                                        max_pixels=self.settings.max_avatar_pixels)
+        image = await self._decode(data)
         name = content_name(image)
         await asyncio.to_thread(media.write, self.settings.media_path, name, image)
         return await self.set_avatar(actor, name)
+
+    async def _decode(self, data: bytes) -> bytes:
+        """process_upload on a worker thread, at most AVATAR_DECODES_AT_ONCE at a time. The turn ends when the thread
+        does, not when the caller goes (a closed page cancels its upload handler, but not a running thread)."""
+        await self._decoding.acquire()
+        try:
+            work = asyncio.ensure_future(asyncio.to_thread(
+                process_upload, data, max_bytes=self.settings.max_avatar_bytes,
+                max_pixels=self.settings.max_avatar_pixels))
+        except BaseException:
+            self._decoding.release()
+            raise
+
+        def done(future: asyncio.Future) -> None:
+            self._decoding.release()
+            if not future.cancelled():
+                future.exception()  # retrieved: a refusal nobody waits for any more is not logged as unhandled
+
+        work.add_done_callback(done)
+        return await asyncio.shield(work)
 
     async def remove_avatar(self, actor: UserView) -> UserView:
         return await self.set_avatar(actor, None)

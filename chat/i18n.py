@@ -28,6 +28,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Имя пользователя: 3–32 символа — буквы, цифры, _ . -',
     },
     'username_taken': {'en': 'This username is taken.', 'ru': 'Это имя пользователя уже занято.'},
+    'username_confusable': {'en': 'This username looks like the name of someone else. Please choose another.',
+                            'ru': 'Это имя пользователя похоже на имя другого человека. Выберите другое.'},
     'password_too_short': {'en': 'The password needs at least {min} characters.',
                            'ru': 'Пароль должен быть не короче {min} символов.'},
     'password_too_long': {'en': 'The password may have at most {max} characters.',
@@ -57,6 +59,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                          'ru': 'Название комнаты: от 1 до {max} символов.'},
     'room_name_invalid': {'en': 'A room name must be one line without control characters.',
                           'ru': 'Название комнаты — одна строка без управляющих символов.'},
+    'room_name_invisible': {'en': 'A room name must not contain invisible or text-direction characters.',
+                            'ru': 'Название комнаты не должно содержать невидимых символов и символов '
+                                  'направления текста.'},
     'room_name_taken': {'en': 'A room named “{name}” already exists.',
                         'ru': 'Комната «{name}» уже существует.'},
     'room_not_found': {'en': 'This room does not exist (any more).', 'ru': 'Этой комнаты нет (больше нет).'},
@@ -90,6 +95,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                         'ru': 'Сообщение содержит символы, которые нельзя отправить.'},
     'message_not_stored': {'en': 'The message could not be stored and was not sent. Please try again.',
                            'ru': 'Не удалось сохранить сообщение, оно не отправлено. Попробуйте ещё раз.'},
+    'storage_full': {'en': 'The server cannot store anything right now (its disk is full or read-only), so the '
+                           'message was not sent. It is still in the field: try again in a while.',
+                     'ru': 'Сервер сейчас не может ничего сохранить (диск заполнен или доступен только для чтения), '
+                           'поэтому сообщение не отправлено. Оно осталось в поле ввода: попробуйте позже.'},
     'private_to': {'en': 'private to {name}', 'ru': 'лично для {name}'},
     'private_from': {'en': '{name} (private)', 'ru': '{name} (лично)'},
     'private_placeholder': {'en': 'Private message to {name}…', 'ru': 'Личное сообщение для {name}…'},
@@ -114,6 +123,17 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
                             'ru': 'Отображаемое имя: от 1 до {max} символов.'},
     'display_name_invalid': {'en': 'A display name must be one line without control characters.',
                              'ru': 'Отображаемое имя — одна строка без управляющих символов.'},
+    'display_name_invisible': {'en': 'A display name must not contain invisible or text-direction characters.',
+                               'ru': 'Отображаемое имя не должно содержать невидимых символов и символов '
+                                     'направления текста.'},
+    'display_name_mixed_scripts': {
+        'en': 'A word of the name mixes alphabets so that it looks like another word (such as a Cyrillic “а” in a '
+              'Latin name). Please write each word in one alphabet.',
+        'ru': 'Слово в имени смешивает алфавиты так, что похоже на другое слово (например, латинская «a» в русском '
+              'имени). Пишите каждое слово одним алфавитом.',
+    },
+    'display_name_confusable': {'en': 'This display name looks like the name of someone else. Please choose another.',
+                                'ru': 'Это отображаемое имя похоже на имя другого человека. Выберите другое.'},
     # control panel
     'profile': {'en': 'Profile', 'ru': 'Профиль'},
     'save': {'en': 'Save', 'ru': 'Сохранить'},

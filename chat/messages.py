@@ -24,7 +24,7 @@ from chat.views import MessageView, UserView
 from models import Message
 from storage import messages as message_queries
 from storage import rooms as room_queries
-from storage.db import Database
+from storage.db import Database, cannot_write
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,13 @@ class Messages:
             try:
                 message = await self.db.run(work)
             except SQLAlchemyError as error:
-                # handled: the sender is told and keeps the text; the log names the failure, never the text
-                log.warning('storing a message failed: %s', error.__class__.__name__)
-                raise Unavailable('message_not_stored') from None
+                # handled: the sender is told and keeps the text; the log names the failure, never the text. A
+                # refused post does not count towards the rate: a sender retrying on a full disk is told why.
+                self.rate.undo(f'messages:{actor.id}')
+                reason = cannot_write(error)
+                log.warning('storing a message failed: %s%s', error.__class__.__name__,
+                            f' (storage {reason})' if reason else '')
+                raise Unavailable('storage_full' if reason else 'message_not_stored') from None
             await self.hub.publish(room_topic(room_id), MessagePosted(message))
         return message
 

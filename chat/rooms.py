@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+import logging
+
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from chat import validation
@@ -16,7 +18,9 @@ from chat.settings import Settings
 from chat.views import RoomView, UserView
 from models import Room
 from storage import rooms as room_queries
-from storage.db import Database
+from storage.db import Database, cannot_write
+
+log = logging.getLogger(__name__)
 
 
 def to_view(room: Room) -> RoomView:
@@ -136,10 +140,17 @@ class Rooms:
             await self._publish_count(room_id)
         try:
             await self.db.run(room_queries.touch_membership, actor.id, room_id)
-        except BaseException as error:  # cancelled too: undo the presence
+        except SQLAlchemyError as error:
+            if isinstance(error, IntegrityError) or not cannot_write(error):
+                await self.leave(actor, room_id, conn_id)
+                if isinstance(error, IntegrityError):  # the room was deleted meanwhile
+                    raise NotFound('room_not_found') from None
+                raise
+            # a full disk or a read-only database: the room still opens and its history still reads; only the
+            # record that the user has been here waits for the next visit
+            log.warning('recording a room visit failed: storage %s', cannot_write(error))
+        except BaseException:  # cancelled too: undo the presence
             await self.leave(actor, room_id, conn_id)
-            if isinstance(error, IntegrityError):  # the room was deleted meanwhile
-                raise NotFound('room_not_found') from None
             raise
         return await self.online(room_id)
 

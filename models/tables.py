@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
+SKELETON_LENGTH = 1024  # a character's prototype has up to 18 characters; names have at most 40
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -17,6 +19,10 @@ class User(SQLModel, table=True):
     username: str = Field(max_length=32)
     username_key: str = Field(max_length=32, unique=True)  # lower-cased, for case-insensitive uniqueness
     display_name: str = Field(max_length=40)
+    # confusable skeletons (chat/names.py) of the username and the display name: no two people share one, in either
+    # column, so none looks like another. NULL only for clashes found among accounts older than the rule (0003).
+    username_skeleton: str | None = Field(default=None, max_length=SKELETON_LENGTH, unique=True, index=True)
+    display_skeleton: str | None = Field(default=None, max_length=SKELETON_LENGTH, unique=True, index=True)
     password_hash: str = Field(max_length=255)
     is_admin: bool = False
     avatar: str | None = Field(default=None, max_length=80)  # content-hash file name in the media folder

@@ -9,9 +9,26 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 T = TypeVar('T')
+
+
+# SQLite's primary result codes and PostgreSQL's SQLSTATEs for "nothing more can be written now": the disk (or the
+# database's size limit) is full, or the database or its folder is read-only. Both pass once space or write access
+# returns: every unit of work is its own transaction, so nothing needs resetting.
+_SQLITE_NO_WRITE = {13: 'full', 8: 'read-only'}  # SQLITE_FULL, SQLITE_READONLY
+_POSTGRES_NO_WRITE = {'53100': 'full', '25006': 'read-only'}  # disk_full, read_only_sql_transaction
+
+
+def cannot_write(error: SQLAlchemyError) -> str | None:
+    """'full' or 'read-only' when the database refused a write for want of space or write access, else None."""
+    original = getattr(error, 'orig', None)
+    code = getattr(original, 'sqlite_errorcode', None)
+    if code is not None:
+        return _SQLITE_NO_WRITE.get(code & 0xFF)
+    return _POSTGRES_NO_WRITE.get(getattr(original, 'sqlstate', None) or '')
 
 
 def make_engine(url: str) -> Engine:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, or_, select
 
 from models import User
 
@@ -15,6 +15,15 @@ def by_id(session: Session, user_id: int) -> User | None:
 
 def by_username(session: Session, username: str) -> User | None:
     return session.exec(select(User).where(User.username_key == username.lower())).first()
+
+
+def claiming(session: Session, skeletons: Iterable[str], other_than: int | None = None) -> User | None:
+    """A user (but `other_than`) whose username or display name has one of these confusable skeletons."""
+    keys = list(set(skeletons))
+    query = select(User).where(or_(col(User.username_skeleton).in_(keys), col(User.display_skeleton).in_(keys)))
+    if other_than is not None:
+        query = query.where(col(User.id) != other_than)
+    return session.exec(query).first()
 
 
 def by_ids(session: Session, user_ids: Iterable[int]) -> list[User]:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import struct
+import subprocess
+import sys
+import threading
+import time
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
+import chat.accounts
 from chat.avatars import content_name, default_avatar_png, initials, process_upload
 from chat.errors import InvalidInput, NotAuthenticated
 from chat.events import ProfileChanged
@@ -17,6 +24,7 @@ from chat.services import Services
 from chat.views import UserView
 from tests.unit.helpers import Recorder, add_user
 
+ROOT = Path(__file__).resolve().parents[2]
 LIMITS = {'max_bytes': 5 * 1024 * 1024, 'max_pixels': 25_000_000}
 
 
@@ -140,3 +148,80 @@ async def test_refused_uploads_store_nothing(services: Services, recorder: Recor
 
 def test_default_avatar_url_quotes_the_username() -> None:
     assert UserView(1, 'a.b-c_d', 'x').avatar_url == '/avatars/default/a.b-c_d.png'
+
+
+# --- memory -------------------------------------------------------------------------------------------------------
+
+_PEAK_OF_ONE_DECODE = '''
+import sys
+from chat.avatars import process_upload
+
+def high_water_mark() -> int:  # VmHWM starts anew at exec (ru_maxrss would carry the parent's)
+    with open('/proc/self/status') as status:
+        return next(int(line.split()[1]) for line in status if line.startswith('VmHWM')) * 1024
+
+data = sys.stdin.buffer.read()
+before = high_water_mark()
+process_upload(data, max_bytes=len(data), max_pixels=int(sys.argv[1]))
+print(high_water_mark() - before)
+'''
+
+
+def peak_of_one_decode(data: bytes, max_pixels: int) -> int:
+    """Bytes the resident memory of a fresh process rose by while it processed `data`."""
+    result = subprocess.run([sys.executable, '-c', _PEAK_OF_ONE_DECODE, str(max_pixels)], input=data,
+                            capture_output=True, cwd=ROOT, check=True, timeout=120)
+    return int(result.stdout)
+
+
+@pytest.mark.parametrize(('image_format', 'mode', 'size'), [
+    ('PNG', 'RGBA', (4000, 4000)),  # 16 MP: one full-size RGBA buffer is 64 MB
+    ('GIF', 'P', (4000, 4000)),
+    ('JPEG', 'RGB', (4000, 4000)),
+    ('WEBP', 'RGBA', (2000, 2000)),  # a quarter of the limit: libwebp and Pillow hold three full-size buffers
+])
+def test_one_decode_holds_at_most_one_full_size_copy(image_format: str, mode: str, size: tuple[int, int]) -> None:
+    """The worst case per format at the pixel limit: a tiny file that decodes to a large, uniform image. Before,
+    exif_transpose, convert and crop each copied the full-size image (PNG: +190 MB, JPEG: +133 MB)."""
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, image_format, **({'lossless': True} if image_format == 'WEBP' else {}))
+    data = buffer.getvalue()
+    assert len(data) < 500_000
+    full_size = 16_000_000 * 4  # RGBA (and RGB) take 4 bytes per pixel in Pillow
+    peak = peak_of_one_decode(data, max_pixels=16_000_000)
+    assert peak < full_size * 1.25, f'{image_format}: +{peak / 2**20:.0f} MB for one decode'
+    if image_format in ('JPEG', 'GIF'):  # decoded at 1/8 scale; a palette image is a quarter of RGBA
+        assert peak < full_size * 0.4, f'{image_format}: +{peak / 2**20:.0f} MB for one decode'
+
+
+def test_webp_may_have_a_quarter_of_the_pixel_limit() -> None:
+    data = image_bytes((100, 100), 'WEBP')
+    assert process_upload(data, max_bytes=LIMITS['max_bytes'], max_pixels=40_000)
+    error = refused(data, max_pixels=39_999)
+    assert (error.key, error.params) == ('avatar_too_many_pixels', {'pixels': 9_999})
+
+
+async def test_uploads_decode_one_image_at_a_time(services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Eight concurrent uploads of images declaring 25 megapixels took the server from 128 MB to 1.3 GB: each
+    decode holds its full-size image, so decodes take turns."""
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def counting(data: bytes, **limits: int) -> bytes:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.05)
+            return process_upload(data, **limits)
+        finally:
+            with lock:
+                running -= 1
+
+    monkeypatch.setattr(chat.accounts, 'process_upload', counting)
+    users = [await add_user(services, f'user{index}') for index in range(8)]
+    updated = await asyncio.gather(*(services.accounts.upload_avatar(user, image_bytes((300 + index, 200)))
+                                     for index, user in enumerate(users)))
+    assert all(user.avatar for user in updated)
+    assert most == 1, f'{most} images were decoded at once'
