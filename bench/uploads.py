@@ -30,9 +30,10 @@ from PIL import Image
 from bench import server as srv
 from bench.client import Tab, new_http
 from bench.crowd import sign_in_all
+from chat.settings import Settings
 
 MB = 1024 * 1024
-PROPOSED_MAX_PIXELS = 16_000_000  # to become chat/settings.py's default for max_avatar_pixels (was 25,000,000)
+DEFAULT_PIXELS = Settings().max_avatar_pixels  # the default; pass --pixels to try another
 
 
 def worst_case(image_format: str, max_pixels: int) -> bytes:
@@ -155,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         '--pixels',
         type=int,
-        default=PROPOSED_MAX_PIXELS,
-        help=f'CHAT_MAX_AVATAR_PIXELS for the server (default {PROPOSED_MAX_PIXELS:,})',
+        default=DEFAULT_PIXELS,
+        help=f'CHAT_MAX_AVATAR_PIXELS for the server (default {DEFAULT_PIXELS:,})',
     )
     parser.add_argument('--format', default='png', choices=['png', 'webp', 'gif', 'jpeg'])
     args = parser.parse_args(argv)

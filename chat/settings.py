@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     feed_window: int = Field(50, ge=1)  # items (messages, notices) an open room page keeps
     online_list_limit: int = Field(30, ge=1)  # people a room page lists before "show N more"
     max_avatar_bytes: int = Field(5 * 1024 * 1024, ge=1024)
-    max_avatar_pixels: int = Field(25_000_000, ge=256 * 256)
+    max_avatar_pixels: int = Field(16_000_000, ge=256 * 256)  # a WebP may have a quarter (chat/avatars.py)
     message_rate: int = Field(10, ge=1)  # messages ...
     message_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
     room_create_rate: int = Field(20, ge=1)  # rooms per user per hour
