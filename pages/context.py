@@ -127,8 +127,9 @@ class PageContext:
         client = self.client
         if not client.is_deleted:
             client.delete()
-        for socket_id, _ in list(core.sio.manager.get_participants('/', client.id)):
+        for socket_id, engine_id in list(core.sio.manager.get_participants('/', client.id)):
             await core.sio.disconnect(socket_id)
+            await core.sio.eio.disconnect(engine_id)  # the connection itself, not only socket.io's namespace
 
 
 async def signed_in(services: Services, request: Request) -> PageContext | RedirectResponse:

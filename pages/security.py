@@ -1,13 +1,21 @@
-"""Refuses cross-origin use (the socket.io handshake and state-changing HTTP requests), sends the browser security
-headers (Content-Security-Policy, nosniff, framing, referrer, permissions), and keeps the browser's `log` socket
-event from forging or flooding the server log."""
+"""Refuses cross-origin use (the socket.io handshake and state-changing HTTP requests), binds each page to the browser
+session it was built for (its socket and its events), sends the browser security headers (Content-Security-Policy,
+nosniff, framing, referrer, permissions), and keeps the browser's `log` socket event from forging or flooding the
+server log. These hook python-socketio's public handler registry (`sio.on`), not the speed layer: they hold with
+`CHAT_FASTPATH` off."""
 
 from __future__ import annotations
 
+import json
 import logging
+from base64 import b64decode
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
+from urllib.parse import parse_qs
 
-from nicegui import app, core
+from itsdangerous import BadSignature, TimestampSigner
+from nicegui import Client, app, core
+from socketio.exceptions import ConnectionRefusedError
 from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,6 +27,7 @@ from chat.settings import Settings
 browser_log = logging.getLogger('chat.browser')
 BROWSER_LOG_LEVELS = {'debug': logging.DEBUG, 'info': logging.INFO, 'warning': logging.WARNING, 'error': logging.ERROR}
 BROWSER_LOG_MAX_LENGTH = 500  # characters of one browser message that reach the log
+SESSION_COOKIE = 'session'  # starlette's SessionMiddleware, as NiceGUI sets it up
 BROWSER_LOG_RATE = (10, 60.0)  # messages per socket per seconds; beyond it they are dropped
 
 
@@ -120,6 +129,68 @@ class SecurityMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+_NICEGUI_HANDLERS: dict[str, Any] = {}
+
+
+def socket_session_id(environ: dict[str, Any], signer: TimestampSigner, max_age: int) -> str | None:
+    """The browser session id in a socket's cookie, read as starlette's SessionMiddleware reads it."""
+    cookies = SimpleCookie()
+    try:
+        cookies.load(environ.get('HTTP_COOKIE', ''))
+        raw = cookies[SESSION_COOKIE].value.encode()
+        data = json.loads(b64decode(signer.unsign(raw, max_age=max_age)))
+    except (KeyError, CookieError, BadSignature, ValueError):
+        return None
+    session_id = data.get('id') if isinstance(data, dict) else None
+    return session_id if isinstance(session_id, str) else None
+
+
+def install_socket_binding(settings: Settings) -> None:
+    """Binds every page to the browser session it was built for. NiceGUI attaches any socket that names a page's id
+    to that page and acts on events naming any page id from any socket: the id was a bearer token. Here a socket is
+    refused a page built for another session, and an event from a socket is handled only for the page that socket
+    belongs to (the handshake puts a page's sockets in a room named after the page)."""
+    signer = TimestampSigner(settings.resolve_storage_secret())
+    handlers = core.sio.handlers['/']
+    for name in ('connect', 'handshake', 'event', 'javascript_response', 'ack'):  # NiceGUI's, once per process
+        _NICEGUI_HANDLERS.setdefault(name, handlers[name])
+    connect, handshake = _NICEGUI_HANDLERS['connect'], _NICEGUI_HANDLERS['handshake']
+
+    def belongs(environ: dict[str, Any], client_id: object) -> bool:
+        client = Client.instances.get(client_id) if isinstance(client_id, str) else None
+        if client is None:
+            return True  # NiceGUI refuses an unknown page itself (and the browser reloads)
+        page_session = client.request.session.get('id') if client.request is not None else None
+        return page_session is not None and page_session == socket_session_id(
+            environ, signer, settings.session_max_age)
+
+    async def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
+        query = parse_qs(environ.get('QUERY_STRING', ''))
+        if not belongs(environ, (query.get('client_id') or [None])[0]):
+            raise ConnectionRefusedError('this page belongs to another browser session')
+        return await connect(sid, environ, auth)
+
+    async def on_handshake(sid: str, data: Any) -> Any:
+        if not isinstance(data, dict) or not belongs(core.sio.get_environ(sid) or {}, data.get('client_id')):
+            return False
+        return await handshake(sid, data)
+
+    def own_page_only(name: str) -> None:
+        original = _NICEGUI_HANDLERS[name]
+
+        def on_event(sid: str, msg: Any) -> Any:
+            if not isinstance(msg, dict) or msg.get('client_id') not in core.sio.rooms(sid):
+                return None
+            return original(sid, msg)
+
+        core.sio.on(name, on_event)
+
+    core.sio.on('connect', on_connect)
+    core.sio.on('handshake', on_handshake)
+    for name in ('event', 'javascript_response', 'ack'):
+        own_page_only(name)
+
+
 def install(settings: Settings) -> None:
     allowed = list(settings.allowed_origins)
 
@@ -130,3 +201,4 @@ def install(settings: Settings) -> None:
     core.sio.eio.cors_allowed_origins = socket_origin_allowed
     app.add_middleware(SecurityMiddleware, allowed=allowed)
     install_browser_log()
+    install_socket_binding(settings)

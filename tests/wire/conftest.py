@@ -24,7 +24,7 @@ from bench.crowd import sign_in_all
 # each user's posts over all tests (3 + 3 at most) stay within the app's default rate (10 per 10 s) whatever order
 # the tests run in.
 N_USERS = 30
-ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere', 'blip']
+ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere', 'blip', 'ending']
 PORTS = (8600, 8699)  # the range these tests use
 
 # bench/server.py raises the message rate and sign-in limits for benchmarks; these tests run with the app's own
