@@ -24,6 +24,8 @@ from chat.views import UserView
 
 log = logging.getLogger(__name__)
 
+AUTH_KEY = 'auth'  # the session token's key in the browser's signed session cookie (set only by pages/sessions.py)
+
 
 def language_for(services: Services, request: Request, user: UserView | None = None) -> str:
     session = app.storage.user
@@ -32,6 +34,14 @@ def language_for(services: Services, request: Request, user: UserView | None = N
     if session.get('lang') in LANGUAGES:
         return session['lang']
     return best_language(request.headers.get('accept-language'), services.settings.default_language)
+
+
+def session_token(request: Request | None) -> str | None:
+    """The session token a request's cookie carries (unchecked: whether it holds is the services' question)."""
+    if request is None or 'session' not in request.scope:
+        return None
+    token = request.session.get(AUTH_KEY)
+    return token if isinstance(token, str) else None
 
 
 def client_address(request: Request) -> str:
@@ -45,7 +55,6 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-AUTH_KEY = 'auth'  # the session token's key in the browser's signed session cookie (set only by pages/sessions.py)
 DROP_AFTER = 1.0  # seconds an ended page keeps its socket, for the instruction to leave to reach the browser
 
 
@@ -135,7 +144,7 @@ class PageContext:
 async def signed_in(services: Services, request: Request) -> PageContext | RedirectResponse:
     """The page's viewer, or a redirect to sign-in that comes back to this page afterwards."""
     session = app.storage.user
-    user = await services.accounts.user_for_token(request.session.get(AUTH_KEY))
+    user = await services.accounts.user_for_token(session_token(request))
     if user is None:
         target = request.url.path + (f'?{request.url.query}' if request.url.query else '')
         return RedirectResponse(f'/login?next={quote(target)}', status_code=303)

@@ -160,7 +160,10 @@ def install_socket_binding(settings: Settings) -> None:
         client = Client.instances.get(client_id) if isinstance(client_id, str) else None
         if client is None:
             return True  # NiceGUI refuses an unknown page itself (and the browser reloads)
-        page_session = client.request.session.get('id') if client.request is not None else None
+        try:
+            page_session = client.request.session.get('id')
+        except RuntimeError:  # a page built without a request (none of ours)
+            return False
         return page_session is not None and page_session == socket_session_id(
             environ, signer, settings.session_max_age)
 

@@ -76,9 +76,11 @@ def _light_elements(_: Settings) -> None:
 def _unconnected_pages(settings: Settings) -> None:
     from nicegui import app
 
+    from pages.context import session_token
     from pages.fastpath.unconnected import UnconnectedPages
 
-    unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages)
+    unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages,
+                                   session_of=lambda client: session_token(client._request))
     app.on_startup(unconnected.start)
     app.on_shutdown(unconnected.stop)
 

@@ -6,10 +6,12 @@ flood of GETs, and each such page holds what a page holds (~95 KB for the sign-i
 /login in 13 s grew the server by 281 MB, and after NiceGUI deleted them the process kept 169 MB of it (pymalloc's
 arenas, each pinned by a few survivors).
 
-Here a page not connected within `connect_timeout` goes, and while more than `max_waiting` pages wait for their
-socket the oldest go first - only pages whose response has been sent, or older than `min_age` (NiceGUI's 3 s
-response timeout), never one still being built. A browser whose page went reloads it, as nicegui.js does when the
-server no longer knows its page.
+Here a page not connected within `connect_timeout` goes, and while more than `max_waiting` pages of anonymous
+visitors wait for their socket the oldest of them go first - only pages whose response has been sent, or older than
+`min_age` (NiceGUI's 3 s response timeout), never one still being built. Pages of signed-in sessions are counted per
+session instead (`per_session`): after a restart every open tab of a busy room reloads at once, hundreds of them,
+and each must get its page; a flood from one signed-in session is still bounded. A browser whose page went reloads
+it, as nicegui.js does when the server no longer knows its page.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 
 from nicegui import Client
 
@@ -36,23 +39,33 @@ def sent(client: Client) -> bool:
     return request is not None and bool(getattr(request.state, 'responded', False))
 
 
+PER_SESSION = 20  # waiting pages of one signed-in session: more than one person reloads tabs at once
+
+
 class UnconnectedPages:
-    def __init__(self, connect_timeout: float, max_waiting: int, *, every: float = 1.0, min_age: float = 3.0) -> None:
+    def __init__(self, connect_timeout: float, max_waiting: int, *, session_of: Callable[[Client], str | None],
+                 per_session: int = PER_SESSION, every: float = 1.0, min_age: float = 3.0) -> None:
         self.connect_timeout, self.max_waiting, self.every, self.min_age = connect_timeout, max_waiting, every, min_age
+        self.session_of, self.per_session = session_of, per_session
         self._task: asyncio.Task | None = None
 
     def sweep(self, now: float | None = None) -> int:
-        """Deletes the pages that waited too long, then the oldest waiting ones beyond `max_waiting`."""
+        """Deletes the pages that waited too long, then the oldest waiting ones beyond `max_waiting` (anonymous) or
+        `per_session` (of one signed-in session)."""
         now = time.time() if now is None else now
         pending = [client for client in list(Client.instances.values()) if waiting(client)]
         pending.sort(key=lambda client: client.created)
-        excess = len(pending) - self.max_waiting
-        doomed = []
+        groups: dict[str | None, list[Client]] = {}
         for client in pending:
-            age = now - client.created
-            if age >= self.connect_timeout or (excess > 0 and (age >= self.min_age or sent(client))):
-                doomed.append(client)
-                excess -= 1
+            groups.setdefault(self.session_of(client), []).append(client)
+        doomed = []
+        for session, clients in groups.items():
+            excess = len(clients) - (self.max_waiting if session is None else self.per_session)
+            for client in clients:
+                age = now - client.created
+                if age >= self.connect_timeout or (excess > 0 and (age >= self.min_age or sent(client))):
+                    doomed.append(client)
+                    excess -= 1
         for client in doomed:
             client.delete()
         if doomed:
