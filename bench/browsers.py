@@ -19,9 +19,9 @@ from pathlib import Path
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from bench import scenarios
+from bench.chromium import CHROMIUM, CHROMIUM_ARGS
 from bench.client import new_http
 from bench.crowd import Crowd, conversation
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS
 
 BATCH = 15
 BATCHES = 3
