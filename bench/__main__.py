@@ -50,6 +50,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--browser-rates', default='5', help='total messages per second for browsers (default 5)')
     parser.add_argument('--browser-senders', type=int, default=4, help='tabs that send, round robin (default 4)')
     parser.add_argument('--browser-messages', type=int, help='messages per browsers run (default 100; quick 30)')
+    parser.add_argument('--browser-history', type=int, default=50,
+                        help='messages in the room before the tabs open (default 50: a full feed window)')
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
     parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
     return parser.parse_args(argv)
@@ -116,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict:
 
                 report['rows'] += browsers.browsers(fixture, tabs, [float(x) for x in args.browser_rates.split(',')],
                                                     args.browser_messages or (30 if quick else 100),
-                                                    args.browser_senders)
+                                                    args.browser_senders, args.browser_history)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -20,10 +20,11 @@ handler sends anything); the arrival when a MutationObserver sees a node carryin
 (it runs in the microtask right after the page's update, before the next frame). Each text carries the run's token and
 a sequence number. A message a reader has not shown within LOST_AFTER seconds of its Enter counts as lost.
 
-Beside the latency: when the frame carrying the text reached the reader (a listener on the page's WebSocket, so
-"frame in" is the sender's page, the server and the wire, "page work" the reader's own), and the cores kept busy by
-the server, the Chromium processes, the harness (this process and Playwright's driver) and everything else on the
-machine: on 2 shared cores the browsers' own CPU, not the server's, sets most of the latency.
+Beside the latency: when the reader's page ran the message event of the WebSocket frame carrying the text (a listener
+added to every WebSocket the page opens), which splits it into "frame in" (the sender's page, the server, the wire and
+the reader's main thread getting round to the frame) and "page work" (the reader's update of its DOM); and the cores
+kept busy by the server, the Chromium processes, the harness (this process and Playwright's driver) and everything
+else on the machine: on 2 shared cores the browsers' own CPU, not the server's, sets most of the latency.
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ BATCH = 15
 BATCHES = 3
 LOST_AFTER = 10.0  # seconds after its Enter by which every reader must show a message
 WARM_UP = 5  # messages sent (and waited for) before measuring: the first ones pay for lazily loaded code
+# Messages in the room before the tabs open: a full feed window (settings.feed_window), so that every page is as large
+# as it gets from the first measured message on. From an empty room the first ~45 messages meet smaller pages: at 16
+# tabs their p50 and p99 came out about half of the rest's.
+HISTORY = 50
 
 # Injected into every tab before the page's own scripts. window.__bench.start(token) arms it for one run.
 OBSERVER = r"""
@@ -241,9 +246,18 @@ class CpuSplit:
 
 
 async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: list[float], count: int,
-               senders: int) -> dict:
+               senders: int, history: int) -> dict:
     room = f'/room/{fixture.room("browsers")}'
     results: dict = {}
+    if history:  # posted through the load generator's tab (typed and sent like the rest), closed before any measuring
+        async with new_http() as http:
+            crowd = Crowd(http, server.url, server_pid=server.process.pid)
+            await crowd.open(fixture.cookies[:1], room)
+            await crowd.settle()
+            posted = await conversation(crowd, 0, history, 50)
+            await crowd.close()
+            if posted.lost():
+                raise RuntimeError(f'{posted.lost()} of the {history} history messages did not come back')
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
@@ -266,7 +280,7 @@ async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: li
 
 
 def browsers(fixture: scenarios.Fixture, sizes: list[int], rates: list[float], count: int,
-             senders: int) -> list[dict]:
+             senders: int, history: int = HISTORY) -> list[dict]:
     """N real Chromium tabs in one room, `senders` of them sending `count` messages at each total rate: latency from
     the sender's Enter to the text in every other tab's DOM (p50/p95/p99/max) and messages lost."""
     if min(sizes) < 2:
@@ -276,11 +290,11 @@ def browsers(fixture: scenarios.Fixture, sizes: list[int], rates: list[float], c
         k = max(1, min(senders, n))
         server = fixture.server(f'browsers-{n}')
         with server:
-            result = asyncio.run(_see(fixture, server, n, rates, count, k))
+            result = asyncio.run(_see(fixture, server, n, rates, count, k, history))
         for rate in rates:
             r = result[str(rate)]
             rows.append({'scenario': 'browsers', 'row': f'browsers {n} tabs @{rate:g}/s', 'tabs': n, 'senders': k,
-                         'rate': rate, 'messages': count, **r,
+                         'rate': rate, 'messages': count, 'history': history, **r,
                          'open_s': result['open_s'], 'lost_after_s': LOST_AFTER,
                          'load_avg': round(os.getloadavg()[0], 1)})
             frame_in, work = r['frame_in'], r['page_work']
