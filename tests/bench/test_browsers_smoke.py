@@ -2,7 +2,7 @@
 
 Checks that the harness measures something sane (every message seen by the other tab, latencies positive and far
 below a generous bound), not how fast it is. Without Chromium it skips, except under CI=true, where it fails (as the
-browser tests in tests/e2e do).
+browser tests in tests/e2e do). The arithmetic on the tabs' timestamps (lost, late, never sent) is checked apart.
 """
 
 from __future__ import annotations
@@ -34,3 +34,23 @@ def test_two_tabs_see_every_message(tmp_path: Path) -> None:
     assert row['frame_in']['p50'] > 0  # the frame reaches the reader after the Enter
     assert row['page_work']['p50'] >= 0  # and its text is shown after that
     assert 2 < row['sent_per_s'] < 10
+
+
+def test_latencies_count_late_missing_and_unsent_messages() -> None:
+    """The arithmetic on the tabs' timestamps (absolute ms): 3 tabs, 2 senders, 4 messages."""
+    from bench import browsers
+
+    t = 1_000_000.0
+    sent = [{'000000': t, '000002': t + 400}, {'000001': t + 200}, {}]  # tab 1 never pressed Enter on message 3
+    seen = [
+        {'000000': t + 5, '000001': t + 230, '000002': t + 410},
+        {'000000': t + 40, '000001': t + 210},  # message 2 never shown here
+        {'000000': t + 50, '000001': t + 200 + browsers.LOST_AFTER * 1000 + 1, '000002': t + 430},  # 1: too late
+    ]
+    states = [[s, shown, shown] for s, shown in zip(sent, seen, strict=True)]  # frames arrive as they are shown
+    result = browsers._latencies(states, senders=2, count=4)
+    assert (result['unsent'], result['lost'], result['lost_deliveries']) == (1, 3, 4)
+    assert result['deliveries'] == 4  # message 0 by tabs 1 and 2, message 1 by tab 0, message 2 by tab 2
+    assert (result['min'], result['max']) == (30.0, 50.0)
+    assert result['own_p50'] == 10.0  # 5, 10 and 10 ms
+    assert result['page_work']['max'] == 0.0
