@@ -211,9 +211,9 @@ def _latencies(states: list[list[dict[str, float]]], senders: int, count: int) -
 
 
 class CpuSplit:
-    """Cores kept busy on average, from its start to `cores()`, by the server, the Chromium processes, the harness
-    (this process and Playwright's driver) and by anything else on the machine (other people's work on a shared one).
-    Processes that end in between are missed."""
+    """CPU time from its start to `seconds()` of the server, the Chromium processes, the harness (this process and
+    Playwright's driver) and anything else on the machine (other people's work on a shared one); `cores()` makes it
+    cores kept busy on average. Processes that end in between are missed."""
 
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
@@ -236,13 +236,17 @@ class CpuSplit:
                 seconds[key] += times.user + times.system
         return seconds
 
-    def cores(self) -> dict[str, float]:
+    def seconds(self) -> dict[str, float]:
+        """CPU seconds since the start by server, chromium, harness and others; 'wall' the seconds passed."""
         end = self._read()
         spent = {key: end[key] - self.start[key] for key in end}
-        wall = spent.pop('wall')
         ours = spent['server'] + spent['chromium'] + spent['harness']
         spent['others'] = max(0.0, spent.pop('machine') - ours)
-        return {key: round(value / wall, 2) for key, value in spent.items()}
+        return spent
+
+    @staticmethod
+    def cores(seconds: dict[str, float]) -> dict[str, float]:
+        return {key: round(value / seconds['wall'], 2) for key, value in seconds.items() if key != 'wall'}
 
 
 async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: list[float], count: int,
@@ -272,7 +276,10 @@ async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: li
             for rate in rates:
                 split = CpuSplit(server.process.pid)
                 results[str(rate)] = await _talk(pages, senders, count, rate)
-                results[str(rate)]['cores'] = split.cores()
+                spent = split.seconds()
+                results[str(rate)]['cores'] = split.cores(spent)
+                # what one page's update costs the browser, whatever waits for the CPU (all tabs show every message)
+                results[str(rate)]['chromium_ms_per_update'] = round(spent['chromium'] * 1000 / (count * n), 1)
                 await asyncio.sleep(1)
         finally:
             await browser.close()
@@ -301,7 +308,8 @@ def browsers(fixture: scenarios.Fixture, sizes: list[int], rates: list[float], c
             cores = ', '.join(f'{name} {value}' for name, value in r['cores'].items())
             print(f'  {rows[-1]["row"]} ({k} senders): p50 {r["p50"]} p95 {r["p95"]} p99 {r["p99"]} max {r["max"]} '
                   f'ms, lost {r["lost"]}/{count}; frame in p50 {frame_in["p50"]} p99 {frame_in["p99"]}, then page work '
-                  f'p50 {work["p50"]} p99 {work["p99"]} ms; own echo p50 {r["own_p50"]} ms; sent '
+                  f'p50 {work["p50"]} p99 {work["p99"]} ms; own echo p50 {r["own_p50"]} ms; Chromium CPU '
+                  f'{r["chromium_ms_per_update"]} ms per page update; sent '
                   f'{r["sent_per_s"]}/s; cores busy: {cores}; load avg '
                   f'{os.getloadavg()[0]:.1f}', flush=True)
     return rows

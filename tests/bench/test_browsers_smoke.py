@@ -34,6 +34,7 @@ def test_two_tabs_see_every_message(tmp_path: Path) -> None:
     assert row['frame_in']['p50'] > 0  # the frame reaches the reader after the Enter
     assert row['page_work']['p50'] >= 0  # and its text is shown after that
     assert 2 < row['sent_per_s'] < 10
+    assert row['chromium_ms_per_update'] > 0 and set(row['cores']) == {'server', 'chromium', 'harness', 'others'}
 
 
 def test_latencies_count_late_missing_and_unsent_messages() -> None:
