@@ -53,8 +53,9 @@ BATCHES = 3
 LOST_AFTER = 10.0  # seconds after its Enter by which every reader must show a message
 WARM_UP = 5  # messages sent (and waited for) before measuring: the first ones pay for lazily loaded code
 # Messages in the room before the tabs open: a full feed window (settings.feed_window), so that every page is as large
-# as it gets from the first measured message on. From an empty room the first ~45 messages meet smaller pages: at 16
-# tabs their p50 and p99 came out about half of the rest's.
+# as it gets from the first measured message on, as in a room with a past. On a quiet machine it changes little (16
+# tabs: p50 64.8 ms and 19.0 ms of Chromium CPU per page update from an empty room, 64.7-64.9 ms and 19.4-20.2 ms with
+# 50; bench/results/browsers-latency-20261206.log).
 HISTORY = 50
 
 # Injected into every tab before the page's own scripts. window.__bench.start(token) arms it for one run.
