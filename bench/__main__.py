@@ -3,6 +3,8 @@
     python -m bench                       # everything at full size (about 20-30 minutes on 2 cores)
     python -m bench --quick               # smaller sizes, a couple of minutes
     python -m bench --scenarios fanout --sizes 10,200 --rates 5,20
+    python -m bench --scenarios browsers  # real Chromium tabs (not in the default run): 16 tabs, 5 msg/s
+    python -m bench --scenarios browsers --browser-tabs 8,32 --browser-rates 5,20 --browser-senders 2
 
 The load generator runs in this process; the server (and the transport-floor server) in a subprocess each. On a
 2-core machine they share the cores, which is reported with the results.
@@ -22,13 +24,17 @@ from bench import scenarios
 from bench.report import table
 
 ALL = ['fanout', 'saturation', 'opening', 'memory', 'persistence', 'flood']
+# Only when named: real Chromium tabs (Playwright and Debian's chromium needed; 16 tabs take some 2.7 GB and most of
+# a 2-core machine's CPU)
+EXTRA = ['browsers']
 RESULTS = Path(__file__).resolve().parent / 'results'
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__.split('\n')[0])
     parser.add_argument('--quick', action='store_true', help='small sizes: a smoke-sized run of every scenario')
-    parser.add_argument('--scenarios', default=','.join(ALL), help=f'comma-separated, from {",".join(ALL)}')
+    parser.add_argument('--scenarios', default=','.join(ALL),
+                        help=f'comma-separated, from {",".join(ALL + EXTRA)} (default: all but {",".join(EXTRA)})')
     parser.add_argument('--sizes', help='fan-out client counts (default 10,50,200,500; quick 10,50)')
     parser.add_argument('--rates', default='5,20', help='fan-out messages per second (default 5,20)')
     parser.add_argument('--messages', type=int, help='messages per fan-out run (default 100; quick 40)')
@@ -40,6 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--memory-messages', type=int, help='messages posted while measuring (default 2000)')
     parser.add_argument('--cycles', type=int, help='connect/disconnect cycles (default 500; quick 100)')
     parser.add_argument('--flood', type=int, help='page requests that never connect (default 5000; quick 500)')
+    parser.add_argument('--browser-tabs', help='Chromium tab counts for browsers (default 16; quick 4)')
+    parser.add_argument('--browser-rates', default='5', help='total messages per second for browsers (default 5)')
+    parser.add_argument('--browser-senders', type=int, default=4, help='tabs that send, round robin (default 4)')
+    parser.add_argument('--browser-messages', type=int, help='messages per browsers run (default 100; quick 30)')
+    parser.add_argument('--browser-history', type=int, default=50,
+                        help='messages in the room before the tabs open (default 50: a full feed window)')
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
     parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
     return parser.parse_args(argv)
@@ -53,7 +65,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = parse_args(argv)
     quick = args.quick
     chosen = [s for s in args.scenarios.split(',') if s]
-    unknown = set(chosen) - set(ALL)
+    unknown = set(chosen) - set(ALL + EXTRA)
     if unknown:
         raise SystemExit(f'unknown scenarios: {", ".join(sorted(unknown))}')
     sizes = ints(args.sizes or ('10,50' if quick else '10,50,200,500'))
@@ -65,6 +77,7 @@ def main(argv: list[str] | None = None) -> dict:
     mem_clients = args.memory_clients or (50 if quick else 100)
     mem_messages = args.memory_messages or (300 if quick else 2000)
     cycles = args.cycles or (100 if quick else 500)
+    tabs = ints(args.browser_tabs or ('4' if quick else '16'))
 
     needed = 12
     if 'fanout' in chosen:
@@ -73,6 +86,8 @@ def main(argv: list[str] | None = None) -> dict:
         needed = max(needed, *sat_sizes)
     if 'memory' in chosen:
         needed = max(needed, mem_clients + 2)
+    if 'browsers' in chosen:
+        needed = max(needed, *tabs)
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix='chat-bench-'))
     started = time.time()
     report: dict = {
@@ -98,6 +113,12 @@ def main(argv: list[str] | None = None) -> dict:
                 report['rows'] += scenarios.persistence(work, 1000 if quick else 5000, 10)
             elif name == 'flood':
                 report['rows'] += scenarios.flood(fixture, args.flood or (500 if quick else 5000))
+            elif name == 'browsers':
+                from bench import browsers  # Playwright: a dev requirement, imported only when asked for
+
+                report['rows'] += browsers.browsers(fixture, tabs, [float(x) for x in args.browser_rates.split(',')],
+                                                    args.browser_messages or (30 if quick else 100),
+                                                    args.browser_senders, args.browser_history)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

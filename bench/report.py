@@ -33,6 +33,19 @@ def table(report: dict) -> str:
         for r in sat:
             lines.append(f'| {r["clients"]} clients | {r["senders"]} | {r["accepted_per_s"]} | {r["delivered_per_s"]} '
                          f'| {r["p50"]} | {r["p99"]} | {r["lost"]} | {r["stored_once"]}/{r["accepted"]} |')
+    seen = [r for r in rows if r['scenario'] == 'browsers']
+    if seen:
+        lines += ['', '| Chromium tabs: Enter to text in each reader\'s DOM | history | senders | sent msg/s | p50 ms '
+                      '| p95 ms | p99 ms | max ms | lost msgs | readers\' deliveries | own echo p50 ms '
+                      '| frame in p50 / p99 | page work p50 / p99 | Chromium CPU ms per page update '
+                      '| cores: server / Chromium / harness / others | load avg |',
+                  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|']
+        for r in seen:
+            lines.append(f'| {r["row"]} | {r["history"]} | {r["senders"]} | {r["sent_per_s"]} '
+                         f'| {r["p50"]} | {r["p95"]} | {r["p99"]} | {r["max"]} | {r["lost"]}/{r["messages"]} '
+                         f'| {r["deliveries"]} | {r["own_p50"]} | {r["frame_in"]["p50"]} / {r["frame_in"]["p99"]} '
+                         f'| {r["page_work"]["p50"]} / {r["page_work"]["p99"]} | {r["chromium_ms_per_update"]} | '
+                         f'{" / ".join(str(v) for v in r["cores"].values())} | {r["load_avg"]} |')
     for r in (r for r in rows if r['scenario'] == 'opening'):
         lines += ['', '| room opening | ' + ' | '.join(f'{int(k):,} msgs' for k in r['open_ms']) + ' |',
                   '|---|' + '---|' * len(r['open_ms']),

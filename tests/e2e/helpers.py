@@ -18,20 +18,12 @@ from pathlib import Path
 from PIL import Image, ImageChops
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from bench.chromium import CHROMIUM as CHROMIUM  # re-exported: the browser tests launch the bench's Chromium
+from bench.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
 from tests.waiting import Timeout, until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'docs' / 'screenshots'
-CHROMIUM = Path(os.environ.get('CHAT_E2E_CHROMIUM', '/usr/bin/chromium'))
-CHROMIUM_ARGS = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-]
 VIEWPORT = {'width': 1280, 'height': 800}
 PASSWORD = 'correct-horse-battery'
 PORTS = range(8500, 8600)
