@@ -77,6 +77,7 @@ class Tab:
         self.next_message_id = 0
         self._acked = -1
         self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self._sockets: aiohttp.ClientSession | None = None  # the websocket's own connection pool
         self._reader: asyncio.Task | None = None
         self._acker: asyncio.Task | None = None
         self._reconnect_task: asyncio.Future | None = None
@@ -145,8 +146,14 @@ class Tab:
         headers = {'Cookie': self.cookie} if self.cookie else {}
         await self._drop_socket()  # a previous attempt's socket must not start a second reconnect
         # compress: the permessage-deflate offer browsers make (the server takes it only with CHAT_WS_COMPRESSION)
-        ws = await self.http.ws_connect(url, headers=headers, autoping=True, max_msg_size=0, compress=15,
-                                        timeout=aiohttp.ClientWSTimeout(ws_close=5))
+        if self._sockets is None:
+            # a connection of its own, as a browser opens it, never an idle keep-alive connection of the page loads
+            # (aiohttp's pool would reuse one): upgraded on such a connection, some sockets were closed by the server
+            # (1006) about 2 s after connecting - uvicorn's keep-alive timeout of the finished page response, it
+            # seems, still armed on the upgraded connection; with a connection of their own, none in 200 tabs.
+            self._sockets = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
+        ws = await self._sockets.ws_connect(url, headers=headers, autoping=True, max_msg_size=0, compress=15,
+                                            timeout=aiohttp.ClientWSTimeout(ws_close=5))
         self.ws = ws
         opening = await asyncio.wait_for(ws.receive_str(), timeout)
         if not opening.startswith('0'):
@@ -294,6 +301,9 @@ class Tab:
         if self.ws is not None and not self.ws.closed:
             with contextlib.suppress(Exception):
                 await self.ws.close(code=GOING_AWAY)
+        if self._sockets is not None:
+            await self._sockets.close()
+            self._sockets = None
 
     # --- UI events ----------------------------------------------------------------------------------------------
 
