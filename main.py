@@ -118,10 +118,19 @@ def main() -> None:
     create_app(settings)
     native = bool(args and args.native)
     ui.run(
-        host=settings.host, port=settings.port, title='Messenger', reload=False, show=False,
-        storage_secret=settings.resolve_storage_secret(), session_middleware_kwargs=session_options(settings),
-        reconnect_timeout=settings.reconnect_timeout, native=native, favicon='💬', language='en-US',
-        show_welcome_message=not SIMULATION, ws_per_message_deflate=settings.ws_compression,
+        host=settings.host,
+        port=settings.port,
+        title='Messenger',
+        reload=False,
+        show=False,
+        storage_secret=settings.resolve_storage_secret(),
+        session_middleware_kwargs=session_options(settings),
+        reconnect_timeout=settings.reconnect_timeout,
+        native=native,
+        favicon='💬',
+        language='en-US',
+        show_welcome_message=not SIMULATION,
+        ws_per_message_deflate=settings.ws_compression,
     )
 
 

@@ -33,15 +33,21 @@ RESULTS = Path(__file__).resolve().parent / 'results'
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog='python -m bench', description=__doc__.split('\n')[0])
     parser.add_argument('--quick', action='store_true', help='small sizes: a smoke-sized run of every scenario')
-    parser.add_argument('--scenarios', default=','.join(ALL),
-                        help=f'comma-separated, from {",".join(ALL + EXTRA)} (default: all but {",".join(EXTRA)})')
+    parser.add_argument(
+        '--scenarios',
+        default=','.join(ALL),
+        help=f'comma-separated, from {",".join(ALL + EXTRA)} (default: all but {",".join(EXTRA)})',
+    )
     parser.add_argument('--sizes', help='fan-out client counts (default 10,50,200,500; quick 10,50)')
     parser.add_argument('--rates', default='5,20', help='fan-out messages per second (default 5,20)')
     parser.add_argument('--messages', type=int, help='messages per fan-out run (default 100; quick 40)')
     parser.add_argument('--saturation-sizes', help='client counts for saturation (default 10,50,200; quick 10,50)')
     parser.add_argument('--saturation-seconds', type=float, help='length of each saturation run (default 10)')
-    parser.add_argument('--history', help='history sizes to bulk-insert: 0,10k,100k,1m counts (default '
-                                          '0,10000,100000,1000000; quick 0,1000,10000,100000)')
+    parser.add_argument(
+        '--history',
+        help='history sizes to bulk-insert: 0,10k,100k,1m counts (default '
+        '0,10000,100000,1000000; quick 0,1000,10000,100000)',
+    )
     parser.add_argument('--memory-clients', type=int, help='clients for the memory scenario (default 100; quick 50)')
     parser.add_argument('--memory-messages', type=int, help='messages posted while measuring (default 2000)')
     parser.add_argument('--cycles', type=int, help='connect/disconnect cycles (default 500; quick 100)')
@@ -50,8 +56,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--browser-rates', default='5', help='total messages per second for browsers (default 5)')
     parser.add_argument('--browser-senders', type=int, default=4, help='tabs that send, round robin (default 4)')
     parser.add_argument('--browser-messages', type=int, help='messages per browsers run (default 100; quick 30)')
-    parser.add_argument('--browser-history', type=int, default=50,
-                        help='messages in the room before the tabs open (default 50: a full feed window)')
+    parser.add_argument(
+        '--browser-history',
+        type=int,
+        default=50,
+        help='messages in the room before the tabs open (default 50: a full feed window)',
+    )
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
     parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
     return parser.parse_args(argv)
@@ -91,8 +101,11 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix='chat-bench-'))
     started = time.time()
     report: dict = {
-        'started': datetime.now(UTC).isoformat(timespec='seconds'), 'machine': scenarios.machine(),
-        'quick': quick, 'settings': {'rate_limit_env': scenarios.srv.BENCH_ENV}, 'rows': [],
+        'started': datetime.now(UTC).isoformat(timespec='seconds'),
+        'machine': scenarios.machine(),
+        'quick': quick,
+        'settings': {'rate_limit_env': scenarios.srv.BENCH_ENV},
+        'rows': [],
     }
     try:
         print(f'preparing {needed} users in {work} ...', flush=True)
@@ -116,9 +129,14 @@ def main(argv: list[str] | None = None) -> dict:
             elif name == 'browsers':
                 from bench import browsers  # Playwright: a dev requirement, imported only when asked for
 
-                report['rows'] += browsers.browsers(fixture, tabs, [float(x) for x in args.browser_rates.split(',')],
-                                                    args.browser_messages or (30 if quick else 100),
-                                                    args.browser_senders, args.browser_history)
+                report['rows'] += browsers.browsers(
+                    fixture,
+                    tabs,
+                    [float(x) for x in args.browser_rates.split(',')],
+                    args.browser_messages or (30 if quick else 100),
+                    args.browser_senders,
+                    args.browser_history,
+                )
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -142,8 +142,9 @@ async def _talk(pages: list[Page], senders: int, count: int, rate: float) -> dic
             # The server empties the input once it has stored the previous message: text typed before that would be
             # emptied with it (and its Enter would send nothing), so a sender starts on an empty input, as a person.
             with contextlib.suppress(PlaywrightTimeoutError):
-                await page.wait_for_function('() => !document.querySelector("input[data-testid=message-input]").value',
-                                             timeout=LOST_AFTER * 1000)
+                await page.wait_for_function(
+                    '() => !document.querySelector("input[data-testid=message-input]").value', timeout=LOST_AFTER * 1000
+                )
             await field.fill(text(token, seq))
             await field.press('Enter')
 
@@ -158,12 +159,14 @@ async def _talk(pages: list[Page], senders: int, count: int, rate: float) -> dic
     deadline = time.perf_counter() + LOST_AFTER
     while time.perf_counter() < deadline:
         await asyncio.sleep(0.5)
-        counts = await asyncio.gather(*(page.evaluate('() => Object.keys(window.__bench.seen).length')
-                                        for page in pages))
+        counts = await asyncio.gather(
+            *(page.evaluate('() => Object.keys(window.__bench.seen).length') for page in pages)
+        )
         if min(counts) >= count:
             break
-    states = await asyncio.gather(*(page.evaluate('() => [__bench.sent, __bench.seen, __bench.arrived]')
-                                    for page in pages))
+    states = await asyncio.gather(
+        *(page.evaluate('() => [__bench.sent, __bench.seen, __bench.arrived]') for page in pages)
+    )
     empty_enters = sum(await asyncio.gather(*(page.evaluate('() => __bench.emptyEnters') for page in pages)))
     await asyncio.gather(*(page.evaluate("() => { window.__bench.token = '' }") for page in pages))
     return {**_latencies(states, senders, count), 'empty_enters': empty_enters}
@@ -205,10 +208,18 @@ def _latencies(states: list[list[dict[str, float]]], senders: int, count: int) -
         lost_deliveries += missing
     enters.sort()
     sent_per_s = (len(enters) - 1) / ((enters[-1] - enters[0]) / 1000) if len(enters) > 1 else 0.0
-    return {**summary_ms(readers), 'min': round(min(readers) * 1000, 1) if readers else float('nan'),
-            'lost': lost, 'lost_deliveries': lost_deliveries, 'unsent': unsent, 'deliveries': len(readers),
-            'sent_per_s': round(sent_per_s, 2), 'own_p50': summary_ms(own)['p50'],
-            'frame_in': summary_ms(frame_in), 'page_work': summary_ms(page_work)}
+    return {
+        **summary_ms(readers),
+        'min': round(min(readers) * 1000, 1) if readers else float('nan'),
+        'lost': lost,
+        'lost_deliveries': lost_deliveries,
+        'unsent': unsent,
+        'deliveries': len(readers),
+        'sent_per_s': round(sent_per_s, 2),
+        'own_p50': summary_ms(own)['p50'],
+        'frame_in': summary_ms(frame_in),
+        'page_work': summary_ms(page_work),
+    }
 
 
 class CpuSplit:
@@ -222,8 +233,13 @@ class CpuSplit:
 
     def _read(self) -> dict[str, float]:
         t = psutil.cpu_times()
-        seconds = {'wall': time.perf_counter(), 'server': 0.0, 'chromium': 0.0, 'harness': 0.0,
-                   'machine': sum(t) - t.idle - t.iowait - getattr(t, 'guest', 0) - getattr(t, 'guest_nice', 0)}
+        seconds = {
+            'wall': time.perf_counter(),
+            'server': 0.0,
+            'chromium': 0.0,
+            'harness': 0.0,
+            'machine': sum(t) - t.idle - t.iowait - getattr(t, 'guest', 0) - getattr(t, 'guest_nice', 0),
+        }
         me = psutil.Process()
         for process in [me, *me.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
@@ -250,8 +266,9 @@ class CpuSplit:
         return {key: round(value / seconds['wall'], 2) for key, value in seconds.items() if key != 'wall'}
 
 
-async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: list[float], count: int,
-               senders: int, history: int) -> dict:
+async def _see(
+    fixture: scenarios.Fixture, server: srv.Server, n: int, rates: list[float], count: int, senders: int, history: int
+) -> dict:
     room = f'/room/{fixture.room("browsers")}'
     results: dict = {}
     if history:  # posted through the load generator's tab (typed and sent like the rest), closed before any measuring
@@ -268,8 +285,12 @@ async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: li
         try:
             started = time.perf_counter()
             pages = [await _open_tab(browser, server.url, cookie, room, OBSERVER) for cookie in fixture.cookies[:n]]
-            await asyncio.gather(*(page.wait_for_function('() => window.did_handshake && window.socket.connected',
-                                                          timeout=60_000) for page in pages))
+            await asyncio.gather(
+                *(
+                    page.wait_for_function('() => window.did_handshake && window.socket.connected', timeout=60_000)
+                    for page in pages
+                )
+            )
             results['open_s'] = round(time.perf_counter() - started, 1)
             async with new_http() as http:  # every join updates every open page: wait until the server is idle
                 await Crowd(http, server.url, server_pid=server.process.pid).settle()
@@ -287,8 +308,9 @@ async def _see(fixture: scenarios.Fixture, server: srv.Server, n: int, rates: li
     return results
 
 
-def browsers(fixture: scenarios.Fixture, sizes: list[int], rates: list[float], count: int,
-             senders: int, history: int = HISTORY) -> list[dict]:
+def browsers(
+    fixture: scenarios.Fixture, sizes: list[int], rates: list[float], count: int, senders: int, history: int = HISTORY
+) -> list[dict]:
     """N real Chromium tabs in one room, `senders` of them sending `count` messages at each total rate: latency from
     the sender's Enter to the text in every other tab's DOM (p50/p95/p99/max) and messages lost."""
     if min(sizes) < 2:
@@ -301,18 +323,32 @@ def browsers(fixture: scenarios.Fixture, sizes: list[int], rates: list[float], c
             result = asyncio.run(_see(fixture, server, n, rates, count, k, history))
         for rate in rates:
             r = result[str(rate)]
-            rows.append({'scenario': 'browsers', 'row': f'browsers {n} tabs @{rate:g}/s', 'tabs': n, 'senders': k,
-                         'rate': rate, 'messages': count, 'history': history, **r,
-                         'open_s': result['open_s'], 'lost_after_s': LOST_AFTER,
-                         'load_avg': round(os.getloadavg()[0], 1)})
+            rows.append(
+                {
+                    'scenario': 'browsers',
+                    'row': f'browsers {n} tabs @{rate:g}/s',
+                    'tabs': n,
+                    'senders': k,
+                    'rate': rate,
+                    'messages': count,
+                    'history': history,
+                    **r,
+                    'open_s': result['open_s'],
+                    'lost_after_s': LOST_AFTER,
+                    'load_avg': round(os.getloadavg()[0], 1),
+                }
+            )
             frame_in, work = r['frame_in'], r['page_work']
             cores = ', '.join(f'{name} {value}' for name, value in r['cores'].items())
-            print(f'  {rows[-1]["row"]} ({k} senders): p50 {r["p50"]} p95 {r["p95"]} p99 {r["p99"]} max {r["max"]} '
-                  f'ms, lost {r["lost"]}/{count}; frame in p50 {frame_in["p50"]} p99 {frame_in["p99"]}, then page work '
-                  f'p50 {work["p50"]} p99 {work["p99"]} ms; own echo p50 {r["own_p50"]} ms; Chromium CPU '
-                  f'{r["chromium_ms_per_update"]} ms per page update; sent '
-                  f'{r["sent_per_s"]}/s; cores busy: {cores}; load avg '
-                  f'{os.getloadavg()[0]:.1f}', flush=True)
+            print(
+                f'  {rows[-1]["row"]} ({k} senders): p50 {r["p50"]} p95 {r["p95"]} p99 {r["p99"]} max {r["max"]} '
+                f'ms, lost {r["lost"]}/{count}; frame in p50 {frame_in["p50"]} p99 {frame_in["p99"]}, then page work '
+                f'p50 {work["p50"]} p99 {work["p99"]} ms; own echo p50 {r["own_p50"]} ms; Chromium CPU '
+                f'{r["chromium_ms_per_update"]} ms per page update; sent '
+                f'{r["sent_per_s"]}/s; cores busy: {cores}; load avg '
+                f'{os.getloadavg()[0]:.1f}',
+                flush=True,
+            )
     return rows
 
 
@@ -330,14 +366,15 @@ async def _measure(fixture: scenarios.Fixture, compression: str) -> list[float]:
             await conversation(crowd, 0, 50, 50)  # 50 messages on screen for every tab that opens
             await crowd.settle()
             async with async_playwright() as playwright:
-                browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                          args=CHROMIUM_ARGS)
+                browser = await playwright.chromium.launch(
+                    executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+                )
                 warm = await _open_tab(browser, server.url, fixture.cookies[-2], room)
                 await warm.context.close()
                 await asyncio.sleep(8)
                 rss = [server.rss()]
                 for first in range(0, BATCHES * BATCH, BATCH):
-                    for cookie in fixture.cookies[first:first + BATCH]:
+                    for cookie in fixture.cookies[first : first + BATCH]:
                         await _open_tab(browser, server.url, cookie, room)
                     await asyncio.sleep(8)
                     await conversation(crowd, 0, 5, 5)
@@ -354,8 +391,11 @@ def main() -> None:
         per_tab = asyncio.run(_measure(fixture, compression))
         batches = ', '.join(f'{kb} KB (tabs {i * BATCH + 1}-{(i + 1) * BATCH})' for i, kb in enumerate(per_tab))
         overall = round(sum(per_tab) / len(per_tab), 1)  # the allocators grow in steps: one batch may pay another's
-        print(f'CHAT_WS_COMPRESSION={compression}: server RSS per Chromium tab {batches}; {overall} KB over all '
-              f'{BATCHES * BATCH}', flush=True)
+        print(
+            f'CHAT_WS_COMPRESSION={compression}: server RSS per Chromium tab {batches}; {overall} KB over all '
+            f'{BATCHES * BATCH}',
+            flush=True,
+        )
 
 
 if __name__ == '__main__':

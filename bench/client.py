@@ -28,7 +28,7 @@ import aiohttp
 ACK_INTERVAL = 3.0
 GOING_AWAY = 1001  # the close code a browser's websocket sends when its document unloads (tab closed, reload, leave)
 _ELEMENTS = re.compile(r'parseElements\(String\.raw`(.*?)`\)', re.S)
-_QUERY = re.compile(r"query: (\{.*?\}),\n")
+_QUERY = re.compile(r'query: (\{.*?\}),\n')
 _CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]+)'")
 _NEXT_ID = re.compile(r"'next_message_id': (\d+)")
 # what a browser loads after the HTML: NiceGUI's scripts and styles (tags and the import map) and the avatars shown
@@ -65,8 +65,14 @@ def parse_query(page: str) -> tuple[str, int]:
 class Tab:
     """One open page in one browser tab."""
 
-    def __init__(self, http: aiohttp.ClientSession, base_url: str, cookie: str = '',
-                 on_frame: FrameHook | None = None, first_visit: bool = False) -> None:
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        base_url: str,
+        cookie: str = '',
+        on_frame: FrameHook | None = None,
+        first_visit: bool = False,
+    ) -> None:
         self.http, self.base_url, self.cookie = http, base_url, cookie
         self.first_visit = first_visit  # load every file the page names, as a browser without a cache
         self.files_loaded = 0
@@ -139,8 +145,13 @@ class Tab:
         self._closing = False
         self.connected.clear()
         query = {
-            'client_id': self.client_id, 'next_message_id': self.next_message_id, 'implicit_handshake': 'true',
-            'document_id': self.document_id, 'tab_id': self.tab_id, 'EIO': '4', 'transport': 'websocket',
+            'client_id': self.client_id,
+            'next_message_id': self.next_message_id,
+            'implicit_handshake': 'true',
+            'document_id': self.document_id,
+            'tab_id': self.tab_id,
+            'EIO': '4',
+            'transport': 'websocket',
         }
         url = self.base_url.replace('http', 'ws', 1) + '/_nicegui_ws/socket.io/?' + urlencode(query)
         headers = {'Cookie': self.cookie} if self.cookie else {}
@@ -152,8 +163,14 @@ class Tab:
             # (1006) about 2 s after connecting - uvicorn's keep-alive timeout of the finished page response, it
             # seems, still armed on the upgraded connection; with a connection of their own, none in 200 tabs.
             self._sockets = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
-        ws = await self._sockets.ws_connect(url, headers=headers, autoping=True, max_msg_size=0, compress=15,
-                                            timeout=aiohttp.ClientWSTimeout(ws_close=5))
+        ws = await self._sockets.ws_connect(
+            url,
+            headers=headers,
+            autoping=True,
+            max_msg_size=0,
+            compress=15,
+            timeout=aiohttp.ClientWSTimeout(ws_close=5),
+        )
         self.ws = ws
         opening = await asyncio.wait_for(ws.receive_str(), timeout)
         if not opening.startswith('0'):
@@ -263,8 +280,10 @@ class Tab:
             self.navigations.put_nowait(payload['path'])
         elif name == 'run_javascript' and payload.get('request_id'):
             result = 'UTC' if 'timeZone' in payload.get('code', '') else None
-            self.emit('javascript_response',
-                      {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result})
+            self.emit(
+                'javascript_response',
+                {'request_id': payload['request_id'], 'client_id': self.client_id, 'result': result},
+            )
 
     async def _ack_loop(self) -> None:
         """nicegui.js acks every 3 s when it has seen new messages; the server prunes its replay history then."""
@@ -324,8 +343,9 @@ class Tab:
         raise PageError(f'no {event_type} listener on element {element.get("tag")}')
 
     def event(self, element_id: str, listener_id: str, args: list[str]) -> None:
-        self.emit('event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id,
-                            'args': args})
+        self.emit(
+            'event', {'id': int(element_id), 'client_id': self.client_id, 'listener_id': listener_id, 'args': args}
+        )
 
     def type_into(self, testid: str, value: str) -> None:
         """What Vue sends while typing into a `ui.input`: `update:value` with the whole new value."""
@@ -348,13 +368,16 @@ def _ignore_result(task: asyncio.Future) -> None:
 
 def new_http(limit: int = 0) -> aiohttp.ClientSession:
     """One HTTP session for many tabs: cookies are sent per tab, never shared through a jar."""
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=limit, force_close=False),
-                                 cookie_jar=aiohttp.DummyCookieJar(),
-                                 timeout=aiohttp.ClientTimeout(total=120))
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=limit, force_close=False),
+        cookie_jar=aiohttp.DummyCookieJar(),
+        timeout=aiohttp.ClientTimeout(total=120),
+    )
 
 
-async def sign_in(http: aiohttp.ClientSession, base_url: str, username: str, password: str,
-                  next_path: str = '/') -> str:
+async def sign_in(
+    http: aiohttp.ClientSession, base_url: str, username: str, password: str, next_path: str = '/'
+) -> str:
     """The browser's sign-in: open /login, type name and password, click submit, follow the `open` navigation.
 
     Returns the signed-in session cookie (`session=...`).

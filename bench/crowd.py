@@ -32,8 +32,10 @@ def percentile(values: list[float], q: float) -> float:
 def summary_ms(values: list[float]) -> dict[str, float]:
     """p50/p95/p99/max of latencies given in seconds, as milliseconds."""
     return {
-        'p50': round(percentile(values, 50) * 1000, 1), 'p95': round(percentile(values, 95) * 1000, 1),
-        'p99': round(percentile(values, 99) * 1000, 1), 'max': round(max(values) * 1000, 1) if values else float('nan'),
+        'p50': round(percentile(values, 50) * 1000, 1),
+        'p95': round(percentile(values, 95) * 1000, 1),
+        'p99': round(percentile(values, 99) * 1000, 1),
+        'max': round(max(values) * 1000, 1) if values else float('nan'),
         'mean': round(statistics.fmean(values) * 1000, 1) if values else float('nan'),
     }
 
@@ -92,6 +94,7 @@ class Crowd:
             self.last_activity = arrived
             if self.recorder is not None:
                 self.recorder.frame(index, data, arrived)
+
         return on_frame
 
     async def open(self, cookies: list[str], path: str | None, concurrency: int = 2) -> float:
@@ -104,8 +107,10 @@ class Crowd:
         started = time.perf_counter()
         gate = asyncio.Semaphore(concurrency)
         offset = len(self.tabs)
-        new_tabs = [Tab(self.http, self.base_url, cookie, on_frame=self._hook(offset + i),
-                        first_visit=self.first_visits) for i, cookie in enumerate(cookies)]
+        new_tabs = [
+            Tab(self.http, self.base_url, cookie, on_frame=self._hook(offset + i), first_visit=self.first_visits)
+            for i, cookie in enumerate(cookies)
+        ]
         self.tabs.extend(new_tabs)
 
         async def one(tab: Tab) -> None:
@@ -139,8 +144,7 @@ class Crowd:
                     break
                 before = sum(process.cpu_times()[:2])
                 await asyncio.sleep(1.0)
-                if sum(process.cpu_times()[:2]) - before < 0.15 and \
-                        time.perf_counter() - self.last_activity >= quiet:
+                if sum(process.cpu_times()[:2]) - before < 0.15 and time.perf_counter() - self.last_activity >= quiet:
                     break
                 continue
             await asyncio.sleep(0.1)
@@ -161,8 +165,9 @@ def send_floor(tab: Tab, text: str) -> None:
     tab.emit('event', {'text': text})
 
 
-async def conversation(crowd: Crowd, sender: int, count: int, rate: float, *, floor: bool = False,
-                       drain: float = 15.0) -> Recorder:
+async def conversation(
+    crowd: Crowd, sender: int, count: int, rate: float, *, floor: bool = False, drain: float = 15.0
+) -> Recorder:
     """One sender posts `count` messages at `rate` per second on a fixed schedule; waits for the fan-out to drain."""
     recorder = Recorder(len(crowd.tabs))
     crowd.recorder = recorder
@@ -184,8 +189,9 @@ async def conversation(crowd: Crowd, sender: int, count: int, rate: float, *, fl
     return recorder
 
 
-async def sign_in_all(http: aiohttp.ClientSession, base_url: str, users: list[str], password: str,
-                      concurrency: int = 4) -> list[str]:
+async def sign_in_all(
+    http: aiohttp.ClientSession, base_url: str, users: list[str], password: str, concurrency: int = 4
+) -> list[str]:
     """Real sign-ins through the login page, a few at a time (each costs one argon2 verification on the server)."""
     gate = asyncio.Semaphore(concurrency)
 

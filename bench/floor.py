@@ -28,8 +28,9 @@ def create_app(size: int) -> socketio.ASGIApp:
     async def _post(_sid: str, msg: dict) -> None:
         text = str(msg.get('text', ''))
         padding = max(0, size - len(text) - 40)
-        await sio.emit('update', {'1': {'tag': 'q-chat-message', 'props': {'text': [text]}, 'pad': 'x' * padding}},
-                       room='all')
+        await sio.emit(
+            'update', {'1': {'tag': 'q-chat-message', 'props': {'text': [text]}, 'pad': 'x' * padding}}, room='all'
+        )
 
     return socketio.ASGIApp(sio, socketio_path=PATH)
 
@@ -40,8 +41,14 @@ def main() -> None:
     parser.add_argument('--size', type=int, default=1000, help='bytes per update frame')
     args = parser.parse_args()
     # no permessage-deflate, as the server under test by default (CHAT_WS_COMPRESSION), though the tabs offer it
-    uvicorn.run(create_app(args.size), host='127.0.0.1', port=args.port, log_level='warning', ws='auto',
-                ws_per_message_deflate=False)
+    uvicorn.run(
+        create_app(args.size),
+        host='127.0.0.1',
+        port=args.port,
+        log_level='warning',
+        ws='auto',
+        ws_per_message_deflate=False,
+    )
 
 
 if __name__ == '__main__':

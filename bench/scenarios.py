@@ -57,8 +57,7 @@ def prepare_fixture(work: Path, n_users: int, history: dict[str, int]) -> Fixtur
     server = srv.Server(base, log_path=work / 'server-signin.log')
     with server:
         cookies = asyncio.run(_sign_in(server.url, prepared.users))
-    print(f'  prepared {n_users} users, signed in through /login, in {time.perf_counter() - started:.1f} s',
-          flush=True)
+    print(f'  prepared {n_users} users, signed in through /login, in {time.perf_counter() - started:.1f} s', flush=True)
     return Fixture(work, prepared, cookies)
 
 
@@ -77,24 +76,32 @@ def cpu_seconds(server: srv.Server) -> float:
     return times.user + times.system
 
 
-async def _fanout_run(server: srv.Server, cookies: list[str], path: str | None, rates: list[float], count: int,
-                      floor: bool) -> dict:
+async def _fanout_run(
+    server: srv.Server, cookies: list[str], path: str | None, rates: list[float], count: int, floor: bool
+) -> dict:
     url = server.url
     async with new_http() as http:
         crowd = Crowd(http, url, server_pid=server.process.pid if server.process else None)
         open_seconds = await crowd.open(cookies, path)
         settle_seconds = await crowd.settle()
-        results = {'open_s': round(open_seconds, 2), 'settle_s': round(settle_seconds, 2), 'rates': {},
-                   'open_retries': crowd.retries}
+        results = {
+            'open_s': round(open_seconds, 2),
+            'settle_s': round(settle_seconds, 2),
+            'rates': {},
+            'open_retries': crowd.retries,
+        }
         for rate in rates:
             cpu_before = cpu_seconds(server)
             recorder = await conversation(crowd, 0, count, rate, floor=floor)
             cpu = cpu_seconds(server) - cpu_before
             lat = recorder.latencies()
             results['rates'][str(rate)] = {
-                **summary_ms(lat), 'lost': recorder.lost(), 'delivered': recorder.delivered(),
+                **summary_ms(lat),
+                'lost': recorder.lost(),
+                'delivered': recorder.delivered(),
                 'frame_bytes': int(statistics.median(recorder.frame_sizes)) if recorder.frame_sizes else 0,
-                'reconnects': sum(t.reconnects for t in crowd.tabs), 'reloads': sum(t.reloads for t in crowd.tabs),
+                'reconnects': sum(t.reconnects for t in crowd.tabs),
+                'reloads': sum(t.reloads for t in crowd.tabs),
                 'skipped_ids': sum(t.skipped_ids for t in crowd.tabs),
                 'server_cpu_ms_per_msg': round(cpu * 1000 / count, 1),
                 'server_cpu_us_per_delivery': round(cpu * 1e6 / max(1, recorder.delivered()), 1),
@@ -110,25 +117,37 @@ def fanout(fixture: Fixture, sizes: list[int], rates: list[float], count: int) -
     for n in sizes:
         server = fixture.server(f'fanout-{n}')
         with server:
-            real = asyncio.run(_fanout_run(server, fixture.cookies[:n], f'/room/{fixture.room("fanout")}',
-                                           rates, count, floor=False))
+            real = asyncio.run(
+                _fanout_run(server, fixture.cookies[:n], f'/room/{fixture.room("fanout")}', rates, count, floor=False)
+            )
         frame = max(r['frame_bytes'] for r in real['rates'].values()) or 1000
         floor_server = srv.FloorServer(fixture.work, frame)
         with floor_server:
             floor = asyncio.run(_fanout_run(floor_server, [''] * n, None, rates, count, floor=True))
         for rate in rates:
             r, f = real['rates'][str(rate)], floor['rates'][str(rate)]
-            rows.append({
-                'scenario': 'fanout', 'clients': n, 'rate': rate, 'messages': count, **r,
-                'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost', 'server_cpu_us_per_delivery')},
-                'ratio_p50': round(r['p50'] / f['p50'], 1) if f['p50'] else None,
-                'ratio_p99': round(r['p99'] / f['p99'], 1) if f['p99'] else None,
-                'open_s': real['open_s'], 'settle_s': real['settle_s'], 'open_retries': real['open_retries'],
-                'load_avg': round(os.getloadavg()[0], 1),
-            })
-            print(f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}, '
-                  f'server CPU {r["server_cpu_us_per_delivery"]} µs/delivery; floor p50 {f["p50"]} p99 {f["p99"]} ms, '
-                  f'{f["server_cpu_us_per_delivery"]} µs/delivery; load avg {os.getloadavg()[0]:.1f}', flush=True)
+            rows.append(
+                {
+                    'scenario': 'fanout',
+                    'clients': n,
+                    'rate': rate,
+                    'messages': count,
+                    **r,
+                    'floor': {k: f[k] for k in ('p50', 'p95', 'p99', 'max', 'lost', 'server_cpu_us_per_delivery')},
+                    'ratio_p50': round(r['p50'] / f['p50'], 1) if f['p50'] else None,
+                    'ratio_p99': round(r['p99'] / f['p99'], 1) if f['p99'] else None,
+                    'open_s': real['open_s'],
+                    'settle_s': real['settle_s'],
+                    'open_retries': real['open_retries'],
+                    'load_avg': round(os.getloadavg()[0], 1),
+                }
+            )
+            print(
+                f'  fan-out N={n} {rate}/s: p50 {r["p50"]} p99 {r["p99"]} max {r["max"]} ms, lost {r["lost"]}, '
+                f'server CPU {r["server_cpu_us_per_delivery"]} µs/delivery; floor p50 {f["p50"]} p99 {f["p99"]} ms, '
+                f'{f["server_cpu_us_per_delivery"]} µs/delivery; load avg {os.getloadavg()[0]:.1f}',
+                flush=True,
+            )
     return rows
 
 
@@ -172,10 +191,12 @@ async def _saturate(server: srv.Server, cookies: list[str], path: str, senders: 
         crowd.recorder = None
         await crowd.close()
     return {
-        'accepted': len(recorder.sent), 'seconds': round(elapsed, 2),
+        'accepted': len(recorder.sent),
+        'seconds': round(elapsed, 2),
         'accepted_per_s': round(len(recorder.sent) / elapsed, 1),
         'delivered_per_s': round(delivered_in_window / elapsed, 1),
-        'lost': recorder.lost(), 'texts': [recorder.text(seq) for seq in recorder.sent],
+        'lost': recorder.lost(),
+        'texts': [recorder.text(seq) for seq in recorder.sent],
         **summary_ms(recorder.latencies()),
     }
 
@@ -190,8 +211,11 @@ def stored_once(data_dir: Path, texts: list[str]) -> dict:
     finally:
         db.close()
     once = sum(1 for text in texts if counts.get(text) == 1)
-    return {'stored_once': once, 'missing': sum(1 for t in texts if t not in counts),
-            'duplicated': sum(1 for t in texts if counts.get(t, 0) > 1)}
+    return {
+        'stored_once': once,
+        'missing': sum(1 for t in texts if t not in counts),
+        'duplicated': sum(1 for t in texts if counts.get(t, 0) > 1),
+    }
 
 
 def saturation(fixture: Fixture, sizes: list[int], seconds: float) -> list[dict]:
@@ -201,13 +225,17 @@ def saturation(fixture: Fixture, sizes: list[int], seconds: float) -> list[dict]
         senders = min(n, 10)
         server = fixture.server(f'saturation-{n}')
         with server:
-            result = asyncio.run(_saturate(server, fixture.cookies[:n], f'/room/{fixture.room("saturation")}',
-                                           senders, seconds))
+            result = asyncio.run(
+                _saturate(server, fixture.cookies[:n], f'/room/{fixture.room("saturation")}', senders, seconds)
+            )
         texts = result.pop('texts')
         check = stored_once(server.data_dir, texts)
         rows.append({'scenario': 'saturation', 'clients': n, 'senders': senders, **result, **check})
-        print(f'  saturation N={n}: accepted {result["accepted_per_s"]}/s, delivered {result["delivered_per_s"]}/s, '
-              f'lost {result["lost"]}, stored once {check["stored_once"]}/{len(texts)}', flush=True)
+        print(
+            f'  saturation N={n}: accepted {result["accepted_per_s"]}/s, delivered {result["delivered_per_s"]}/s, '
+            f'lost {result["lost"]}, stored once {check["stored_once"]}/{len(texts)}',
+            flush=True,
+        )
     return rows
 
 
@@ -240,8 +268,9 @@ def newest_body(data_dir: Path, room_id: int) -> str | None:
     return row[0] if row else None
 
 
-async def _opening(fixture: Fixture, url: str, data_dir: Path, repeats: int, talk_count: int,
-                   history: list[int]) -> dict:
+async def _opening(
+    fixture: Fixture, url: str, data_dir: Path, repeats: int, talk_count: int, history: list[int]
+) -> dict:
     rooms = {str(count): name for count, name in zip(history, ['h0', 'h10k', 'h100k', 'h1m'], strict=False)}
     opener = fixture.cookies[-1]
     results: dict = {'open_ms': {}}
@@ -292,8 +321,11 @@ def opening(fixture: Fixture, repeats: int, talk_count: int, history: list[int])
     server = fixture.server('opening')
     with server:
         result = asyncio.run(_opening(fixture, server.url, server.data_dir, repeats, talk_count, history))
-    print(f'  10-client talk p99 {result["talk_p99_ms"]} ms alone, {result["talk_p99_while_opening_ms"]} ms while '
-          f'the largest room opened {result["opens_during_talk"]} times', flush=True)
+    print(
+        f'  10-client talk p99 {result["talk_p99_ms"]} ms alone, {result["talk_p99_while_opening_ms"]} ms while '
+        f'the largest room opened {result["opens_during_talk"]} times',
+        flush=True,
+    )
     return [{'scenario': 'opening', **result}]
 
 
@@ -325,10 +357,14 @@ async def _memory(fixture: Fixture, server: srv.Server, n: int, more: int) -> di
         files_per_visit = min(tab.files_loaded for tab in crowd.tabs)
         await crowd.close()
     return {
-        'clients': n, 'rss_base_mb': round(base / 2**20, 1), 'rss_clients_mb': round(with_clients / 2**20, 1),
+        'clients': n,
+        'rss_base_mb': round(base / 2**20, 1),
+        'rss_clients_mb': round(with_clients / 2**20, 1),
         'kb_per_client': round((with_clients - base) / (n - 1) / 1024, 1),
         'kb_per_client_after_more': round((after_more - base) / (n - 1) / 1024, 1),
-        'more_messages': more, 'more_lost': more_sent.lost(), 'files_per_visit': files_per_visit,
+        'more_messages': more,
+        'more_lost': more_sent.lost(),
+        'files_per_visit': files_per_visit,
     }
 
 
@@ -354,9 +390,11 @@ async def _cycles(fixture: Fixture, server: srv.Server, n: int, cycles: int, fir
             await cycler.close()
         await asyncio.sleep(server_reconnect_window())
         after = server.rss()
-    return {f'{key}cycle_growth_mb': round((after - before) / 2**20, 2),
-            f'{key}rss_before_cycles_mb': round(before / 2**20, 1),
-            f'{key}rss_after_cycles_mb': round(after / 2**20, 1)}
+    return {
+        f'{key}cycle_growth_mb': round((after - before) / 2**20, 2),
+        f'{key}rss_before_cycles_mb': round(before / 2**20, 1),
+        f'{key}rss_after_cycles_mb': round(after / 2**20, 1),
+    }
 
 
 def server_reconnect_window() -> float:
@@ -379,9 +417,12 @@ def memory(fixture: Fixture, n: int, more: int, cycles: int) -> list[dict]:
         cycling = fixture.server(f'memory-{key or "first_"}cycles')
         with cycling:
             result |= asyncio.run(_cycles(fixture, cycling, n, cycles, first_visits, key))
-    print(f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
-          f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB (first visits), '
-          f'{result["returning_cycle_growth_mb"]} MB (returning visits)', flush=True)
+    print(
+        f'  memory: {result["kb_per_client"]} KB/client, {result["kb_per_client_after_more"]} KB/client after '
+        f'{more} more messages; {cycles} connect cycles grew RSS by {result["cycle_growth_mb"]} MB (first visits), '
+        f'{result["returning_cycle_growth_mb"]} MB (returning visits)',
+        flush=True,
+    )
     return [{'scenario': 'memory', **result}]
 
 
@@ -395,13 +436,17 @@ def flood(fixture: Fixture, count: int, concurrency: int = 8, after: float = 75.
     server = fixture.server('flood')
     with server:
         result = asyncio.run(_flood(server, count, concurrency, after))
-    print(f'  flood: {count} page requests at {result["requests_per_s"]}/s: RSS peak +{result["peak_growth_mb"]} MB, '
-          f'+{result["growth_after_mb"]} MB {after:.0f} s later', flush=True)
+    print(
+        f'  flood: {count} page requests at {result["requests_per_s"]}/s: RSS peak +{result["peak_growth_mb"]} MB, '
+        f'+{result["growth_after_mb"]} MB {after:.0f} s later',
+        flush=True,
+    )
     return [{'scenario': 'flood', **result}]
 
 
 async def _flood(server: srv.Server, count: int, concurrency: int, after: float) -> dict:
     async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as http:
+
         async def one() -> None:
             async with http.get(server.url + '/login') as response:
                 await response.read()
@@ -430,9 +475,15 @@ async def _flood(server: srv.Server, count: int, concurrency: int, after: float)
             await asyncio.sleep(0.5)
             peak = max(peak, server.rss())
         end = server.rss()
-    return {'requests': count, 'concurrency': concurrency, 'requests_per_s': round(count / seconds, 1),
-            'rss_before_mb': round(before / 2**20, 1), 'peak_growth_mb': round((peak - before) / 2**20, 1),
-            'growth_after_mb': round((end - before) / 2**20, 1), 'after_s': after}
+    return {
+        'requests': count,
+        'concurrency': concurrency,
+        'requests_per_s': round(count / seconds, 1),
+        'rss_before_mb': round(before / 2**20, 1),
+        'peak_growth_mb': round((peak - before) / 2**20, 1),
+        'growth_after_mb': round((end - before) / 2**20, 1),
+        'after_s': after,
+    }
 
 
 # --- 5. persistence --------------------------------------------------------------------------------------------------
@@ -441,8 +492,10 @@ async def _flood(server: srv.Server, count: int, concurrency: int, after: float)
 def persistence(work: Path, count: int, concurrency: int) -> list[dict]:
     """Scenario 5: messages stored per second through `Messages.post` (no UI), each stored exactly once."""
     result = asyncio.run(_persistence(work / 'persistence', count, concurrency))
-    print(f'  persistence: {result["stored_per_s"]} messages/s stored, {result["stored_once"]}/{count} exactly once',
-          flush=True)
+    print(
+        f'  persistence: {result["stored_per_s"]} messages/s stored, {result["stored_once"]}/{count} exactly once',
+        flush=True,
+    )
     return [{'scenario': 'persistence', **result}]
 
 
@@ -476,8 +529,14 @@ async def _persistence(data_dir: Path, count: int, concurrency: int) -> dict:
     await services.stop()
     gc.collect()
     check = stored_once(data_dir, accepted)
-    return {'messages': count, 'writers': concurrency, 'seconds': round(elapsed, 2),
-            'stored_per_s': round(len(accepted) / elapsed, 1), 'accepted': len(accepted), **check}
+    return {
+        'messages': count,
+        'writers': concurrency,
+        'seconds': round(elapsed, 2),
+        'stored_per_s': round(len(accepted) / elapsed, 1),
+        'accepted': len(accepted),
+        **check,
+    }
 
 
 def machine() -> dict:
@@ -492,5 +551,10 @@ def machine() -> dict:
                     break
     except OSError:
         pass
-    return {'cpu': cpu, 'cores': os.cpu_count(), 'ram_gb': round(psutil.virtual_memory().total / 2**30, 1),
-            'python': platform.python_version(), 'os': platform.platform()}
+    return {
+        'cpu': cpu,
+        'cores': os.cpu_count(),
+        'ram_gb': round(psutil.virtual_memory().total / 2**30, 1),
+        'python': platform.python_version(),
+        'os': platform.platform(),
+    }

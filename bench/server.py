@@ -91,8 +91,12 @@ def bulk_insert_history(data_dir: Path, room_id: int, count: int, n_authors: int
         authors = [row[0] for row in db.execute('SELECT id FROM user ORDER BY id LIMIT ?', (n_authors,))]
         start = datetime.now(UTC) - timedelta(days=365)
         rows = (
-            (room_id, authors[i % len(authors)], f'history message {i} ' + 'lorem ipsum ' * 3,
-             (start + timedelta(seconds=i * 10)).strftime('%Y-%m-%d %H:%M:%S.%f'))
+            (
+                room_id,
+                authors[i % len(authors)],
+                f'history message {i} ' + 'lorem ipsum ' * 3,
+                (start + timedelta(seconds=i * 10)).strftime('%Y-%m-%d %H:%M:%S.%f'),
+            )
             for i in range(count)
         )
         db.execute('BEGIN')
@@ -127,14 +131,23 @@ def free_port(low: int = 8300, high: int = 8399) -> int:
 class Server:
     """`python main.py --port P --data-dir D` with the bench environment; stopped by its own pid."""
 
-    def __init__(self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None,
-                 log_path: Path | None = None, command: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        log_path: Path | None = None,
+        command: list[str] | None = None,
+    ) -> None:
         self.data_dir, self.port = data_dir, port or free_port()
         self.command = command or [str(ROOT / 'main.py'), '--port', str(self.port), '--data-dir', str(data_dir)]
         self.env = {**os.environ, **BENCH_ENV, **(env or {})}
         for name in list(self.env):  # a server of its own, even when started from a test run
-            if name.startswith(('NICEGUI_', 'PYTEST_')) or name in ('CHAT_DATA_DIR', 'CHAT_REDIS_URL',
-                                                                     'CHAT_DATABASE_URL'):
+            if name.startswith(('NICEGUI_', 'PYTEST_')) or name in (
+                'CHAT_DATA_DIR',
+                'CHAT_REDIS_URL',
+                'CHAT_DATABASE_URL',
+            ):
                 del self.env[name]
         self.log_path = log_path or data_dir.parent / f'server-{self.port}.log'
         self.process: subprocess.Popen | None = None
@@ -147,7 +160,11 @@ class Server:
         log = open(self.log_path, 'ab')  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(
             [sys.executable, *self.command],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -165,8 +182,10 @@ class Server:
         """Someone else may hold the port: then our process exits with a bind error instead of serving."""
         assert self.process is not None
         try:
-            return any(c.laddr and c.laddr.port == self.port and c.status == psutil.CONN_LISTEN
-                       for c in psutil.Process(self.process.pid).net_connections())
+            return any(
+                c.laddr and c.laddr.port == self.port and c.status == psutil.CONN_LISTEN
+                for c in psutil.Process(self.process.pid).net_connections()
+            )
         except psutil.Error:
             return False
 
@@ -198,5 +217,9 @@ class FloorServer(Server):
 
     def __init__(self, work_dir: Path, size: int) -> None:
         port = free_port()
-        super().__init__(work_dir, port, log_path=work_dir / f'floor-{port}.log',
-                         command=['-m', 'bench.floor', '--port', str(port), '--size', str(size)])
+        super().__init__(
+            work_dir,
+            port,
+            log_path=work_dir / f'floor-{port}.log',
+            command=['-m', 'bench.floor', '--port', str(port), '--size', str(size)],
+        )

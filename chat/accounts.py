@@ -35,8 +35,16 @@ AVATAR_DECODES_AT_ONCE = 1  # uploads beyond it wait for their turn (bench/uploa
 
 def to_view(user: User) -> UserView:
     assert user.id is not None
-    return _shared_view(user.id, user.username, user.display_name, user.avatar, user.is_admin, user.language,
-                        user.time_zone, user.session_version)
+    return _shared_view(
+        user.id,
+        user.username,
+        user.display_name,
+        user.avatar,
+        user.is_admin,
+        user.language,
+        user.time_zone,
+        user.session_version,
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -95,8 +103,9 @@ class Accounts:
         # eight concurrent uploads declaring 25 megapixels each took the server from 128 MB to 1.3 GB
         self._decoding = asyncio.Semaphore(AVATAR_DECODES_AT_ONCE)
 
-    async def register(self, username: str, password: str, display_name: str = '', *,
-                       client: str = '', is_admin: bool = False) -> UserView:
+    async def register(
+        self, username: str, password: str, display_name: str = '', *, client: str = '', is_admin: bool = False
+    ) -> UserView:
         username = validation.username(username)
         password = validation.password(password)
         chosen = bool((display_name or '').strip())
@@ -111,9 +120,15 @@ class Accounts:
             # before hashing: a taken name costs no argon2 run
             await self.db.run(_refuse_taken_names, username, skeletons, chosen)
             password_hash = await hash_password(password)
-            user = User(username=username, username_key=username.lower(), display_name=display_name,
-                        username_skeleton=skeletons[0], display_skeleton=skeletons[1],
-                        password_hash=password_hash, is_admin=is_admin)
+            user = User(
+                username=username,
+                username_key=username.lower(),
+                display_name=display_name,
+                username_skeleton=skeletons[0],
+                display_skeleton=skeletons[1],
+                password_hash=password_hash,
+                is_admin=is_admin,
+            )
 
             def add(session: Session) -> User:
                 _refuse_taken_names(session, username, skeletons, chosen)  # again, in the inserting transaction
@@ -154,8 +169,12 @@ class Accounts:
         """Signs a browser in: the returned view carries the token the page keeps in the browser's session."""
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
-        login = LoginSession(token_hash=token_hash(token), user_id=user.id, created_at=now,
-                             expires_at=now + timedelta(seconds=self.settings.session_max_age))
+        login = LoginSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + timedelta(seconds=self.settings.session_max_age),
+        )
         await self.db.run(session_queries.add, login)
         return replace(user, session_token=token)
 
@@ -189,13 +208,15 @@ class Accounts:
     async def prune_sessions(self) -> None:
         await self.db.run(session_queries.remove_expired, datetime.now(UTC))
 
-    async def session_user(self, user_id: int | None, session_version: int | None,
-                           session_token: str | None = None) -> UserView | None:
+    async def session_user(
+        self, user_id: int | None, session_version: int | None, session_token: str | None = None
+    ) -> UserView | None:
         """The signed-in user of a browser session, or None when the session no longer holds."""
         if user_id is None:
             return None
-        probe = UserView(id=user_id, username='', display_name='', session_version=session_version or 0,
-                         session_token=session_token)
+        probe = UserView(
+            id=user_id, username='', display_name='', session_version=session_version or 0, session_token=session_token
+        )
 
         def work(session: Session) -> UserView | None:
             try:
@@ -328,9 +349,14 @@ class Accounts:
         does, not when the caller goes (a closed page cancels its upload handler, but not a running thread)."""
         await self._decoding.acquire()
         try:
-            work = asyncio.ensure_future(asyncio.to_thread(
-                process_upload, data, max_bytes=self.settings.max_avatar_bytes,
-                max_pixels=self.settings.max_avatar_pixels))
+            work = asyncio.ensure_future(
+                asyncio.to_thread(
+                    process_upload,
+                    data,
+                    max_bytes=self.settings.max_avatar_bytes,
+                    max_pixels=self.settings.max_avatar_pixels,
+                )
+            )
         except BaseException:
             self._decoding.release()
             raise

@@ -70,7 +70,13 @@ class HubStatus:
 
 
 Event = Annotated[
-    MessagePosted | PrivateMessage | PresenceChanged | RoomCount | RoomChanged | ProfileChanged | SessionEnded
+    MessagePosted
+    | PrivateMessage
+    | PresenceChanged
+    | RoomCount
+    | RoomChanged
+    | ProfileChanged
+    | SessionEnded
     | HubStatus,
     Field(discriminator='kind'),
 ]

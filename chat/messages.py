@@ -67,8 +67,9 @@ class Messages:
                 # refused post does not count towards the rate: a sender retrying on a full disk is told why.
                 self.rate.undo(f'messages:{actor.id}')
                 reason = cannot_write(error)
-                log.warning('storing a message failed: %s%s', error.__class__.__name__,
-                            f' (storage {reason})' if reason else '')
+                log.warning(
+                    'storing a message failed: %s%s', error.__class__.__name__, f' (storage {reason})' if reason else ''
+                )
                 raise Unavailable('storage_full' if reason else 'message_not_stored') from None
             await self.hub.publish(room_topic(room_id), MessagePosted(message))
         return message
@@ -98,5 +99,7 @@ def _history_page(session: Session, room_id: int, before_id: int | None, limit: 
     loop per room opening."""
     rows = message_queries.page(session, room_id, before_id, limit)
     # bodies interned: every page that opens the room shows the same strings (mortal: freed with the last user)
-    return [MessageView(m.id, m.room_id, user_view(u), sys.intern(m.body), m.created_at)  # type: ignore[arg-type]
-            for m, u in rows]
+    return [
+        MessageView(m.id, m.room_id, user_view(u), sys.intern(m.body), m.created_at)  # type: ignore[arg-type]
+        for m, u in rows
+    ]

@@ -41,7 +41,11 @@ def channel_name(prefix: str, topic: str) -> str:
 def make_client(url: str) -> redis.Redis:
     """Fails fast instead of retrying inside redis-py: the backends keep serving locally and reconnect themselves."""
     return redis.Redis.from_url(
-        url, socket_connect_timeout=1.0, socket_timeout=3.0, retry=Retry(NoBackoff(), 0), health_check_interval=0,
+        url,
+        socket_connect_timeout=1.0,
+        socket_timeout=3.0,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=0,
     )
 
 
@@ -76,8 +80,10 @@ class RedisHub(Hub):
     async def start(self) -> None:
         """Waits briefly for the first connection; with Redis down the instance still starts and keeps trying."""
         self._client = make_client(self.url)
-        self._tasks = [asyncio.create_task(self._run(), name='redis-hub'),
-                       asyncio.create_task(self._sync_subscriptions(), name='redis-hub-sync')]
+        self._tasks = [
+            asyncio.create_task(self._run(), name='redis-hub'),
+            asyncio.create_task(self._sync_subscriptions(), name='redis-hub-sync'),
+        ]
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._up.wait(), timeout=3.0)
 
@@ -235,7 +241,9 @@ UserLookup = Callable[[list[int]], Awaitable[dict[int, UserView]]]
 _LUA_NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)"
 
 # KEYS: room zset, user zset, rooms set. ARGV: user id, instance id, ttl ms, room id. Returns 1 if newly online.
-_ENTER = _LUA_NOW + """
+_ENTER = (
+    _LUA_NOW
+    + """
 local before = redis.call('ZCOUNT', KEYS[2], '(' .. now, '+inf')
 redis.call('ZADD', KEYS[2], now + ARGV[3], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3] * 4)
@@ -244,9 +252,12 @@ redis.call('SADD', KEYS[3], ARGV[4])
 if before == 0 then return 1 end
 return 0
 """
+)
 
 # KEYS: room zset, user zset, rooms set. ARGV: user id, instance id, room id. Returns 1 if that was the user's last.
-_LEAVE = _LUA_NOW + """
+_LEAVE = (
+    _LUA_NOW
+    + """
 redis.call('ZREM', KEYS[2], ARGV[2])
 local live = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. now, '+inf', 'WITHSCORES')
 if #live == 0 then
@@ -258,10 +269,13 @@ end
 redis.call('ZADD', KEYS[1], live[#live], ARGV[1])
 return 0
 """
+)
 
 # KEYS: rooms set. ARGV: prefix, instance id, ttl ms, then room, user pairs held by this instance.
 # Refreshes them; returns the pairs that were not listed at all (entered while Redis was away, or swept meanwhile).
-_HEARTBEAT = _LUA_NOW + """
+_HEARTBEAT = (
+    _LUA_NOW
+    + """
 local p, iid, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local revived = {}
 for i = 4, #ARGV, 2 do
@@ -279,10 +293,13 @@ for i = 4, #ARGV, 2 do
 end
 return revived
 """
+)
 
 # KEYS: rooms set. ARGV: prefix. Removes users whose every instance entry expired.
 # Returns {room, user, ...} removed and {room, count, ...} for the rooms that changed.
-_SWEEP = _LUA_NOW + """
+_SWEEP = (
+    _LUA_NOW
+    + """
 local p = ARGV[1]
 local gone, counts = {}, {}
 for _, room in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -309,12 +326,15 @@ for _, room in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return {gone, counts}
 """
+)
 
 # KEYS: room zset. Returns the user ids online.
 _ONLINE = _LUA_NOW + "return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')"
 
 # KEYS: rooms set. ARGV: prefix. Returns {room, count, ...}.
-_COUNTS = _LUA_NOW + """
+_COUNTS = (
+    _LUA_NOW
+    + """
 local out = {}
 for _, room in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local n = redis.call('ZCOUNT', ARGV[1] .. ':presence:room:' .. room, '(' .. now, '+inf')
@@ -322,6 +342,7 @@ for _, room in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return out
 """
+)
 
 # KEYS: room zset, rooms set. ARGV: prefix, room id.
 _FORGET = """
@@ -372,8 +393,15 @@ class RedisPresence(PresenceStore):
 
     async def start(self) -> None:
         self._client = make_client(self.url)
-        for name, source in (('enter', _ENTER), ('leave', _LEAVE), ('heartbeat', _HEARTBEAT), ('sweep', _SWEEP),
-                             ('online', _ONLINE), ('counts', _COUNTS), ('forget', _FORGET)):
+        for name, source in (
+            ('enter', _ENTER),
+            ('leave', _LEAVE),
+            ('heartbeat', _HEARTBEAT),
+            ('sweep', _SWEEP),
+            ('online', _ONLINE),
+            ('counts', _COUNTS),
+            ('forget', _FORGET),
+        ):
             self._scripts[name] = self._client.register_script(source)
         self._task = asyncio.create_task(self._maintain(), name='redis-presence')
 
@@ -496,8 +524,9 @@ class RedisPresence(PresenceStore):
             log.info('presence: %d expired entries removed', len(gone) // 2)
             await self._announce(_pairs(gone), joined=False, counts=dict(_pairs(counts)))
 
-    async def _announce(self, pairs: list[tuple[int, int]], *, joined: bool,
-                        counts: dict[int, int] | None = None) -> None:
+    async def _announce(
+        self, pairs: list[tuple[int, int]], *, joined: bool, counts: dict[int, int] | None = None
+    ) -> None:
         """Publishes straight to the Redis channels (the hub may be stopping); every instance delivers them."""
         assert self._client is not None
         views: dict[int, UserView] = {}

@@ -29,8 +29,7 @@ def to_view(room: Room) -> RoomView:
 
 
 class Rooms:
-    def __init__(self, db: Database, hub: Hub, presence: PresenceStore, accounts: Accounts,
-                 settings: Settings) -> None:
+    def __init__(self, db: Database, hub: Hub, presence: PresenceStore, accounts: Accounts, settings: Settings) -> None:
         self.db, self.hub, self.presence, self.accounts = db, hub, presence, accounts
         self.creations = RateLimiter(settings.room_create_rate, 3600)
 

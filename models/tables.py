@@ -37,7 +37,8 @@ class Room(SQLModel, table=True):
     name: str = Field(max_length=64)
     name_key: str = Field(max_length=192, unique=True)  # case-folded (can be 3x longer), case-insensitive unique
     owner_id: int | None = Field(
-        default=None, sa_column=Column(Integer, ForeignKey('user.id', ondelete='SET NULL'), nullable=True),
+        default=None,
+        sa_column=Column(Integer, ForeignKey('user.id', ondelete='SET NULL'), nullable=True),
     )
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -65,7 +66,8 @@ class LoginSession(SQLModel, table=True):
     __tablename__ = 'login_session'
 
     token_hash: str = Field(primary_key=True, max_length=64)  # sha256 of the token kept in the browser's session
-    user_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False,
-                                          index=True))
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False, index=True)
+    )
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime

@@ -67,18 +67,25 @@ def register(services: Services) -> None:
         anonymous_header(lang, session)
         with ui.card().classes('absolute-center w-96 max-w-full'):
             ui.label(t('create_account')).classes('text-h5')
-            username = ui.input(t('username')).classes('w-full').props(
-                f'autofocus hint="{t("username_hint")}" data-testid=username')
+            username = (
+                ui.input(t('username'))
+                .classes('w-full')
+                .props(f'autofocus hint="{t("username_hint")}" data-testid=username')
+            )
             display = ui.input(t('display_name_optional')).classes('w-full').props('data-testid=display-name')
-            password = ui.input(t('password'), password=True).classes('w-full').props(
-                f'hint="{t("password_hint")}" data-testid=password')
+            password = (
+                ui.input(t('password'), password=True)
+                .classes('w-full')
+                .props(f'hint="{t("password_hint")}" data-testid=password')
+            )
             error = ui.label().classes('text-negative').props('data-testid=error')
 
             async def submit() -> None:
                 error.text = ''
                 try:
-                    user = await services.accounts.register(username.value, password.value, display.value,
-                                                            client=address)
+                    user = await services.accounts.register(
+                        username.value, password.value, display.value, client=address
+                    )
                 except ChatError as failure:
                     error.text = t(failure.key, **failure.params)
                     return

@@ -165,9 +165,14 @@ def signed_in_page(services: Services, path: str) -> Callable[[Callable[..., Awa
     def register(build: Callable[..., Awaitable[None]]) -> None:
         hints = typing.get_type_hints(build)
         parameters = [
-            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=parameter.default,
-                              annotation=hints.get(name, inspect.Parameter.empty))
-            for name, parameter in inspect.signature(build).parameters.items() if name != 'ctx'
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=parameter.default,
+                annotation=hints.get(name, inspect.Parameter.empty),
+            )
+            for name, parameter in inspect.signature(build).parameters.items()
+            if name != 'ctx'
         ]
 
         async def page(request: Request, **params: Any) -> RedirectResponse | None:

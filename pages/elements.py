@@ -42,15 +42,19 @@ class Bubble(ui.element):
             ui.label(body)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches, as a person sees
-        return [*super()._displayed_contents(only_visible=only_visible), self.props.get('name'),
-                self.props.get('stamp')]
+        return [
+            *super()._displayed_contents(only_visible=only_visible),
+            self.props.get('name'),
+            self.props.get('stamp'),
+        ]
 
 
 class Kit:
     """Plain NiceGUI elements (the speed layer's light kit overrides every method)."""
 
-    def box(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None,
-            tag: str = 'div') -> Element:
+    def box(
+        self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None, tag: str = 'div'
+    ) -> Element:
         return _props(_classes(ui.element(tag), classes), props)
 
     def row(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None) -> Element:
@@ -70,8 +74,15 @@ class Kit:
         """A decorative picture beside a name (an avatar): empty alt text."""
         return _props(_classes(ui.element('img'), classes), {'src': src, 'alt': ''})
 
-    def button(self, on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
-               classes: list[str] | None = None, props: dict[str, Any] | None = None) -> Element:
+    def button(
+        self,
+        on_click: Callable[[], Any],
+        *,
+        label: str | None = None,
+        icon: str | None = None,
+        classes: list[str] | None = None,
+        props: dict[str, Any] | None = None,
+    ) -> Element:
         button = ui.button(label or '', icon=icon, on_click=on_click)
         return _props(_classes(button, classes), props)
 
@@ -88,13 +99,23 @@ class Kit:
     def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
         """A stored message: author, avatar, time and the body as text."""
         author = message.author
-        return self._bubble(message.body, {'name': author.display_name, 'stamp': stamp,
-                                           'avatar': author.avatar_url, 'sent': sent})
+        return self._bubble(
+            message.body, {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent}
+        )
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
         """A private message: never stored, marked apart from the public ones."""
-        bubble = self._bubble(body, {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent,
-                                     'bg-color': 'amber-2', 'data-testid': 'private-message'})
+        bubble = self._bubble(
+            body,
+            {
+                'name': name,
+                'stamp': stamp,
+                'avatar': avatar,
+                'sent': sent,
+                'bg-color': 'amber-2',
+                'data-testid': 'private-message',
+            },
+        )
         return bubble.classes('private-message')
 
     def _bubble(self, body: str, props: dict[str, Any]) -> Element:
@@ -159,8 +180,14 @@ def image(src: str, classes: list[str] | None = None) -> Element:
     return _kit[0].image(src, classes)
 
 
-def button(on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
-           classes: list[str] | None = None, props: dict[str, Any] | None = None) -> Element:
+def button(
+    on_click: Callable[[], Any],
+    *,
+    label: str | None = None,
+    icon: str | None = None,
+    classes: list[str] | None = None,
+    props: dict[str, Any] | None = None,
+) -> Element:
     return _kit[0].button(on_click, label=label, icon=icon, classes=classes, props=props)
 
 

@@ -63,8 +63,15 @@ class Item:
 
 
 class Feed:
-    def __init__(self, viewer: UserView, t: Callable[..., str], *, window: int, page_size: int,
-                 load_page: Callable[[int | None], Awaitable[list[MessageView]]]) -> None:
+    def __init__(
+        self,
+        viewer: UserView,
+        t: Callable[..., str],
+        *,
+        window: int,
+        page_size: int,
+        load_page: Callable[[int | None], Awaitable[list[MessageView]]],
+    ) -> None:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
         self._load_page = load_page
@@ -78,20 +85,29 @@ class Feed:
         with el.box(SCROLLER_CLASSES, props={'data-testid': 'feed'}) as self.scroller:
             # items-stretch: own messages sit on the right
             with el.column(COLUMN_CLASSES) as self.column:
-                self.older = el.button(self.load_older, label=t('load_older'), classes=['self-center'],
-                                       props={'flat': True, 'dense': True, 'no-caps': True,
-                                              'data-testid': 'load-older'})
+                self.older = el.button(
+                    self.load_older,
+                    label=t('load_older'),
+                    classes=['self-center'],
+                    props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'},
+                )
                 self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
-        self.newer = el.button(self.jump_to_newest, label=t('jump_newest'), icon='south', classes=['self-center'],
-                               props={'rounded': True, 'data-testid': 'jump-newest'})
+        self.newer = el.button(
+            self.jump_to_newest,
+            label=t('jump_newest'),
+            icon='south',
+            classes=['self-center'],
+            props={'rounded': True, 'data-testid': 'jump-newest'},
+        )
         self.newer.set_visibility(False)
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
     def _message(self, message: MessageView) -> Item:
         """A stored message's bubble, in the current block."""
-        bubble = el.bubble(message, cached_stamp(message.created_at, self.time_zone),
-                           message.author.id == self.viewer.id)
+        bubble = el.bubble(
+            message, cached_stamp(message.created_at, self.time_zone), message.author.id == self.viewer.id
+        )
         return Item(bubble, message.id, message.author.id)
 
     def _new_block(self, *, at_top: bool) -> Element:
@@ -171,7 +187,7 @@ class Feed:
         return item
 
     def presence(self, kind: str, name: str) -> None:
-        """"Ann joined" / "Ann left". Arrivals (or departures) in a row share one line - "Ann, Bob and 12 more
+        """ "Ann joined" / "Ann left". Arrivals (or departures) in a row share one line - "Ann, Bob and 12 more
         joined" - so a crowd filling a room neither floods the feed nor adds an element per arrival to every page."""
         last = self.last_presence
         if last is not None and self.following and self.items and self.items[-1] is last[0] and last[1] == kind:
@@ -193,12 +209,22 @@ class Feed:
 
     def private(self, event: PrivateMessage) -> None:
         outgoing = event.sender.id == self.viewer.id
-        name = self.t('private_to', name=event.recipient.display_name) if outgoing \
+        name = (
+            self.t('private_to', name=event.recipient.display_name)
+            if outgoing
             else self.t('private_from', name=event.sender.display_name)
+        )
 
         def make() -> Item:
-            return Item(el.private_bubble(event.body, name=name, stamp=cached_stamp(event.sent_at, self.time_zone),
-                                          avatar=event.sender.avatar_url, sent=outgoing))
+            return Item(
+                el.private_bubble(
+                    event.body,
+                    name=name,
+                    stamp=cached_stamp(event.sent_at, self.time_zone),
+                    avatar=event.sender.avatar_url,
+                    sent=outgoing,
+                )
+            )
 
         self._add_bottom(make)
         self.empty.set_visibility(False)

@@ -71,8 +71,11 @@ def register(services: Services) -> None:
         header(ctx, ctx.t('rooms'))
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:
             with ui.row().classes('w-full items-start no-wrap gap-2'):
-                name = ui.input(ctx.t('join_or_create')).classes('grow').props(
-                    'outlined dense maxlength=64 data-testid=room-name')
+                name = (
+                    ui.input(ctx.t('join_or_create'))
+                    .classes('grow')
+                    .props('outlined dense maxlength=64 data-testid=room-name')
+                )
 
                 async def open_room() -> None:
                     try:

@@ -46,13 +46,28 @@ def language_switch(current: str, session: dict[str, Any], ctx: PageContext | No
                 return
         ui.navigate.reload()
 
-    with el.box(['w-28'], tag='q-btn-dropdown', props={
-        'label': LANGUAGE_NAMES[current], 'flat': True, 'dense': True, 'no-caps': True, 'auto-close': True,
-        'color': 'white', 'data-testid': 'language',
-    }), el.box(tag='q-list', props={'dense': True}):
+    with (
+        el.box(
+            ['w-28'],
+            tag='q-btn-dropdown',
+            props={
+                'label': LANGUAGE_NAMES[current],
+                'flat': True,
+                'dense': True,
+                'no-caps': True,
+                'auto-close': True,
+                'color': 'white',
+                'data-testid': 'language',
+            },
+        ),
+        el.box(tag='q-list', props={'dense': True}),
+    ):
         for code, name in LANGUAGE_NAMES.items():
-            el.menu_item(name, lambda code=code: change(code),
-                         props={'active': code == current, 'data-testid': f'language-{code}'})
+            el.menu_item(
+                name,
+                lambda code=code: change(code),
+                props={'active': code == current, 'data-testid': f'language-{code}'},
+            )
 
 
 def anonymous_header(lang: str, session: dict[str, Any]) -> None:
@@ -69,8 +84,11 @@ def header(ctx: PageContext, title: str | None = None) -> Element:
             title_label = el.text(title or '', TITLE_CLASSES)
         with el.row(RIGHT_CLASSES):
             el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
-            el.button(lambda: ui.navigate.to('/panel'), icon='settings',
-                      props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))})
+            el.button(
+                lambda: ui.navigate.to('/panel'),
+                icon='settings',
+                props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))},
+            )
             avatar = el.image(ctx.user.avatar_url, AVATAR_CLASSES)
             name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
             language_switch(ctx.lang, ctx.session, ctx)
@@ -79,8 +97,9 @@ def header(ctx: PageContext, title: str | None = None) -> Element:
                 await ctx.services.accounts.end_session(ctx.user)  # every page of this session ends on the server
                 ui.navigate.to(SIGNED_OUT)
 
-            el.button(sign_out, icon='logout',
-                      props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))})
+            el.button(
+                sign_out, icon='logout', props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))}
+            )
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:

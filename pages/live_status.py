@@ -27,12 +27,17 @@ def live_status(ctx: PageContext) -> None:
     def banner() -> dict[str, ui.element]:
         if not parts:
             with wrapper:
-                with ui.row().classes('items-center gap-2 no-wrap rounded-borders shadow-2 q-px-md q-py-sm') \
-                        .style('pointer-events: auto').props('data-testid=live-status role=status') as row:
+                with (
+                    ui.row()
+                    .classes('items-center gap-2 no-wrap rounded-borders shadow-2 q-px-md q-py-sm')
+                    .style('pointer-events: auto')
+                    .props('data-testid=live-status role=status') as row
+                ):
                     parts['icon'] = ui.icon('cloud_off')
                     parts['text'] = ui.label().props('data-testid=live-status-text')
-                    parts['reload'] = ui.button(icon='refresh', on_click=ui.navigate.reload) \
-                        .props('flat round dense data-testid=live-reload')
+                    parts['reload'] = ui.button(icon='refresh', on_click=ui.navigate.reload).props(
+                        'flat round dense data-testid=live-reload'
+                    )
             parts['banner'] = row
         return parts
 

@@ -28,8 +28,9 @@ class ManagedRooms(LobbyView):
             self.dialog_text = ui.label()
             with ui.row().classes('w-full justify-end'):
                 ui.button(ctx.t('cancel'), on_click=self.dialog.close).props('flat data-testid=cancel-delete')
-                ui.button(ctx.t('delete'), on_click=lambda: self.dialog.submit(True)) \
-                    .props('color=negative data-testid=confirm-delete')
+                ui.button(ctx.t('delete'), on_click=lambda: self.dialog.submit(True)).props(
+                    'color=negative data-testid=confirm-delete'
+                )
 
     def manages(self, room: RoomView) -> bool:
         return self.ctx.user.is_admin or room.owner_id == self.ctx.user.id
@@ -42,15 +43,21 @@ class ManagedRooms(LobbyView):
             with ui.card().classes('w-full').props(f'flat bordered data-testid=panel-room-{room.id}') as card:
                 with ui.row().classes('w-full items-center justify-between no-wrap'):
                     link = ui.link(room.name, f'/room/{room.id}').classes('text-lg truncate')
-                    badge = ui.badge(t('online_count', count=self.counts.get(room.id, 0))) \
-                        .props('color=positive outline')
+                    badge = ui.badge(t('online_count', count=self.counts.get(room.id, 0))).props(
+                        'color=positive outline'
+                    )
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    name = ui.input(t('rename'), value=room.name).classes('grow').props(
-                        f'dense outlined maxlength=64 data-testid=rename-{room.id}')
-                    ui.button(t('rename'), on_click=lambda r=room.id: self.save_name(r)) \
-                        .props(f'flat data-testid=rename-save-{room.id}')
-                    ui.button(t('delete'), icon='delete', on_click=lambda r=room.id: self.confirm_delete(r)) \
-                        .props(f'flat color=negative data-testid=delete-{room.id}')
+                    name = (
+                        ui.input(t('rename'), value=room.name)
+                        .classes('grow')
+                        .props(f'dense outlined maxlength=64 data-testid=rename-{room.id}')
+                    )
+                    ui.button(t('rename'), on_click=lambda r=room.id: self.save_name(r)).props(
+                        f'flat data-testid=rename-save-{room.id}'
+                    )
+                    ui.button(t('delete'), icon='delete', on_click=lambda r=room.id: self.confirm_delete(r)).props(
+                        f'flat color=negative data-testid=delete-{room.id}'
+                    )
         self.rows[room.id] = {'card': card, 'link': link, 'badge': badge, 'input': name, 'name': room.name}
         self.empty.set_visibility(False)
 
@@ -109,8 +116,11 @@ def register(services: Services) -> None:
             with ui.card().classes('w-full'):
                 ui.label(t('profile')).classes('text-h6')
                 with ui.row().classes('w-full items-center no-wrap gap-4'):
-                    preview = ui.image(ctx.user.avatar_url).classes('w-24 h-24 rounded-full shrink-0') \
+                    preview = (
+                        ui.image(ctx.user.avatar_url)
+                        .classes('w-24 h-24 rounded-full shrink-0')
                         .props('data-testid=avatar-preview')
+                    )
                     with ui.column().classes('grow gap-1'):
                         mb = round(settings.max_avatar_bytes / 1024 / 1024, 1)
 
@@ -127,12 +137,20 @@ def register(services: Services) -> None:
                             preview.source = ctx.user.avatar_url
                             ui.notify(t('avatar_saved'), type='positive')
 
-                        uploader = ui.upload(label=t('avatar_upload', mb=mb), auto_upload=True, on_upload=upload,
-                                             max_file_size=settings.max_avatar_bytes,
-                                             on_rejected=lambda: ctx.show_error(InvalidInput('avatar_too_large',
-                                                                                             mb=mb))) \
-                            .props('accept="image/png,image/jpeg,image/webp,image/gif" flat bordered '
-                                   'data-testid=avatar-upload').classes('w-full')
+                        uploader = (
+                            ui.upload(
+                                label=t('avatar_upload', mb=mb),
+                                auto_upload=True,
+                                on_upload=upload,
+                                max_file_size=settings.max_avatar_bytes,
+                                on_rejected=lambda: ctx.show_error(InvalidInput('avatar_too_large', mb=mb)),
+                            )
+                            .props(
+                                'accept="image/png,image/jpeg,image/webp,image/gif" flat bordered '
+                                'data-testid=avatar-upload'
+                            )
+                            .classes('w-full')
+                        )
 
                         async def remove_avatar() -> None:
                             try:
@@ -142,11 +160,15 @@ def register(services: Services) -> None:
                                 return
                             preview.source = ctx.user.avatar_url
 
-                        ui.button(t('avatar_remove'), on_click=remove_avatar) \
-                            .props('flat dense no-caps data-testid=remove-avatar')
+                        ui.button(t('avatar_remove'), on_click=remove_avatar).props(
+                            'flat dense no-caps data-testid=remove-avatar'
+                        )
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    display = ui.input(t('display_name'), value=ctx.user.display_name).classes('grow') \
+                    display = (
+                        ui.input(t('display_name'), value=ctx.user.display_name)
+                        .classes('grow')
                         .props('outlined dense maxlength=40 data-testid=profile-display-name')
+                    )
 
                     async def save_name() -> None:
                         try:
@@ -162,10 +184,16 @@ def register(services: Services) -> None:
 
             with ui.card().classes('w-full'):
                 ui.label(t('change_password')).classes('text-h6')
-                current = ui.input(t('current_password'), password=True).classes('w-full') \
+                current = (
+                    ui.input(t('current_password'), password=True)
+                    .classes('w-full')
                     .props('dense outlined data-testid=current-password')
-                new = ui.input(t('new_password'), password=True).classes('w-full') \
+                )
+                new = (
+                    ui.input(t('new_password'), password=True)
+                    .classes('w-full')
                     .props(f'dense outlined hint="{t("password_hint")}" data-testid=new-password')
+                )
 
                 async def change_password() -> None:
                     try:
@@ -181,8 +209,11 @@ def register(services: Services) -> None:
             with ui.card().classes('w-full'):
                 ui.label(t('all_rooms_admin') if ctx.user.is_admin else t('my_rooms')).classes('text-h6')
                 with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    new_room = ui.input(t('new_room')).classes('grow') \
+                    new_room = (
+                        ui.input(t('new_room'))
+                        .classes('grow')
                         .props('dense outlined maxlength=64 data-testid=panel-new-room')
+                    )
 
                     async def create_room() -> None:
                         try:

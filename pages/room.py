@@ -40,10 +40,15 @@ class OnlineList:
         self.users: dict[int, UserView] = {}  # everyone present
         self.items: dict[int, Element] = {}  # the ones shown
         self.expanded = False
-        self.container = el.box(['w-full'], tag='q-list',
-                                props={'dense': True, 'separator': True, 'data-testid': 'online-list'})
-        self.more = el.button(self.expand, label='', classes=['self-center'],
-                              props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'online-more'})
+        self.container = el.box(
+            ['w-full'], tag='q-list', props={'dense': True, 'separator': True, 'data-testid': 'online-list'}
+        )
+        self.more = el.button(
+            self.expand,
+            label='',
+            classes=['self-center'],
+            props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'online-more'},
+        )
         self.more.set_visibility(False)
 
     def set(self, users: list[UserView]) -> None:
@@ -129,14 +134,18 @@ class PrivatePanel:
         ctx = self.ctx
         with self.anchor, ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
             self.title = el.text('', ['text-sm', 'font-bold'])
-            self.input = ui.input().classes('w-full').props(
-                f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
+            self.input = (
+                ui.input()
+                .classes('w-full')
+                .props(f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
+            )
             self.input.on('keydown.enter', self.send)
             self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'private-error'})
             with el.row(BUTTON_ROW_CLASSES):
                 ui.button(ctx.t('private_close'), on_click=self.close).props('flat dense')
-                ui.button(ctx.t('private_send'), icon='lock', on_click=self.send) \
-                    .props('dense color=amber-8 data-testid=private-send')
+                ui.button(ctx.t('private_send'), icon='lock', on_click=self.send).props(
+                    'dense color=amber-8 data-testid=private-send'
+                )
         self.anchor.set_visibility(True)
         self.built = True
 
@@ -189,13 +198,23 @@ def register(services: Services) -> None:
         client = ctx.client
         with el.row(ROOT_CLASSES) as ctx.root:
             with el.column(MAIN_CLASSES):
-                feed = Feed(ctx.user, ctx.t, window=settings.feed_window, page_size=settings.history_page_size,
-                            load_page=lambda before: services.messages.history(room.id, before))
+                feed = Feed(
+                    ctx.user,
+                    ctx.t,
+                    window=settings.feed_window,
+                    page_size=settings.history_page_size,
+                    load_page=lambda before: services.messages.history(room.id, before),
+                )
                 with el.row(INPUT_ROW_CLASSES):
-                    message_input = ui.input(placeholder=ctx.t('message_placeholder')).classes('grow').props(
-                        f'outlined dense autofocus maxlength={settings.max_message_length} data-testid=message-input')
-                    el.button(lambda: send(), icon='send',
-                              props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
+                    limit = settings.max_message_length
+                    message_input = (
+                        ui.input(placeholder=ctx.t('message_placeholder'))
+                        .classes('grow')
+                        .props(f'outlined dense autofocus maxlength={limit} data-testid=message-input')
+                    )
+                    el.button(
+                        lambda: send(), icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))}
+                    )
                 # why the last send failed, beside the input that still holds the text
                 send_error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
             with el.column(SIDE_CLASSES):

@@ -164,8 +164,7 @@ def install_socket_binding(settings: Settings) -> None:
             page_session = client.request.session.get('id')
         except RuntimeError:  # a page built without a request (none of ours)
             return False
-        return page_session is not None and page_session == socket_session_id(
-            environ, signer, settings.session_max_age)
+        return page_session is not None and page_session == socket_session_id(environ, signer, settings.session_max_age)
 
     async def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
         query = parse_qs(environ.get('QUERY_STRING', ''))

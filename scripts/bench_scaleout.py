@@ -29,8 +29,12 @@ from bench.crowd import Recorder, summary_ms  # noqa: E402
 from tests.integration.cluster import Cluster, Instance  # noqa: E402
 
 PASSWORD = 'bench-scaleout-1'
-BENCH_ENV = {'CHAT_MESSAGE_RATE': '1000000', 'CHAT_MESSAGE_RATE_WINDOW': '1', 'CHAT_LOGIN_MAX_FAILURES': '1000000',
-             'CHAT_REGISTER_RATE': '1000000'}
+BENCH_ENV = {
+    'CHAT_MESSAGE_RATE': '1000000',
+    'CHAT_MESSAGE_RATE_WINDOW': '1',
+    'CHAT_LOGIN_MAX_FAILURES': '1000000',
+    'CHAT_REGISTER_RATE': '1000000',
+}
 
 
 def prepare(cluster: Cluster, n_users: int) -> int:
@@ -48,8 +52,9 @@ def prepare(cluster: Cluster, n_users: int) -> int:
 
         original = accounts_module.hash_password
         accounts_module.hash_password = cached  # type: ignore[assignment]
-        services = build(Settings(data_dir=cluster.workdir / 'admin', database_url=cluster.database_url,
-                                  redis_url=None))
+        services = build(
+            Settings(data_dir=cluster.workdir / 'admin', database_url=cluster.database_url, redis_url=None)
+        )
         services.migrate()
         try:
             users = [await services.accounts.register(f'fan{i:04d}', PASSWORD) for i in range(n_users)]
@@ -64,14 +69,15 @@ def prepare(cluster: Cluster, n_users: int) -> int:
 async def sign_in_all(url: str, n: int) -> list[str]:
     gate = asyncio.Semaphore(4)
     async with new_http() as http:
+
         async def one(i: int) -> str:
             async with gate:
                 return await sign_in(http, url, f'fan{i:04d}', PASSWORD)
+
         return list(await asyncio.gather(*(one(i) for i in range(n))))
 
 
-async def run(instances: list[Instance], cookies: list[str], room_id: int, rates: list[float],
-              count: int) -> dict:
+async def run(instances: list[Instance], cookies: list[str], room_id: int, rates: list[float], count: int) -> dict:
     """Tab i opens on instance i % len(instances); tab 0 (instance 1) sends."""
     results: dict = {}
     async with new_http() as http:
@@ -83,10 +89,12 @@ async def run(instances: list[Instance], cookies: list[str], room_id: int, rates
                 last[0] = arrived
                 if recorder_box[0] is not None:
                     recorder_box[0].frame(index, data, arrived)
+
             return on_frame
 
-        tabs = [Tab(http, instances[i % len(instances)].url, cookie, on_frame=hook(i)) for i, cookie in
-                enumerate(cookies)]
+        tabs = [
+            Tab(http, instances[i % len(instances)].url, cookie, on_frame=hook(i)) for i, cookie in enumerate(cookies)
+        ]
         gate = asyncio.Semaphore(4)
 
         async def open_tab(tab: Tab) -> None:
@@ -126,8 +134,11 @@ async def run(instances: list[Instance], cookies: list[str], room_id: int, rates
             for k, instance in enumerate(instances):
                 own = [i for i in range(len(tabs)) if i % len(instances) == k]
                 per_instance[instance.name] = {**summary_ms(recorder.latencies(own)), 'lost': recorder.lost(own)}
-            results[str(rate)] = {**summary_ms(recorder.latencies()), 'lost': recorder.lost(),
-                                  'per_instance': per_instance}
+            results[str(rate)] = {
+                **summary_ms(recorder.latencies()),
+                'lost': recorder.lost(),
+                'per_instance': per_instance,
+            }
             await settle(last, quiet=0.5)
         await asyncio.gather(*(tab.close() for tab in tabs))
     return results
@@ -168,10 +179,21 @@ def main() -> None:
                     result = asyncio.run(run(instances, cookies[:n], room_id, rates, args.messages))
                     for rate in rates:
                         r = result[str(rate)]
-                        rows.append({'setup': label, 'clients': n, 'rate': rate, 'messages': args.messages,
-                                     'open_s': result['open_s'], **r})
-                        print(f'{label:12} N={n:4} {rate:4}/s  p50 {r["p50"]:7.1f}  p95 {r["p95"]:7.1f}  '
-                              f'p99 {r["p99"]:7.1f}  max {r["max"]:7.1f} ms  lost {r["lost"]}', flush=True)
+                        rows.append(
+                            {
+                                'setup': label,
+                                'clients': n,
+                                'rate': rate,
+                                'messages': args.messages,
+                                'open_s': result['open_s'],
+                                **r,
+                            }
+                        )
+                        print(
+                            f'{label:12} N={n:4} {rate:4}/s  p50 {r["p50"]:7.1f}  p95 {r["p95"]:7.1f}  '
+                            f'p99 {r["p99"]:7.1f}  max {r["max"]:7.1f} ms  lost {r["lost"]}',
+                            flush=True,
+                        )
         finally:
             cluster.close()
     report = {'cores': os.cpu_count(), 'load_avg': os.getloadavg()[0], 'rows': rows}

@@ -21,4 +21,3 @@ def page(session: Session, room_id: int, before_id: int | None, limit: int) -> l
     rows = list(session.exec(query.order_by(col(Message.id).desc()).limit(limit)))
     rows.reverse()
     return rows  # type: ignore[return-value]
-

@@ -22,8 +22,9 @@ def live(session: Session, token_hashes: list[str], now: datetime) -> set[str]:
     """Which of these sessions still hold (not signed out, not ended, not expired): one query by primary key."""
     if not token_hashes:
         return set()
-    rows = session.exec(select(LoginSession.token_hash, LoginSession.expires_at)
-                        .where(col(LoginSession.token_hash).in_(token_hashes)))
+    rows = session.exec(
+        select(LoginSession.token_hash, LoginSession.expires_at).where(col(LoginSession.token_hash).in_(token_hashes))
+    )
     return {token for token, expires in rows if (expires if expires.tzinfo else expires.replace(tzinfo=UTC)) > now}
 
 

@@ -26,8 +26,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line('markers', 'fastpath: tests one of the speed layer patches (skipped with it off)')
 
 
-
-
 def _admin_connect(url: str) -> psycopg.Connection:
     """An autocommit psycopg connection to the server's maintenance database (CREATE/DROP DATABASE need it)."""
     import psycopg
@@ -35,8 +33,13 @@ def _admin_connect(url: str) -> psycopg.Connection:
 
     parsed = make_url(url)
     return psycopg.connect(
-        host=parsed.host or '127.0.0.1', port=parsed.port or 5432, user=parsed.username or 'postgres',
-        password=parsed.password, dbname=parsed.database or 'postgres', autocommit=True, connect_timeout=5,
+        host=parsed.host or '127.0.0.1',
+        port=parsed.port or 5432,
+        user=parsed.username or 'postgres',
+        password=parsed.password,
+        dbname=parsed.database or 'postgres',
+        autocommit=True,
+        connect_timeout=5,
     )
 
 

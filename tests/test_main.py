@@ -15,10 +15,15 @@ from tests.server import ROOT
 
 def _run(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, 'CHAT_DATA_DIR': str(data_dir), **env}
-    return subprocess.run([sys.executable, 'main.py', *args], cwd=ROOT, env=environment, capture_output=True,
-                          text=True, timeout=60, check=False)
-
-
+    return subprocess.run(
+        [sys.executable, 'main.py', *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_create_admin_then_set_password(tmp_path: Path) -> None:

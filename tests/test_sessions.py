@@ -38,7 +38,9 @@ async def test_sign_out_refuses_every_tab_of_that_browser(services: Services) ->
     assert await services.accounts.session_user(anna.id, 0, browser.session_token) is None
     await services.messages.post(other_browser, room.id, 'the other browser is still signed in')
     assert [m.body for m in await services.messages.history(room.id)] == [
-        'before sign-out', 'the other browser is still signed in']
+        'before sign-out',
+        'the other browser is still signed in',
+    ]
 
 
 async def test_password_change_keeps_this_session_and_ends_the_others(services: Services) -> None:
@@ -58,6 +60,7 @@ async def test_events_never_carry_a_session_token(services: Services) -> None:
     room = await services.rooms.create(anna, 'Kitchen')
     seen = []
     from chat.hub import PROFILES, room_topic
+
     services.hub.subscribe(room_topic(room.id), seen.append)
     services.hub.subscribe(PROFILES, seen.append)
     await services.rooms.enter(anna, room.id, 'tab-1')
@@ -66,6 +69,7 @@ async def test_events_never_carry_a_session_token(services: Services) -> None:
     assert len(seen) == 3
     assert all(anna.session_token not in repr(event) and 'session_token=None' not in repr(event) for event in seen)
     from chat.events import encode
+
     assert all(anna.session_token.encode() not in encode(event) for event in seen)  # type: ignore[union-attr]
 
 
@@ -82,6 +86,7 @@ async def test_expired_sessions_are_refused_and_pruned(tmp_path: Path) -> None:
         from sqlmodel import select
 
         from models import LoginSession
+
         assert built.db.run_sync(lambda session: list(session.exec(select(LoginSession)))) == []
     finally:
         built.db.close()

@@ -35,8 +35,10 @@ async def _open_socket(url: str, origin: str, *, compress: int = 0) -> str:
     """The browser's websocket to socket.io (it skips the HTTP middleware: pages/fastpath/speedups.py); the first frame
     and, when `compress` offers permessage-deflate as browsers do, whether the server took it."""
     socket_url = url.replace('http://', 'ws://') + '/_nicegui_ws/socket.io/?EIO=4&transport=websocket'
-    async with aiohttp.ClientSession() as http, \
-            http.ws_connect(socket_url, headers={'Origin': origin}, compress=compress) as socket:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.ws_connect(socket_url, headers={'Origin': origin}, compress=compress) as socket,
+    ):
         first = (await socket.receive(timeout=5)).data
         return f'{first} compressed={socket.compress}' if compress else first
 

@@ -79,8 +79,11 @@ def _unconnected_pages(settings: Settings) -> None:
     from pages.context import session_token
     from pages.fastpath.unconnected import UnconnectedPages
 
-    unconnected = UnconnectedPages(settings.page_connect_timeout, settings.max_waiting_pages,
-                                   session_of=lambda client: session_token(client._request))
+    unconnected = UnconnectedPages(
+        settings.page_connect_timeout,
+        settings.max_waiting_pages,
+        session_of=lambda client: session_token(client._request),
+    )
     app.on_startup(unconnected.start)
     app.on_shutdown(unconnected.stop)
 
@@ -91,9 +94,13 @@ def _collector(settings: Settings) -> None:
     from pages.fastpath.collector import CollectorSchedule, limit_malloc_arenas
 
     limit_malloc_arenas(settings.malloc_arena_max)  # before the server's threads start
-    collector = CollectorSchedule(settings.gc_freeze_interval, settings.gc_full_interval,
-                                  settings.gc_full_after_pages, open_pages=lambda: len(Client.instances),
-                                  trim=settings.malloc_trim)
+    collector = CollectorSchedule(
+        settings.gc_freeze_interval,
+        settings.gc_full_interval,
+        settings.gc_full_after_pages,
+        open_pages=lambda: len(Client.instances),
+        trim=settings.malloc_trim,
+    )
     app.on_startup(collector.start)
     app.on_shutdown(collector.stop)
     app.on_delete(collector.page_closed)
@@ -124,8 +131,14 @@ PATCHES = (
 # groups of small patches, measured and switched off together (docs/PERFORMANCE.md: "What each fast-path patch buys")
 GROUPS = {
     'element_costs': ('expects_arguments', 'binary_check', 'outbox_dict', 'sub_pages', 'html_escape'),
-    'connection_memory': ('socket_bypass', 'socket_environ', 'event_waiters', 'small_queues', 'request_plumbing',
-                          'tab_storage'),
+    'connection_memory': (
+        'socket_bypass',
+        'socket_environ',
+        'event_waiters',
+        'small_queues',
+        'request_plumbing',
+        'tab_storage',
+    ),
     'free_at_once': ('element_cycles', 'client_cycles', 'user_storage_cycles'),
 }
 NAMES = frozenset(patch.name for patch in PATCHES) | GROUPS.keys()
@@ -146,14 +159,15 @@ def version_mismatches(installed: Callable[[str], str] = metadata.version) -> di
     return found
 
 
-def plan(settings: Settings, *, server: bool = True,
-         installed: Callable[[str], str] = metadata.version) -> list[Patch]:
+def plan(settings: Settings, *, server: bool = True, installed: Callable[[str], str] = metadata.version) -> list[Patch]:
     """The patches `enable` applies: every one not named in `settings.fastpath_skip` (those needing a server only
     when `server`), or none when a patched library's version differs from `PINNED` (with one warning)."""
     unknown = set(settings.fastpath_skip) - NAMES
     if unknown:
-        raise ValueError(f'CHAT_FASTPATH_SKIP names no patch: {", ".join(sorted(unknown))} '
-                         f'(patches: {", ".join(p.name for p in PATCHES)}; groups: {", ".join(GROUPS)})')
+        raise ValueError(
+            f'CHAT_FASTPATH_SKIP names no patch: {", ".join(sorted(unknown))} '
+            f'(patches: {", ".join(p.name for p in PATCHES)}; groups: {", ".join(GROUPS)})'
+        )
     mismatches = version_mismatches(installed)
     if mismatches:
         found = ', '.join(f'{name} {version} (written for {pinned})' for name, (pinned, version) in mismatches.items())

@@ -71,9 +71,19 @@ def release_free_memory() -> bool:
 
 
 class CollectorSchedule:
-    def __init__(self, freeze_every: float, full_every: float, full_after_pages: int = 50,
-                 full_min_gap: float = 1.0, *, open_pages: Callable[[], int] = lambda: 0, busy_min_gap: float = 10.0,
-                 pause_share_inverse: float = 20.0, trim: bool = True, trim_every: float = 5.0) -> None:
+    def __init__(
+        self,
+        freeze_every: float,
+        full_every: float,
+        full_after_pages: int = 50,
+        full_min_gap: float = 1.0,
+        *,
+        open_pages: Callable[[], int] = lambda: 0,
+        busy_min_gap: float = 10.0,
+        pause_share_inverse: float = 20.0,
+        trim: bool = True,
+        trim_every: float = 5.0,
+    ) -> None:
         self.freeze_every, self.full_every = freeze_every, full_every
         self.full_after_pages, self.full_min_gap, self.busy_min_gap = full_after_pages, full_min_gap, busy_min_gap
         self.open_pages, self.pause_share_inverse, self.trim = open_pages, pause_share_inverse, trim

@@ -147,15 +147,22 @@ def flush(outbox: Outbox) -> None:
     client = outbox.client
     updates = outbox.updates
     if updates:
-        data = {element_id: None if element is deleted else element._to_dict()  # type: ignore[union-attr]
-                for element_id, element in updates.items()}
-        components = [component for element in updates.values()
-                      if not isinstance(element, Deleted)
-                      and isinstance((component := element.component), JsComponent)
-                      and component.name not in outbox._loaded_components]
+        data = {
+            element_id: None if element is deleted else element._to_dict()  # type: ignore[union-attr]
+            for element_id, element in updates.items()
+        }
+        components = [
+            component
+            for element in updates.values()
+            if not isinstance(element, Deleted)
+            and isinstance((component := element.component), JsComponent)
+            and component.name not in outbox._loaded_components
+        ]
         if components:
-            emit(outbox, (client.id, 'load_js_components',
-                          {'components': [{'key': c.key, 'tag': c.tag} for c in components]}))
+            emit(
+                outbox,
+                (client.id, 'load_js_components', {'components': [{'key': c.key, 'tag': c.tag} for c in components]}),
+            )
             outbox._loaded_components.update(c.name for c in components)
         emit(outbox, (client.id, 'update', data))
         updates.clear()
@@ -231,12 +238,22 @@ def _write_now(socket: AsyncSocket, text: str) -> bool:
     if ws is None or not socket.upgraded or socket.upgrading or not socket.queue.empty():
         return False
     protocol = getattr(ws.asgi_send, '__self__', None)
-    if not isinstance(protocol, WSProtocol) or protocol.disconnected or not protocol.handshake_complete \
-            or protocol.close_sent or protocol.response_started:
+    if (
+        not isinstance(protocol, WSProtocol)
+        or protocol.disconnected
+        or not protocol.handshake_complete
+        or protocol.close_sent
+        or protocol.response_started
+    ):
         return False
     connection = protocol.conn.connection
-    if connection is not None and connection.state is ConnectionState.OPEN and not connection._proto.client \
-            and not connection._proto.extensions and connection._proto._outbound_opcode is None:
+    if (
+        connection is not None
+        and connection.state is ConnectionState.OPEN
+        and not connection._proto.client
+        and not connection._proto.extensions
+        and connection._proto._outbound_opcode is None
+    ):
         output = text_frame('4' + text)  # what wsproto would serialise: no extension, no message half sent
     else:
         try:

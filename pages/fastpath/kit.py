@@ -68,8 +68,12 @@ class SharedMessage(SharedElement, FeedMessage):
 
     def __init__(self, message: MessageView, stamp: str, sent: bool) -> None:  # pylint: disable=super-init-not-called
         author = message.author
-        self._share(MESSAGE_IDS + 2 * message.id, 'q-chat-message', leaf=False,
-                    props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent})
+        self._share(
+            MESSAGE_IDS + 2 * message.id,
+            'q-chat-message',
+            leaf=False,
+            props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
+        )
         self.text = SharedLeaf(self.id + 1, 'div', text=message.body, parent_slot=self.default_slot)
         self.default_slot.children.append(self.text)
         self._wire: dict[str, Any] | None = None
@@ -104,8 +108,9 @@ _PERSON_CLICKS: weakref.WeakKeyDictionary[Any, dict[int, Callable[[], Any]]] = w
 
 
 class LightKit(Kit):
-    def box(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None,
-            tag: str = 'div') -> Element:
+    def box(
+        self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None, tag: str = 'div'
+    ) -> Element:
         return LightElement(current_parent(), tag, classes=classes, props=props, leaf=False)
 
     def row(self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None) -> Element:
@@ -123,18 +128,33 @@ class LightKit(Kit):
     def image(self, src: str, classes: list[str] | None = None) -> Element:
         return LightElement(current_parent(), 'img', props=image_props(src), classes=classes)
 
-    def button(self, on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
-               classes: list[str] | None = None, props: dict[str, Any] | None = None) -> Element:
-        button = LightButton(current_parent(), 'q-btn', classes=classes, props={
-            'color': 'primary', **({'label': label} if label is not None else {}), **({'icon': icon} if icon else {}),
-            **(props or {}),
-        })
+    def button(
+        self,
+        on_click: Callable[[], Any],
+        *,
+        label: str | None = None,
+        icon: str | None = None,
+        classes: list[str] | None = None,
+        props: dict[str, Any] | None = None,
+    ) -> Element:
+        button = LightButton(
+            current_parent(),
+            'q-btn',
+            classes=classes,
+            props={
+                'color': 'primary',
+                **({'label': label} if label is not None else {}),
+                **({'icon': icon} if icon else {}),
+                **(props or {}),
+            },
+        )
         button.on_click(on_click)
         return button
 
     def menu_item(self, text: str, on_click: Callable[[], Any], *, props: dict[str, Any] | None = None) -> Element:
-        item = LightElement(current_parent(), 'q-item', props={'clickable': True, **(props or {})},
-                            classes=['items-center'], text=text)
+        item = LightElement(
+            current_parent(), 'q-item', props={'clickable': True, **(props or {})}, classes=['items-center'], text=text
+        )
         item.on_click(on_click)
         return item
 
@@ -149,8 +169,14 @@ class LightKit(Kit):
         return bubble
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
-        props = {'name': name, 'stamp': stamp, 'avatar': avatar, 'sent': sent, 'bg-color': 'amber-2',
-                 'data-testid': 'private-message'}
+        props = {
+            'name': name,
+            'stamp': stamp,
+            'avatar': avatar,
+            'sent': sent,
+            'bg-color': 'amber-2',
+            'data-testid': 'private-message',
+        }
         return FeedMessage(current_parent(), body, props, classes=['private-message'])
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
@@ -165,10 +191,21 @@ class LightKit(Kit):
         clickable = on_click is not None
 
         def make() -> SharedBranch:
-            item = SharedBranch(PERSON_IDS + 3 * user.id, 'q-item', props=_person_props(user.username, clickable),
-                                classes=PERSON_CLASSES)
-            item.add(SharedLeaf(item.id + 1, 'img', props=image_props(user.avatar_url), classes=AVATAR_CLASSES,
-                                parent_slot=item.default_slot))
+            item = SharedBranch(
+                PERSON_IDS + 3 * user.id,
+                'q-item',
+                props=_person_props(user.username, clickable),
+                classes=PERSON_CLASSES,
+            )
+            item.add(
+                SharedLeaf(
+                    item.id + 1,
+                    'img',
+                    props=image_props(user.avatar_url),
+                    classes=AVATAR_CLASSES,
+                    parent_slot=item.default_slot,
+                )
+            )
             item.add(SharedLeaf(item.id + 2, 'div', classes=NAME_CLASSES, text=label, parent_slot=item.default_slot))
             if clickable:
                 item.use_listeners(shared_clicks('person'))
@@ -213,4 +250,3 @@ def _shared_children(element: Element) -> list[Element]:
 def _clicked(clicks: dict[int, Callable[[], Any]], element: Element) -> Any:
     handler = clicks.get(element.id)
     return handler() if handler is not None else None
-

@@ -84,8 +84,16 @@ class LightElement(Element):
     _update_method = None
     _deleted = False
 
-    def __init__(self, parent: Element, tag: str, *, props: dict[str, Any] | None = None,
-                 classes: list[str] | None = None, text: str | None = None, leaf: bool = True) -> None:
+    def __init__(
+        self,
+        parent: Element,
+        tag: str,
+        *,
+        props: dict[str, Any] | None = None,
+        classes: list[str] | None = None,
+        text: str | None = None,
+        leaf: bool = True,
+    ) -> None:
         # pylint: disable=super-init-not-called  # the point: none of Element.__init__'s per-element machinery
         slot = parent.default_slot
         if slot is _LEAF_SLOT:
@@ -210,12 +218,26 @@ class SharedElement:
         listener = self._event_listeners[msg['listener_id']]  # type: ignore[attr-defined]
         client = context.client
         storage.request_contextvar.set(client._request)  # pylint: disable=protected-access
-        events.handle_event(listener.handler, events.GenericEventArguments(sender=self, client=client,  # type: ignore[arg-type]
-                                                                           args=msg['args']))
+        events.handle_event(
+            listener.handler,
+            events.GenericEventArguments(
+                sender=self,
+                client=client,  # type: ignore[arg-type]
+                args=msg['args'],
+            ),
+        )
 
-    def _share(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,
-               classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None,
-               leaf: bool = True) -> None:
+    def _share(
+        self,
+        element_id: int,
+        tag: str,
+        *,
+        props: dict[str, Any] | None = None,
+        classes: list[str] | None = None,
+        text: str | None = None,
+        parent_slot: Slot | None = None,
+        leaf: bool = True,
+    ) -> None:
         """What `LightElement.__init__` sets, without a page: no client, no place in a page's element table."""
         self._client = no_page  # type: ignore[attr-defined]
         self.id, self.tag, self._text = element_id, tag, text  # type: ignore[attr-defined]
@@ -232,8 +254,14 @@ class SharedBranch(SharedElement, LightElement):
 
     __slots__ = ()
 
-    def __init__(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
-                 classes: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        element_id: int,
+        tag: str,
+        *,
+        props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
+        classes: list[str] | None = None,
+    ) -> None:
         self._share(element_id, tag, props=props, classes=classes, leaf=False)
 
     def add(self, child: SharedElement) -> None:
@@ -245,8 +273,16 @@ class SharedLeaf(SharedElement, LightElement):
 
     __slots__ = ()
 
-    def __init__(self, element_id: int, tag: str, *, props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
-                 classes: list[str] | None = None, text: str | None = None, parent_slot: Slot | None = None) -> None:
+    def __init__(
+        self,
+        element_id: int,
+        tag: str,
+        *,
+        props: dict[str, Any] | None = None,  # pylint: disable=super-init-not-called
+        classes: list[str] | None = None,
+        text: str | None = None,
+        parent_slot: Slot | None = None,
+    ) -> None:
         self._share(element_id, tag, props=props, classes=classes, text=text, parent_slot=parent_slot)
 
 
@@ -306,8 +342,14 @@ def click_listeners(handler: Callable[[Element], Any], *, element_id: int | None
     learns which one was clicked without a listener and a closure per element."""
     listener = EventListener(
         element_id=_EveryElementId() if element_id is None else element_id,  # type: ignore[arg-type]
-        type='click', args=None, handler=lambda event: handler(event.sender), js_handler=None, throttle=0.0,
-        leading_events=True, trailing_events=True, request=storage.request_contextvar.get(),
+        type='click',
+        args=None,
+        handler=lambda event: handler(event.sender),
+        js_handler=None,
+        throttle=0.0,
+        leading_events=True,
+        trailing_events=True,
+        request=storage.request_contextvar.get(),
     )
     return {listener.id: listener}
 
@@ -351,13 +393,27 @@ def light_text(parent: Element, text: str, classes: list[str] | None = None, tag
     return LightElement(parent, tag, classes=classes, text=text)
 
 
-def light_button(parent: Element, on_click: Callable[[], Any], *, label: str | None = None, icon: str | None = None,
-                 props: dict[str, Any] | None = None, classes: list[str] | None = None) -> LightElement:
+def light_button(
+    parent: Element,
+    on_click: Callable[[], Any],
+    *,
+    label: str | None = None,
+    icon: str | None = None,
+    props: dict[str, Any] | None = None,
+    classes: list[str] | None = None,
+) -> LightElement:
     """A `q-btn` with a click listener (a `ui.button` without the machinery); the label is a Quasar prop (text)."""
-    button = LightElement(parent, 'q-btn', classes=classes, props={
-        'color': 'primary', **({'label': label} if label is not None else {}), **({'icon': icon} if icon else {}),
-        **(props or {}),
-    })
+    button = LightElement(
+        parent,
+        'q-btn',
+        classes=classes,
+        props={
+            'color': 'primary',
+            **({'label': label} if label is not None else {}),
+            **({'icon': icon} if icon else {}),
+            **(props or {}),
+        },
+    )
     button.on_click(on_click)
     return button
 

@@ -128,8 +128,12 @@ def break_cycles_of_deleted_clients() -> None:
         try:
             original(self)
         finally:
-            for handlers in (self.connect_handlers, self.disconnect_handlers, self.delete_handlers,
-                             self._exception_handlers):
+            for handlers in (
+                self.connect_handlers,
+                self.disconnect_handlers,
+                self.delete_handlers,
+                self._exception_handlers,
+            ):
                 handlers.clear()
 
     Client.delete = delete  # type: ignore[method-assign]
@@ -196,7 +200,7 @@ def outbox_updates_in_a_plain_dict() -> None:
         holds (message id, time, message) in id order, so the acknowledged ones are a prefix."""
         history = self.message_history
         if history and history[0][0] < next_message_id:
-            del history[:bisect.bisect_left(history, (next_message_id,))]  # type: ignore[call-overload]
+            del history[: bisect.bisect_left(history, (next_message_id,))]  # type: ignore[call-overload]
 
     Outbox.__init__ = __init__  # type: ignore[method-assign]
     Outbox.prune_history = prune_history  # type: ignore[method-assign]
@@ -265,12 +269,27 @@ def socket_environ_without_payload_class() -> None:
             else:
                 raw_uri += '?' + query_string
         environ = {
-            'wsgi.input': no_body, 'wsgi.errors': sys.stderr, 'wsgi.version': (1, 0), 'wsgi.async': True,
-            'wsgi.multithread': False, 'wsgi.multiprocess': False, 'wsgi.run_once': False,
-            'SERVER_SOFTWARE': 'asgi', 'REQUEST_METHOD': scope.get('method', 'GET'), 'PATH_INFO': scope['path'],
-            'QUERY_STRING': query_string, 'RAW_URI': raw_uri, 'SCRIPT_NAME': '', 'SERVER_PROTOCOL': 'HTTP/1.1',
-            'REMOTE_ADDR': '127.0.0.1', 'REMOTE_PORT': '0', 'SERVER_NAME': 'asgi', 'SERVER_PORT': '0',
-            'asgi.receive': receive, 'asgi.send': send, 'asgi.scope': scope,
+            'wsgi.input': no_body,
+            'wsgi.errors': sys.stderr,
+            'wsgi.version': (1, 0),
+            'wsgi.async': True,
+            'wsgi.multithread': False,
+            'wsgi.multiprocess': False,
+            'wsgi.run_once': False,
+            'SERVER_SOFTWARE': 'asgi',
+            'REQUEST_METHOD': scope.get('method', 'GET'),
+            'PATH_INFO': scope['path'],
+            'QUERY_STRING': query_string,
+            'RAW_URI': raw_uri,
+            'SCRIPT_NAME': '',
+            'SERVER_PROTOCOL': 'HTTP/1.1',
+            'REMOTE_ADDR': '127.0.0.1',
+            'REMOTE_PORT': '0',
+            'SERVER_NAME': 'asgi',
+            'SERVER_PORT': '0',
+            'asgi.receive': receive,
+            'asgi.send': send,
+            'asgi.scope': scope,
         }
         for raw_name, raw_value in scope['headers']:
             try:
@@ -375,6 +394,7 @@ def sub_pages_looked_for_only_where_made() -> None:
 
     def __init__(self: SubPages, *args: Any, **kwargs: Any) -> None:
         from nicegui import context
+
         context.client._made_sub_pages = True
         original_init(self, *args, **kwargs)
 

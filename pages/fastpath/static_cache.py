@@ -56,8 +56,13 @@ class StaticCache:
             return
         self.hits += 1
         if entry.etag is not None and entry.etag in _etags(headers.get(b'if-none-match', b'')):
-            await send({'type': 'http.response.start', 'status': 304,
-                        'headers': [(n, v) for n, v in entry.headers if n in (b'etag', b'cache-control', b'vary')]})
+            await send(
+                {
+                    'type': 'http.response.start',
+                    'status': 304,
+                    'headers': [(n, v) for n, v in entry.headers if n in (b'etag', b'cache-control', b'vary')],
+                }
+            )
             await send({'type': 'http.response.body', 'body': b''})
             return
         await send({'type': 'http.response.start', 'status': 200, 'headers': entry.headers})

@@ -43,8 +43,16 @@ PER_SESSION = 20  # waiting pages of one signed-in session: more than one person
 
 
 class UnconnectedPages:
-    def __init__(self, connect_timeout: float, max_waiting: int, *, session_of: Callable[[Client], str | None],
-                 per_session: int = PER_SESSION, every: float = 1.0, min_age: float = 3.0) -> None:
+    def __init__(
+        self,
+        connect_timeout: float,
+        max_waiting: int,
+        *,
+        session_of: Callable[[Client], str | None],
+        per_session: int = PER_SESSION,
+        every: float = 1.0,
+        min_age: float = 3.0,
+    ) -> None:
         self.connect_timeout, self.max_waiting, self.every, self.min_age = connect_timeout, max_waiting, every, min_age
         self.session_of, self.per_session = session_of, per_session
         self._task: asyncio.Task | None = None
@@ -69,8 +77,11 @@ class UnconnectedPages:
         for client in doomed:
             client.delete()
         if doomed:
-            log.info('deleted %d pages whose socket never connected (%d still waiting)', len(doomed),
-                     len(pending) - len(doomed))
+            log.info(
+                'deleted %d pages whose socket never connected (%d still waiting)',
+                len(doomed),
+                len(pending) - len(doomed),
+            )
         return len(doomed)
 
     def start(self) -> None:

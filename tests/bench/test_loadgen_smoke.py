@@ -33,7 +33,8 @@ def test_every_message_reaches_every_client(tmp_path: Path) -> None:
     server = fixture.server('smoke')
     with server:
         sent, delivered, lost, texts, disorder, files = asyncio.run(
-            _talk(server.url, fixture.cookies, f'/room/{fixture.room("fanout")}'))
+            _talk(server.url, fixture.cookies, f'/room/{fixture.room("fanout")}')
+        )
     assert sent == 10
     assert lost == 0
     assert delivered == 5 * 10

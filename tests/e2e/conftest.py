@@ -84,7 +84,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
     if report.passed and errors:
         report.outcome = 'failed'
         report.longrepr = 'the app logged an exception during the journey:\n\n' + '\n\n'.join(
-            f'[{name}]\n{block}' for name, block in errors)
+            f'[{name}]\n{block}' for name, block in errors
+        )
     if report.failed:
         for name, server in _servers(item).items():
             report.sections.append((f'app log ({name})', server.log_tail()))

@@ -14,8 +14,9 @@ pytestmark = pytest.mark.e2e
 
 def room_badge(page, room_name: str):
     """The online-count badge of one room's row on the room list."""
-    row = page.locator('[data-testid=room-list] .q-card').filter(has=page.get_by_role('link', name=room_name,
-                                                                                         exact=True))
+    row = page.locator('[data-testid=room-list] .q-card').filter(
+        has=page.get_by_role('link', name=room_name, exact=True)
+    )
     return row.locator('.q-badge')
 
 

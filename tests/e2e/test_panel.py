@@ -99,7 +99,8 @@ def test_avatar_upload_shows_next_to_messages_and_in_the_online_list(people) -> 
     panel.goto('/panel')
     expect(panel.locator('input[data-testid=profile-display-name]')).to_have_value('Rosa')
     panel.locator('[data-testid=avatar-upload] input[type=file]').set_input_files(
-        files=[{'name': 'rosa.png', 'mimeType': 'image/png', 'buffer': avatar_png()}])
+        files=[{'name': 'rosa.png', 'mimeType': 'image/png', 'buffer': avatar_png()}]
+    )
     shows_image(panel, '[data-testid=avatar-preview]', MEDIA)
     screenshot(panel, 'control-panel.png', full_page=True)  # down to the room list
 

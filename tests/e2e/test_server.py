@@ -61,5 +61,6 @@ def test_pages_in_russian(people) -> None:
     ivan.register()
     expect(ivan.page.locator('header')).to_contain_text('Комнаты')
     expect(ivan.page.locator('input[data-testid=room-name]')).to_have_attribute(
-        'aria-label', 'Войти в комнату или создать её по имени')
+        'aria-label', 'Войти в комнату или создать её по имени'
+    )
     expect(ivan.page.locator('[data-testid=open-room]')).to_have_text('Открыть')

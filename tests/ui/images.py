@@ -36,7 +36,7 @@ def bomb_png(width: int = 100_000, height: int = 100_000) -> bytes:
     """A tiny PNG whose header declares a huge image."""
     data = bytearray(png(1, 1))
     ihdr_start = 8 + 8  # signature, then chunk length + type
-    data[ihdr_start:ihdr_start + 8] = struct.pack('>II', width, height)
-    crc = zlib.crc32(bytes(data[12:ihdr_start + 13]))
-    data[ihdr_start + 13:ihdr_start + 17] = struct.pack('>I', crc)
+    data[ihdr_start : ihdr_start + 8] = struct.pack('>II', width, height)
+    crc = zlib.crc32(bytes(data[12 : ihdr_start + 13]))
+    data[ihdr_start + 13 : ihdr_start + 17] = struct.pack('>I', crc)
     return bytes(data)

@@ -26,8 +26,16 @@ def _socketio_encoding(message_type: str, data: object) -> list:
 
 
 def test_an_update_is_encoded_as_python_socketio_encodes_it() -> None:
-    data = {17: {'tag': 'q-chat-message', 'props': {'name': 'Аня <b>', 'sent': True, 'stamp': '12:00'},
-                 'children': [18], 'text': None}, 19: None, '_id': 42}
+    data = {
+        17: {
+            'tag': 'q-chat-message',
+            'props': {'name': 'Аня <b>', 'sent': True, 'stamp': '12:00'},
+            'children': [18],
+            'text': None,
+        },
+        19: None,
+        '_id': 42,
+    }
     assert direct_send.encode('update', data) == _socketio_encoding('update', data)
     assert direct_send.encode('update', data)[0].startswith('2["update",{"17":')
 

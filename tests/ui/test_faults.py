@@ -37,8 +37,9 @@ async def test_failed_store_is_shown_to_the_sender_and_shown_to_no_one(user: Use
     assert bodies == ['this one cannot be stored']
 
 
-async def test_private_text_is_in_no_table_file_and_no_log(user: User, create_user, fresh_data_dir: Path,
-                                                          caplog: pytest.LogCaptureFixture) -> None:
+async def test_private_text_is_in_no_table_file_and_no_log(
+    user: User, create_user, fresh_data_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     await register(user, 'anna', display_name='Anna')
     bob = create_user()

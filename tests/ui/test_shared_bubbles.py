@@ -14,8 +14,7 @@ pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
 def bubble(person: User, text: str) -> SharedMessage:
     assert person.client is not None
-    (found,) = [e for e in person.client.elements.values()
-                if isinstance(e, SharedMessage) and e.text._text == text]
+    (found,) = [e for e in person.client.elements.values() if isinstance(e, SharedMessage) and e.text._text == text]
     return found
 
 

@@ -51,7 +51,12 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app's password code with argon2id at small parameters (those of helpers.password_hash): the real cost,
     ~130 ms per hash and per check, would make tests about limits and properties slow. The tests of hashing itself
     (test_accounts.py) run without this fixture."""
-    context = CryptContext(schemes=['argon2', 'bcrypt'], deprecated='auto', argon2__memory_cost=256,
-                           argon2__time_cost=1, argon2__parallelism=1)
+    context = CryptContext(
+        schemes=['argon2', 'bcrypt'],
+        deprecated='auto',
+        argon2__memory_cost=256,
+        argon2__time_cost=1,
+        argon2__parallelism=1,
+    )
     monkeypatch.setattr(passwords, '_context', context)
     monkeypatch.setattr(passwords, '_DUMMY_HASH', context.hash('not-a-real-password'))

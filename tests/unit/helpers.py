@@ -31,8 +31,13 @@ def password_hash() -> str:
 
 
 async def add_user(services: Services, username: str, *, display_name: str = '', is_admin: bool = False) -> UserView:
-    user = User(username=username, username_key=username.lower(), display_name=display_name or username,
-                password_hash=password_hash(), is_admin=is_admin)
+    user = User(
+        username=username,
+        username_key=username.lower(),
+        display_name=display_name or username,
+        password_hash=password_hash(),
+        is_admin=is_admin,
+    )
     return to_view(await services.db.run(user_queries.add, user))
 
 

@@ -36,6 +36,7 @@ def image_bytes(size: tuple[int, int] = (300, 200), image_format: str = 'PNG', *
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that declares a size in its header but carries almost no pixel data."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack('>I', len(body)) + kind + body + struct.pack('>I', zlib.crc32(kind + body))
 
@@ -90,8 +91,16 @@ def test_size_limit() -> None:
     assert error.key == 'avatar_too_large'
 
 
-@pytest.mark.parametrize('data', [b'', b'not an image at all', b'\x89PNG\r\n\x1a\n' + b'\0' * 40,
-                                  image_bytes()[:200], b'<svg onload=alert(1)></svg>'])
+@pytest.mark.parametrize(
+    'data',
+    [
+        b'',
+        b'not an image at all',
+        b'\x89PNG\r\n\x1a\n' + b'\0' * 40,
+        image_bytes()[:200],
+        b'<svg onload=alert(1)></svg>',
+    ],
+)
 def test_not_an_image(data: bytes) -> None:
     assert refused(data).key == 'avatar_not_image'
 
@@ -112,6 +121,7 @@ def test_pixel_limit_is_checked_from_the_header_before_decoding() -> None:
 
 
 # --- the service --------------------------------------------------------------------------------------------------
+
 
 async def test_upload_stores_by_content_hash_and_tells_everyone(services: Services, recorder: Recorder) -> None:
     anna = await add_user(services, 'anna')
@@ -152,7 +162,7 @@ def test_default_avatar_url_quotes_the_username() -> None:
 
 # --- memory -------------------------------------------------------------------------------------------------------
 
-_PEAK_OF_ONE_DECODE = '''
+_PEAK_OF_ONE_DECODE = """
 import sys
 from chat.avatars import process_upload
 
@@ -164,22 +174,31 @@ data = sys.stdin.buffer.read()
 before = high_water_mark()
 process_upload(data, max_bytes=len(data), max_pixels=int(sys.argv[1]))
 print(high_water_mark() - before)
-'''
+"""
 
 
 def peak_of_one_decode(data: bytes, max_pixels: int) -> int:
     """Bytes the resident memory of a fresh process rose by while it processed `data`."""
-    result = subprocess.run([sys.executable, '-c', _PEAK_OF_ONE_DECODE, str(max_pixels)], input=data,
-                            capture_output=True, cwd=ROOT, check=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, '-c', _PEAK_OF_ONE_DECODE, str(max_pixels)],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
     return int(result.stdout)
 
 
-@pytest.mark.parametrize(('image_format', 'mode', 'size'), [
-    ('PNG', 'RGBA', (4000, 4000)),  # 16 MP: one full-size RGBA buffer is 64 MB
-    ('GIF', 'P', (4000, 4000)),
-    ('JPEG', 'RGB', (4000, 4000)),
-    ('WEBP', 'RGBA', (2000, 2000)),  # a quarter of the limit: libwebp and Pillow hold three full-size buffers
-])
+@pytest.mark.parametrize(
+    ('image_format', 'mode', 'size'),
+    [
+        ('PNG', 'RGBA', (4000, 4000)),  # 16 MP: one full-size RGBA buffer is 64 MB
+        ('GIF', 'P', (4000, 4000)),
+        ('JPEG', 'RGB', (4000, 4000)),
+        ('WEBP', 'RGBA', (2000, 2000)),  # a quarter of the limit: libwebp and Pillow hold three full-size buffers
+    ],
+)
 def test_one_decode_holds_at_most_one_full_size_copy(image_format: str, mode: str, size: tuple[int, int]) -> None:
     """The worst case per format at the pixel limit: a tiny file that decodes to a large, uniform image. Before,
     exif_transpose, convert and crop each copied the full-size image (PNG: +190 MB, JPEG: +133 MB)."""
@@ -221,7 +240,8 @@ async def test_uploads_decode_one_image_at_a_time(services: Services, monkeypatc
 
     monkeypatch.setattr(chat.accounts, 'process_upload', counting)
     users = [await add_user(services, f'user{index}') for index in range(8)]
-    updated = await asyncio.gather(*(services.accounts.upload_avatar(user, image_bytes((300 + index, 200)))
-                                     for index, user in enumerate(users)))
+    updated = await asyncio.gather(
+        *(services.accounts.upload_avatar(user, image_bytes((300 + index, 200))) for index, user in enumerate(users))
+    )
     assert all(user.avatar for user in updated)
     assert most == 1, f'{most} images were decoded at once'

@@ -78,8 +78,14 @@ async def test_zero_interval_leaves_the_collector_alone() -> None:
 def test_with_pages_open_a_full_collection_waits_for_many_closed_pages() -> None:
     """Each full collection stalls every open page: with pages open it follows 50 closed ones, not each."""
     open_pages = [40]
-    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_after_pages=50, full_min_gap=1.0,
-                                 busy_min_gap=10.0, open_pages=lambda: open_pages[0])
+    schedule = CollectorSchedule(
+        freeze_every=1.0,
+        full_every=3600.0,
+        full_after_pages=50,
+        full_min_gap=1.0,
+        busy_min_gap=10.0,
+        open_pages=lambda: open_pages[0],
+    )
     now = schedule.last_full + 15.0
     schedule.pages_closed = 49
     assert not schedule.full_due(now)
@@ -96,8 +102,14 @@ def test_with_pages_open_a_full_collection_waits_for_many_closed_pages() -> None
 
 
 def test_pauses_stay_a_small_share_of_the_time() -> None:
-    schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0, full_after_pages=1, busy_min_gap=1.0,
-                                 pause_share_inverse=20.0, open_pages=lambda: 10)
+    schedule = CollectorSchedule(
+        freeze_every=1.0,
+        full_every=3600.0,
+        full_after_pages=1,
+        busy_min_gap=1.0,
+        pause_share_inverse=20.0,
+        open_pages=lambda: 10,
+    )
     schedule.page_closed()
     assert not schedule.full_due(schedule.last_full + 0.5)  # the minimum gap
     assert schedule.full_due(schedule.last_full + 1.5)
@@ -149,7 +161,7 @@ def test_free_memory_is_also_returned_between_collections(monkeypatch) -> None:
         gc.unfreeze()
 
 
-ARENAS_AFTER_THREADS = '''
+ARENAS_AFTER_THREADS = """
 import ctypes, os, sys, tempfile, threading
 from pages.fastpath.collector import limit_malloc_arenas
 limit_malloc_arenas(int(sys.argv[1]))
@@ -170,14 +182,19 @@ libc.malloc_info(0, ctypes.c_void_p(stream))
 libc.fclose(ctypes.c_void_p(stream))
 print(open(path).read().count('<heap nr='))
 os.unlink(path)
-'''
+"""
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != 'glibc', reason='glibc only')
 def test_threads_share_the_limited_malloc_arenas() -> None:
     def arenas(limit: int) -> int:
-        result = subprocess.run([sys.executable, '-c', ARENAS_AFTER_THREADS, str(limit)], capture_output=True,
-                                text=True, check=True, cwd=Path(__file__).resolve().parents[2])
+        result = subprocess.run(
+            [sys.executable, '-c', ARENAS_AFTER_THREADS, str(limit)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
         return int(result.stdout)
 
     assert arenas(0) > 2  # glibc's default: a new arena per allocating thread

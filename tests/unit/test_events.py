@@ -22,8 +22,16 @@ from chat.events import (
 from chat.views import MessageView, RoomView, UserView
 
 NOW = datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC)
-ANNA = UserView(1, 'anna', 'Анна 🙂 <b>', avatar='ab12.png', is_admin=True, language='ru', time_zone='Europe/Moscow',
-                session_version=3)
+ANNA = UserView(
+    1,
+    'anna',
+    'Анна 🙂 <b>',
+    avatar='ab12.png',
+    is_admin=True,
+    language='ru',
+    time_zone='Europe/Moscow',
+    session_version=3,
+)
 BORIS = UserView(2, 'boris', 'Boris')
 ROOM = RoomView(5, 'Привет "world"', 1, NOW)
 
@@ -44,8 +52,16 @@ EVENTS: list[Event] = [
 
 def test_every_event_type_is_covered() -> None:
     covered = {type(event) for event in EVENTS}
-    assert covered == {MessagePosted, PrivateMessage, PresenceChanged, RoomCount, RoomChanged, ProfileChanged,
-                       SessionEnded, HubStatus}
+    assert covered == {
+        MessagePosted,
+        PrivateMessage,
+        PresenceChanged,
+        RoomCount,
+        RoomChanged,
+        ProfileChanged,
+        SessionEnded,
+        HubStatus,
+    }
 
 
 @pytest.mark.parametrize('event', EVENTS, ids=lambda event: f'{event.kind}')

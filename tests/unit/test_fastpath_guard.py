@@ -44,8 +44,9 @@ def test_a_missing_library_keeps_the_layer_off() -> None:
 
 
 def test_skipped_patches_are_left_out() -> None:
-    planned = fastpath.plan(Settings(fastpath_skip=['html_escape', 'direct_send']), server=False,
-                            installed=_installed_as_pinned)
+    planned = fastpath.plan(
+        Settings(fastpath_skip=['html_escape', 'direct_send']), server=False, installed=_installed_as_pinned
+    )
     applied = [patch.name for patch in planned]
     assert 'html_escape' not in applied and 'direct_send' not in applied and 'static_cache' in applied
     assert not {'collector', 'unconnected'} & set(applied)  # they need a running server

@@ -13,8 +13,9 @@ from chat.i18n import LANGUAGES, TRANSLATIONS, best_language, translate
 from tests.unit.helpers import placeholders
 
 CHAT = Path(__file__).resolve().parents[2] / 'chat'
-ERROR_CLASSES = {name for name, value in vars(errors).items()
-                 if isinstance(value, type) and issubclass(value, errors.ChatError)}
+ERROR_CLASSES = {
+    name for name, value in vars(errors).items() if isinstance(value, type) and issubclass(value, errors.ChatError)
+}
 RAISE_RE = re.compile(r'\b(?:' + '|'.join(sorted(ERROR_CLASSES)) + r")\(\s*'([A-Za-z0-9_]+)'")
 
 
@@ -37,8 +38,14 @@ def _raise_sites() -> list[tuple[str, int, str, set[str]]]:
     sites = []
     for path in sorted(CHAT.glob('*.py')):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ERROR_CLASSES
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ERROR_CLASSES
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 params = {keyword.arg for keyword in node.keywords if keyword.arg}
                 sites.append((path.name, node.lineno, node.args[0].value, params))
     return sites
@@ -85,23 +92,26 @@ def test_translate() -> None:
     assert translate('ru', 'room_name_taken', name='{x} <b>') == 'Комната «{x} <b>» уже существует.'
 
 
-@pytest.mark.parametrize(('header', 'expected'), [
-    (None, 'en'),
-    ('', 'en'),
-    ('ru', 'ru'),
-    ('RU-ru', 'ru'),
-    ('ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7', 'ru'),
-    ('en-US,en;q=0.9,ru;q=0.8', 'en'),
-    ('de-DE,de;q=0.9,ru;q=0.5,en;q=0.4', 'ru'),
-    ('de-DE, fr;q=0.8', 'en'),
-    ('en;q=0.3, ru;q=0.7', 'ru'),
-    ('en;q=0.5, ru;q=0.5', 'en'),  # equal quality: the first listed
-    ('ru;q=0, en', 'en'),  # q=0 means "not this one"
-    ('ru;q=nonsense, en;q=0.1', 'en'),
-    ('*', 'en'),
-    (' ru ; q=0.8 , en ; q=0.9 ', 'en'),
-    (',,;;,ru', 'ru'),
-])
+@pytest.mark.parametrize(
+    ('header', 'expected'),
+    [
+        (None, 'en'),
+        ('', 'en'),
+        ('ru', 'ru'),
+        ('RU-ru', 'ru'),
+        ('ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7', 'ru'),
+        ('en-US,en;q=0.9,ru;q=0.8', 'en'),
+        ('de-DE,de;q=0.9,ru;q=0.5,en;q=0.4', 'ru'),
+        ('de-DE, fr;q=0.8', 'en'),
+        ('en;q=0.3, ru;q=0.7', 'ru'),
+        ('en;q=0.5, ru;q=0.5', 'en'),  # equal quality: the first listed
+        ('ru;q=0, en', 'en'),  # q=0 means "not this one"
+        ('ru;q=nonsense, en;q=0.1', 'en'),
+        ('*', 'en'),
+        (' ru ; q=0.8 , en ; q=0.9 ', 'en'),
+        (',,;;,ru', 'ru'),
+    ],
+)
 def test_best_language(header: str | None, expected: str) -> None:
     assert best_language(header) == expected
 

@@ -32,16 +32,20 @@ async def test_rooms_are_listed_by_name_regardless_of_case(services: Services) -
     assert [room.name for room in await services.rooms.all()] == ['Alpha', 'beta', 'Delta', 'gamma', 'Яблоко']
 
 
-@pytest.mark.parametrize(('name', 'key'), [
-    ('', 'room_name_length'),
-    ('   ', 'room_name_length'),
-    ('r' * 65, 'room_name_length'),
-    ('two\nlines', 'room_name_invalid'),
-    ('bell\x07', 'room_name_invalid'),
-    ('tab\there', 'room_name_invalid'),
-])
-async def test_bad_names_are_refused_and_nothing_is_stored(services: Services, recorder: Recorder, name: str,
-                                                           key: str) -> None:
+@pytest.mark.parametrize(
+    ('name', 'key'),
+    [
+        ('', 'room_name_length'),
+        ('   ', 'room_name_length'),
+        ('r' * 65, 'room_name_length'),
+        ('two\nlines', 'room_name_invalid'),
+        ('bell\x07', 'room_name_invalid'),
+        ('tab\there', 'room_name_invalid'),
+    ],
+)
+async def test_bad_names_are_refused_and_nothing_is_stored(
+    services: Services, recorder: Recorder, name: str, key: str
+) -> None:
     anna = await add_user(services, 'anna')
     recorder.listen(services.hub, LOBBY)
     for call in (services.rooms.create, services.rooms.open_by_name):
@@ -58,15 +62,18 @@ async def test_name_length_boundaries(services: Services) -> None:
     assert (await services.rooms.create(anna, ' ' + 'y' * 64 + ' ')).name == 'y' * 64
 
 
-@pytest.mark.parametrize(('first', 'clash'), [
-    ('General', 'general'),
-    ('General', '  GENERAL  '),
-    ('Привет', 'ПРИВЕТ'),
-    ('Привет', 'привет'),
-    ('Ёлка', 'ёЛКА'),
-    ('straße', 'STRASSE'),
-    ('ΣΑΣ', 'σας'),
-])
+@pytest.mark.parametrize(
+    ('first', 'clash'),
+    [
+        ('General', 'general'),
+        ('General', '  GENERAL  '),
+        ('Привет', 'ПРИВЕТ'),
+        ('Привет', 'привет'),
+        ('Ёлка', 'ёЛКА'),
+        ('straße', 'STRASSE'),
+        ('ΣΑΣ', 'σας'),
+    ],
+)
 async def test_names_are_unique_regardless_of_case(services: Services, first: str, clash: str) -> None:
     anna = await add_user(services, 'anna')
     boris = await add_user(services, 'boris')
@@ -240,8 +247,9 @@ async def test_names_that_case_folding_lengthens_fit_the_key_column(services: Se
 async def test_many_open_the_same_new_name_at_once(services: Services, recorder: Recorder) -> None:
     users = [await add_user(services, f'user{number}') for number in range(8)]
     recorder.listen(services.hub, LOBBY)
-    results = await asyncio.gather(*(services.rooms.open_by_name(user, 'Party' if n % 2 else 'PARTY')
-                                      for n, user in enumerate(users)))
+    results = await asyncio.gather(
+        *(services.rooms.open_by_name(user, 'Party' if n % 2 else 'PARTY') for n, user in enumerate(users))
+    )
     rooms = {room.id for room, _ in results}
     assert len(rooms) == 1
     assert sum(created for _, created in results) == 1
@@ -252,8 +260,9 @@ async def test_many_open_the_same_new_name_at_once(services: Services, recorder:
 async def test_concurrent_renames_to_one_name_leave_one_winner(services: Services) -> None:
     anna = await add_user(services, 'anna')
     rooms = [await services.rooms.create(anna, f'room {number}') for number in range(6)]
-    results = await asyncio.gather(*(services.rooms.rename(anna, room.id, 'Winner') for room in rooms),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(services.rooms.rename(anna, room.id, 'Winner') for room in rooms), return_exceptions=True
+    )
     assert sum(not isinstance(result, BaseException) for result in results) == 1
     assert all(isinstance(result, Conflict) for result in results if isinstance(result, BaseException))
     assert sorted(room.name for room in await services.rooms.all()).count('Winner') == 1
@@ -262,7 +271,8 @@ async def test_concurrent_renames_to_one_name_leave_one_winner(services: Service
 async def test_concurrent_creations_cannot_slip_past_the_room_rate(make_services: ServicesFactory) -> None:
     services = await make_services(room_create_rate=3)
     anna = await add_user(services, 'anna')
-    results = await asyncio.gather(*(services.rooms.create(anna, f'room {n}') for n in range(12)),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(services.rooms.create(anna, f'room {n}') for n in range(12)), return_exceptions=True
+    )
     assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
     assert await count_rows(services, Room) == 3

@@ -14,11 +14,21 @@ from chat.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(('name', 'value'), [
-    ('max_message_length', 0), ('message_rate', 0), ('message_rate_window', 0), ('history_page_size', -1),
-    ('port', 70000), ('db_threads', 0), ('max_avatar_bytes', 10), ('default_language', 'de'),
-    ('reconnect_timeout', -1), ('feed_window', 0),
-])
+@pytest.mark.parametrize(
+    ('name', 'value'),
+    [
+        ('max_message_length', 0),
+        ('message_rate', 0),
+        ('message_rate_window', 0),
+        ('history_page_size', -1),
+        ('port', 70000),
+        ('db_threads', 0),
+        ('max_avatar_bytes', 10),
+        ('default_language', 'de'),
+        ('reconnect_timeout', -1),
+        ('feed_window', 0),
+    ],
+)
 def test_out_of_bounds_values_are_refused(name: str, value: object) -> None:
     with pytest.raises(ValidationError) as refused:
         Settings(**{name: value})

@@ -19,11 +19,15 @@ ASSET = PREFIX + 'static/app.js'
 class Inner:
     """Answers every request with a fixed body in two chunks; counts calls."""
 
-    def __init__(self, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None,
-                 body: bytes = b'console.log(1)') -> None:
+    def __init__(
+        self, status: int = 200, headers: list[tuple[bytes, bytes]] | None = None, body: bytes = b'console.log(1)'
+    ) -> None:
         self.status, self.body, self.calls = status, body, 0
-        self.headers = headers if headers is not None else [
-            (b'content-type', b'text/javascript'), (b'etag', b'"abc"'), (b'cache-control', b'max-age=60')]
+        self.headers = (
+            headers
+            if headers is not None
+            else [(b'content-type', b'text/javascript'), (b'etag', b'"abc"'), (b'cache-control', b'max-age=60')]
+        )
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         self.calls += 1
@@ -33,10 +37,16 @@ class Inner:
         await send({'type': 'http.response.body', 'body': self.body[half:]})
 
 
-async def _get(app: Any, path: str = ASSET, method: str = 'GET', query: bytes = b'',
-               **headers: str) -> tuple[int, dict, bytes]:
-    scope = {'type': 'http', 'method': method, 'path': path, 'query_string': query,
-             'headers': [(name.replace('_', '-').encode(), value.encode()) for name, value in headers.items()]}
+async def _get(
+    app: Any, path: str = ASSET, method: str = 'GET', query: bytes = b'', **headers: str
+) -> tuple[int, dict, bytes]:
+    scope = {
+        'type': 'http',
+        'method': method,
+        'path': path,
+        'query_string': query,
+        'headers': [(name.replace('_', '-').encode(), value.encode()) for name, value in headers.items()],
+    }
     messages: list[dict] = []
 
     async def receive() -> dict:
@@ -57,8 +67,11 @@ async def test_the_second_get_is_answered_from_memory_with_the_same_bytes_and_he
     first = await _get(cache)
     second = await _get(cache)
     assert inner.calls == 1 and cache.hits == 1
-    assert first == second == (200, {'content-type': 'text/javascript', 'etag': '"abc"',
-                                     'cache-control': 'max-age=60'}, b'console.log(1)')
+    assert (
+        first
+        == second
+        == (200, {'content-type': 'text/javascript', 'etag': '"abc"', 'cache-control': 'max-age=60'}, b'console.log(1)')
+    )
 
 
 async def test_query_strings_share_one_entry() -> None:
@@ -99,10 +112,14 @@ async def test_a_matching_if_none_match_gets_304() -> None:
     assert (await _get(cache, if_none_match='"old"'))[0] == 200
 
 
-@pytest.mark.parametrize('inner', [
-    Inner(status=404),
-    Inner(headers=[(b'content-type', b'text/javascript'), (b'set-cookie', b'session=x')]),
-], ids=['not found', 'sets a cookie'])
+@pytest.mark.parametrize(
+    'inner',
+    [
+        Inner(status=404),
+        Inner(headers=[(b'content-type', b'text/javascript'), (b'set-cookie', b'session=x')]),
+    ],
+    ids=['not found', 'sets a cookie'],
+)
 async def test_only_complete_200s_without_cookies_are_kept(inner: Inner) -> None:
     cache = StaticCache(inner, PREFIX)
     await _get(cache)
@@ -110,13 +127,17 @@ async def test_only_complete_200s_without_cookies_are_kept(inner: Inner) -> None
     assert inner.calls == 2 and not cache.entries
 
 
-@pytest.mark.parametrize(('path', 'method', 'headers'), [
-    ('/login', 'GET', {}),
-    (PREFIX + 'dynamic_resources/page.js', 'GET', {}),
-    (ASSET, 'POST', {}),
-    (ASSET, 'GET', {'range': 'bytes=0-3'}),
-    (ASSET, 'GET', {'if_modified_since': 'Sun, 29 Nov 2026 00:00:00 GMT'}),
-], ids=['a page', 'per-page resources', 'post', 'range', 'if-modified-since'])
+@pytest.mark.parametrize(
+    ('path', 'method', 'headers'),
+    [
+        ('/login', 'GET', {}),
+        (PREFIX + 'dynamic_resources/page.js', 'GET', {}),
+        (ASSET, 'POST', {}),
+        (ASSET, 'GET', {'range': 'bytes=0-3'}),
+        (ASSET, 'GET', {'if_modified_since': 'Sun, 29 Nov 2026 00:00:00 GMT'}),
+    ],
+    ids=['a page', 'per-page resources', 'post', 'range', 'if-modified-since'],
+)
 async def test_everything_else_always_takes_the_normal_path(path: str, method: str, headers: dict) -> None:
     inner = Inner()
     cache = StaticCache(inner, PREFIX)

@@ -25,8 +25,9 @@ def test_username_trimmed() -> None:
     assert validation.username('  anna  ') == 'anna'
 
 
-@pytest.mark.parametrize('name', ['', 'ab', 'a' * 33, 'an na', 'anna!', 'анна', 'an\nna', 'anna\x00', 'é' * 5,
-                                  '<script>', 'a@b.c', 'ａｂｃ'])
+@pytest.mark.parametrize(
+    'name', ['', 'ab', 'a' * 33, 'an na', 'anna!', 'анна', 'an\nna', 'anna\x00', 'é' * 5, '<script>', 'a@b.c', 'ａｂｃ']
+)
 def test_username_refused(name: str) -> None:
     assert refused(validation.username, name).key == 'username_invalid'
 
@@ -50,8 +51,17 @@ def test_display_name_rules() -> None:
     for bad in ['', '   ', 'x' * 41]:
         error = refused(validation.display_name, bad)
         assert (error.key, error.params) == ('display_name_length', {'max': 40})
-    for bad in ['An\nna', 'An\rna', 'An\tna', 'An\x00na', 'An\x1bna', 'An\u2028na', 'An\x7fna', 'An\x9bna',
-                'Anna\ud800']:
+    for bad in [
+        'An\nna',
+        'An\rna',
+        'An\tna',
+        'An\x00na',
+        'An\x1bna',
+        'An\u2028na',
+        'An\x7fna',
+        'An\x9bna',
+        'Anna\ud800',
+    ]:
         assert refused(validation.display_name, bad).key == 'display_name_invalid'
 
 
@@ -78,6 +88,14 @@ def test_message_body_rules() -> None:
         assert refused(validation.message_body, empty, 4000).key == 'message_empty'
     error = refused(validation.message_body, 'm' * 4001, 4000)
     assert (error.key, error.params) == ('message_too_long', {'max': 4000})
-    for bad in ['a\x00b', 'bell\x07', 'esc\x1b[31m', 'del\x7f', 'form\x0cfeed', 'csi\x9b31m', 'pad\x80',
-                'lone \ud83d surrogate']:
+    for bad in [
+        'a\x00b',
+        'bell\x07',
+        'esc\x1b[31m',
+        'del\x7f',
+        'form\x0cfeed',
+        'csi\x9b31m',
+        'pad\x80',
+        'lone \ud83d surrogate',
+    ]:
         assert refused(validation.message_body, bad, 4000).key == 'message_invalid'

@@ -71,5 +71,5 @@ def test_a_closed_tab_leaves_at_once_and_a_lost_connection_keeps_its_page(launch
     assert seen['closed_left'], f'the closed tab left the online list long before the {WINDOW} s window ended'
     assert seen['left'] == {names[3]}, 'nobody else was ever shown leaving'
     assert seen['online_after'] == set(names[:3])
-    assert not seen['closed_page_kept'] and 'refused' in seen['refusal'], 'the closed tab\'s page was deleted'
+    assert not seen['closed_page_kept'] and 'refused' in seen['refusal'], "the closed tab's page was deleted"
     assert not tracebacks(site.server.log_path)

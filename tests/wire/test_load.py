@@ -39,8 +39,13 @@ async def _crowd_talks(url: str, cookies: list[str], path: str, marker: str) -> 
         await asyncio.gather(*(sender(i) for i in range(len(cookies))))
         everyone = set(accepted)
         # until every tab has every message, or nothing has arrived anywhere for 3 s (then something is missing)
-        await until(lambda: all(everyone <= set(tap.appeared) for tap in taps.taps)
-                    or time.perf_counter() - crowd.last_activity > 3.0, timeout=30)
+        await until(
+            lambda: (
+                all(everyone <= set(tap.appeared) for tap in taps.taps)
+                or time.perf_counter() - crowd.last_activity > 3.0
+            ),
+            timeout=30,
+        )
         await crowd.settle(quiet=0.5, timeout=10)  # anything late (a duplicate) would still arrive
         screens = [feed_texts(tab) for tab in crowd.tabs]
         await crowd.close()
@@ -63,5 +68,5 @@ def test_concurrent_senders_nothing_lost_one_order(shared: Site) -> None:
     for index, tap in enumerate(taps.taps):
         assert tap.appeared == bodies, f'client {index} saw another set or order than the database id order'
     for index, screen in enumerate(screens):
-        assert screen and screen == bodies[-len(screen):], f'client {index} shows its feed in another order'
+        assert screen and screen == bodies[-len(screen) :], f'client {index} shows its feed in another order'
     assert not tracebacks(shared.server.log_path), 'the server logged no exception'

@@ -35,8 +35,9 @@ async def _whisper(site: Site, names: list[str], marker: str, secret: str) -> Ta
         # afterwards a public message in each room: a tab that has it would have had the whisper before it
         assert await send(a, ta, f'{marker}-after-in-room')
         assert await send(d, td, f'{marker}-after-elsewhere')
-        await until(lambda: f'{marker}-after-in-room' in tc.appeared and f'{marker}-after-elsewhere' in td.appeared,
-                    timeout=20)
+        await until(
+            lambda: f'{marker}-after-in-room' in tc.appeared and f'{marker}-after-elsewhere' in td.appeared, timeout=20
+        )
         await crowd.close()
     return taps
 
@@ -49,8 +50,9 @@ def test_private_message_reaches_only_its_recipient(shared: Site) -> None:
     _, b, c, d = taps.taps
 
     assert b.carried(secret), 'B received the private message'
-    assert any(frame.count(f'{marker}-secret') for frame in b.frames if 'private-message' in frame), \
+    assert any(frame.count(f'{marker}-secret') for frame in b.frames if 'private-message' in frame), (
         'B shows it as a private message'
+    )
     assert f'{marker}-after-in-room' in c.appeared, 'C was listening in the room after the whisper'
     assert f'{marker}-after-elsewhere' in d.appeared, 'D was listening in its room after the whisper'
     assert not c.carried(secret), 'no frame to C (same room) carried the private text'

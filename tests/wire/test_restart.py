@@ -93,8 +93,10 @@ def test_restart_loses_nothing_shown_as_sent(prepared: Prepared, launch: Callabl
     marker = token()
     cookies = [site.cookies[name] for name in site.users[:2]]
     seen = asyncio.run(_restart(server, cookies, site.path('restart'), marker))
-    print(f'\nrestart: {len(seen["accepted"])} accepted and {len(seen["shown"])} shown before the kill, '
-          f'reloads per tab {seen["reloads"]}')
+    print(
+        f'\nrestart: {len(seen["accepted"])} accepted and {len(seen["shown"])} shown before the kill, '
+        f'reloads per tab {seen["reloads"]}'
+    )
 
     assert len(seen['shown']) >= BEFORE_KILL
     assert seen['reconnected'], 'both tabs came back by themselves (reloaded: the new process did not know them)'
@@ -125,8 +127,14 @@ async def _blip(site: Site, marker: str) -> dict[str, Any]:
         seen['back'] = await until(lambda: lost.connected.is_set(), timeout=20)
         await until(lambda: set(accepted) <= set(taps.taps[0].appeared), timeout=10)
         await crowd.settle(quiet=0.5, timeout=10)
-        seen.update(accepted=accepted, appeared=taps.taps[0].appeared, reloads=taps.taps[0].reloads,
-                    notices=feed_notices(poster)[notices_before:], online=online(poster), names=set(names))
+        seen.update(
+            accepted=accepted,
+            appeared=taps.taps[0].appeared,
+            reloads=taps.taps[0].reloads,
+            notices=feed_notices(poster)[notices_before:],
+            online=online(poster),
+            names=set(names),
+        )
         await crowd.close()
     return seen
 
@@ -137,6 +145,7 @@ def test_network_blip_replays_what_was_missed(shared: Site) -> None:
     assert len(seen['accepted']) == 3
     assert seen['back'], 'the tab reconnected by itself'
     assert seen['reloads'] == 0, 'within the reconnect window the same page resumes (no reload)'
-    assert seen['appeared'] == [body for _, _, body in stored(shared.server.data_dir, marker)], \
+    assert seen['appeared'] == [body for _, _, body in stored(shared.server.data_dir, marker)], (
         'what was posted during the gap arrives once each, in id order'
+    )
     assert seen['online'] == seen['names'] and not seen['notices'], 'nobody saw it leave and come back'
