@@ -25,6 +25,7 @@ from pages.fastpath.light import (
     current_parent,
     hide_shared,
     image_props,
+    light_button,
     light_text,
     on_page_click,
     shared,
@@ -88,16 +89,6 @@ class SharedMessage(SharedElement, FeedMessage):
         self._wire = None
 
 
-class LightButton(LightElement):
-    """A `q-btn` whose label is a prop."""
-
-    __slots__ = ()
-
-    def set_text(self, text: str) -> None:
-        if self._props.get('label') != text:
-            self.replace_props({**self._props, 'label': text})
-
-
 @lru_cache(maxsize=4096)
 def _person_props(username: str, clickable: bool) -> dict[str, Any]:
     """Shared by every page that lists this person (light elements never edit their props in place)."""
@@ -137,19 +128,7 @@ class LightKit(Kit):
         classes: list[str] | None = None,
         props: dict[str, Any] | None = None,
     ) -> Element:
-        button = LightButton(
-            current_parent(),
-            'q-btn',
-            classes=classes,
-            props={
-                'color': 'primary',
-                **({'label': label} if label is not None else {}),
-                **({'icon': icon} if icon else {}),
-                **(props or {}),
-            },
-        )
-        button.on_click(on_click)
-        return button
+        return light_button(current_parent(), on_click, label=label, icon=icon, props=props, classes=classes)
 
     def menu_item(self, text: str, on_click: Callable[[], Any], *, props: dict[str, Any] | None = None) -> Element:
         item = LightElement(

@@ -393,6 +393,16 @@ def light_text(parent: Element, text: str, classes: list[str] | None = None, tag
     return LightElement(parent, tag, classes=classes, text=text)
 
 
+class LightButton(LightElement):
+    """A `q-btn` whose label is a Quasar prop: `set_text` changes the label."""
+
+    __slots__ = ()
+
+    def set_text(self, text: str) -> None:
+        if self._props.get('label') != text:
+            self.replace_props({**self._props, 'label': text})
+
+
 def light_button(
     parent: Element,
     on_click: Callable[[], Any],
@@ -401,9 +411,9 @@ def light_button(
     icon: str | None = None,
     props: dict[str, Any] | None = None,
     classes: list[str] | None = None,
-) -> LightElement:
+) -> LightButton:
     """A `q-btn` with a click listener (a `ui.button` without the machinery); the label is a Quasar prop (text)."""
-    button = LightElement(
+    button = LightButton(
         parent,
         'q-btn',
         classes=classes,
