@@ -113,12 +113,10 @@ PATCHES = (
     Patch('tab_storage', _speedup('close_memory_tab_storage')),
     Patch('client_cycles', _speedup('break_cycles_of_deleted_clients')),
     Patch('user_storage_cycles', _speedup('break_cycles_of_pruned_user_storage')),
-    Patch('event_waiters', _speedup('small_event_waiters')),
     Patch('outbox_dict', _speedup('outbox_updates_in_a_plain_dict')),
     Patch('socket_bypass', _speedup('socket_skips_http_middleware')),
     Patch('static_cache', _static_cache),
     Patch('socket_environ', _speedup('socket_environ_without_payload_class')),
-    Patch('small_queues', _speedup('small_queues')),
     Patch('request_plumbing', _speedup('page_request_without_http_plumbing')),
     Patch('direct_send', _direct_send),
     Patch('sub_pages', _speedup('sub_pages_looked_for_only_where_made')),
@@ -131,14 +129,7 @@ PATCHES = (
 # groups of small patches, measured and switched off together (docs/PERFORMANCE.md: "What each fast-path patch buys")
 GROUPS = {
     'element_costs': ('expects_arguments', 'binary_check', 'outbox_dict', 'sub_pages', 'html_escape'),
-    'connection_memory': (
-        'socket_bypass',
-        'socket_environ',
-        'event_waiters',
-        'small_queues',
-        'request_plumbing',
-        'tab_storage',
-    ),
+    'connection_memory': ('socket_bypass', 'socket_environ', 'request_plumbing', 'tab_storage'),
     'free_at_once': ('element_cycles', 'client_cycles', 'user_storage_cycles'),
 }
 NAMES = frozenset(patch.name for patch in PATCHES) | GROUPS.keys()

@@ -18,7 +18,7 @@ import orjson
 class SmallDeque(list):
     """The deque operations a short FIFO needs, on a list: an empty `collections.deque` is 760 bytes (it allocates a
     64-slot block up front), an empty list 56. For queues that hold a handful of items at most, moving them on
-    `popleft` costs less than the block; a connected tab holds a dozen such queues."""
+    `popleft` costs less than the block. Used for the outbox's message queues (`outbox_updates_in_a_plain_dict`)."""
 
     __slots__ = ()
 
@@ -164,20 +164,6 @@ def break_cycles_of_pruned_user_storage() -> None:
     app_module.prune_user_storage = prune_user_storage  # App.start looks it up when it starts the timer
 
 
-def small_event_waiters() -> None:
-    """`asyncio.Event` keeps its waiters in a deque, 760 bytes even when empty (it allocates a block up front), and a
-    connected tab holds a dozen events (NiceGUI's client and outbox, uvicorn's protocol and flow control, engine.io):
-    ~9 KB per tab for lists that are nearly always empty. Event only appends, removes and iterates its waiters, which
-    a list does the same way in 56 bytes."""
-    import asyncio
-
-    def __init__(self: asyncio.Event) -> None:
-        self._waiters = []  # type: ignore[assignment]
-        self._value = False
-
-    asyncio.Event.__init__ = __init__  # type: ignore[method-assign]
-
-
 def outbox_updates_in_a_plain_dict() -> None:
     """Each page's outbox keeps its pending updates in a `WeakValueDictionary`: a weak reference object with its
     callback for every update of every element, set item by item in Python, and (Python 3.11) a `clear` that pops
@@ -309,31 +295,6 @@ def socket_environ_without_payload_class() -> None:
 
     asgi.translate_request = translate_request
     asgi._async['translate_request'] = translate_request  # what the engine.io server calls
-
-
-def small_queues() -> None:
-    """Short FIFOs on lists (`SmallDeque`) instead of 760-byte deques: `asyncio.Queue` (items and waiting getters and
-    putters: engine.io and uvicorn keep one per connection), NiceGUI's outbox (messages waiting to be sent, and the
-    recent ones kept for a reconnect: set in `outbox_updates_in_a_plain_dict`) and wsproto's event buffers (two per
-    websocket). Each holds a few items at a time; ~9 KB per connected tab."""
-    import asyncio
-
-    from wsproto import connection, handshake
-
-    queue_init = asyncio.Queue.__init__
-
-    def __init__(self: asyncio.Queue, maxsize: int = 0) -> None:
-        queue_init(self, maxsize)
-        self._getters = SmallDeque()  # type: ignore[attr-defined]
-        self._putters = SmallDeque()  # type: ignore[attr-defined]
-
-    def _init(self: asyncio.Queue, maxsize: int) -> None:
-        self._queue = SmallDeque()  # type: ignore[attr-defined]
-
-    asyncio.Queue.__init__ = __init__  # type: ignore[method-assign]
-    asyncio.Queue._init = _init  # type: ignore[attr-defined]  # LifoQueue and PriorityQueue have their own
-
-    connection.deque = handshake.deque = SmallDeque  # type: ignore[attr-defined, misc]
 
 
 def page_request_without_http_plumbing() -> None:

@@ -115,31 +115,6 @@ async def test_a_closed_room_page_is_freed_without_the_cycle_collector(user: Use
     assert not left
 
 
-async def test_events_wake_their_waiters_with_list_waiters() -> None:
-    import asyncio
-
-    event = asyncio.Event()
-    assert isinstance(event._waiters, list)
-    woken: list[int] = []
-
-    async def waiter(index: int) -> None:
-        await event.wait()
-        woken.append(index)
-
-    tasks = [asyncio.create_task(waiter(i)) for i in range(3)]
-    await asyncio.sleep(0)
-    assert len(event._waiters) == 3 and not woken
-    tasks[1].cancel()  # a cancelled waiter removes itself
-    await asyncio.sleep(0)
-    assert len(event._waiters) == 2
-    event.set()
-    await asyncio.gather(tasks[0], tasks[2])
-    assert sorted(woken) == [0, 2] and not event._waiters
-    assert await asyncio.wait_for(event.wait(), 1)  # already set: at once
-    event.clear()
-    assert not event.is_set()
-
-
 def test_small_deque_behaves_as_a_deque() -> None:
     from collections import deque
 
@@ -153,25 +128,6 @@ def test_small_deque_behaves_as_a_deque() -> None:
     assert small.popleft() == real.popleft() == -2
     assert small.pop() == real.pop() == 2
     assert list(small) == list(real)
-
-
-async def test_queues_keep_order_and_wake_getters_and_putters() -> None:
-    import asyncio
-
-    queue: asyncio.Queue[int] = asyncio.Queue(maxsize=2)
-    assert isinstance(queue._queue, speedups.SmallDeque) and isinstance(queue._getters, speedups.SmallDeque)
-    getter = asyncio.create_task(queue.get())
-    await asyncio.sleep(0)
-    await queue.put(1)
-    assert await getter == 1
-    await queue.put(2)
-    await queue.put(3)
-    putter = asyncio.create_task(queue.put(4))  # full: waits for a get
-    await asyncio.sleep(0)
-    assert not putter.done()
-    assert [await queue.get() for _ in range(3)] == [2, 3, 4]
-    await putter
-    assert queue.empty()
 
 
 async def test_outbox_keeps_updates_in_a_plain_dict_and_prunes_acknowledged_history(user: User) -> None:
