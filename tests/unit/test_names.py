@@ -187,7 +187,7 @@ def test_migration_fills_skeletons_and_reports_clashes_without_renaming(
         rows = {
             row[0]: row[1:]
             for row in connection.execute(
-                text('SELECT id, username, display_name, username_skeleton, display_skeleton FROM user')
+                text('SELECT id, username, display_name, username_skeleton, display_skeleton FROM "user"')
             )
         }
     engine.dispose()
@@ -206,7 +206,7 @@ def test_migration_fills_skeletons_and_reports_clashes_without_renaming(
 @pytest.mark.usefixtures('cheap_hashing')
 async def test_an_account_left_without_a_skeleton_gets_one_when_it_changes_its_name(services: Services) -> None:
     anna = await services.accounts.register('anna', 'password1', 'Anna')
-    await execute(services, f'UPDATE user SET display_skeleton = NULL WHERE id = {anna.id}')
+    await execute(services, f'UPDATE "user" SET display_skeleton = NULL WHERE id = {anna.id}')
     renamed = await services.accounts.set_display_name(anna, 'Anna K')
-    rows = await execute(services, f'SELECT display_skeleton FROM user WHERE id = {anna.id}')
+    rows = await execute(services, f'SELECT display_skeleton FROM "user" WHERE id = {anna.id}')
     assert renamed.display_name == 'Anna K' and rows == [(skeleton('Anna K'),)]
