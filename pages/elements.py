@@ -152,10 +152,6 @@ def use(kit: Kit) -> None:
     _kit[0] = kit
 
 
-def kit() -> Kit:
-    return _kit[0]
-
-
 def box(classes: list[str] | None = None, *, props: dict[str, Any] | None = None, tag: str = 'div') -> Element:
     return _kit[0].box(classes, props=props, tag=tag)
 
