@@ -127,8 +127,10 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> None:
         f'Backup written to {path}: {counts["users"]} users, {counts["rooms"]} rooms, {counts["messages"]} messages, '
         f'{manifest.files["media"]} media files (schema {manifest.alembic_revision}).'
     )
-    if not manifest.storage_secret:
-        print('The storage secret comes from CHAT_STORAGE_SECRET and is not in the archive: keep it with it.')
+    if settings.storage_secret:
+        print('The storage secret comes from CHAT_STORAGE_SECRET and is not in the archive: keep it with the archive.')
+    elif not manifest.storage_secret:
+        print('The data folder has no storage secret yet (the server makes it when it first starts).')
 
 
 def run_restore(args: argparse.Namespace, settings: Settings) -> None:
@@ -175,6 +177,9 @@ def run_export(args: argparse.Namespace, settings: Settings) -> None:
         try:
             with Progress().step(f'Exporting room {room.name}', room.count, unit='messages') as advance:
                 written = export.write(db, room, out, args.format, settings.default_language, advance)
+        except BrokenPipeError:  # piped into `head` or a pager that quit: stop without a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         finally:
             if part:
                 out.close()

@@ -278,7 +278,7 @@ def _unpack(archive_path: Path, work: Path, progress: Progress) -> Manifest:
         seen: set[str] = set()
         with progress.step('Unpacking the archive', manifest.bytes) as advance:
             try:
-                for member in archive:
+                while (member := archive.next()) is not None:  # on from the manifest: iterating starts over
                     target = work / _checked_name(member, seen)
                     target.parent.mkdir(mode=0o700, exist_ok=True)
                     source = archive.extractfile(member)
