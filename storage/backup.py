@@ -100,6 +100,8 @@ def backup(
     if not database.is_file():
         raise BackupError(f'No database at {database}: point --data-dir (or CHAT_DATA_DIR) at the data folder.')
     target = target.resolve()
+    if target.is_dir():
+        raise BackupError(f'{target} is a folder: name the archive file to write, e.g. {target / "chat.tar.gz"}.')
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix='.chat-backup-') as work:
         copy = Path(work) / DATABASE
