@@ -7,6 +7,7 @@ each step is announced by one line instead.
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,9 @@ class Progress:
     def step(self, description: str, total: int, unit: str = 'B') -> Iterator[Advance]:
         if self.bar:
             scale = unit == 'B'
-            with tqdm(total=total, desc=description, unit=unit, unit_scale=scale, file=self.stream) as bar:
+            size = shutil.get_terminal_size()  # a terminal of unknown size reports 0 x 0, and tqdm shows nothing
+            shape = {'ncols': min(size.columns, 100), 'nrows': size.lines}
+            with tqdm(total=total, desc=description, unit=unit, unit_scale=scale, file=self.stream, **shape) as bar:
                 yield bar.update
             return
         size = _human(total) if unit == 'B' else f'{total:,} {unit}'
