@@ -1,4 +1,5 @@
-"""Entry point: `python main.py` serves the messenger; `create-admin` and `set-password` manage accounts."""
+"""Entry point: `python main.py` serves the messenger; `create-admin` and `set-password` manage accounts; `backup`,
+`restore` and `export-room` look after the data (storage/backup.py, chat/export.py, docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import asyncio
 import getpass
 import os
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 from pydantic import ValidationError
 
@@ -26,6 +29,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     admin.add_argument('username')
     reset = commands.add_parser('set-password', help="reset a user's password and end their sessions")
     reset.add_argument('username')
+    folder = {'default': argparse.SUPPRESS, 'help': 'the data folder (CHAT_DATA_DIR, default ./data)'}
+    save = commands.add_parser('backup', help='archive the database, media and storage secret (server may run)')
+    save.add_argument('file', type=Path, help='the archive to write (.tar.gz)')
+    save.add_argument('--data-dir', **folder)
+    load = commands.add_parser('restore', help='recreate a data folder from a backup archive')
+    load.add_argument('file', type=Path, help='an archive made by `backup`')
+    load.add_argument('--data-dir', required=True, help='the folder to create (absent or empty)')
+    export = commands.add_parser('export-room', help="write a room's public history as JSON or HTML")
+    export.add_argument('name', help='the room name')
+    export.add_argument('--format', choices=('json', 'html'), default='json')
+    export.add_argument('--output', type=Path, help='the file to write (default: standard output)')
+    export.add_argument('--data-dir', **folder)
     return parser.parse_args(argv)
 
 
@@ -82,6 +97,102 @@ def run_admin_command(args: argparse.Namespace, settings: Settings) -> None:
         sys.exit(translate(settings.default_language, error.key, **error.params))
 
 
+def fail(message: str) -> NoReturn:
+    """A refusal the operator can act on: the message alone, exit code 2."""
+    print(message, file=sys.stderr)
+    sys.exit(2)
+
+
+def run_backup(args: argparse.Namespace, settings: Settings) -> None:
+    from sqlalchemy.engine import make_url
+
+    from storage.backup import BackupError, backup
+    from storage.progress import Progress
+
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() != 'sqlite':
+        fail(
+            'This server keeps its data in PostgreSQL (CHAT_DATABASE_URL): `backup` copies SQLite data folders only. '
+            'Use pg_dump -Fc for the database and archive the media folder and the storage secret with it: see '
+            '"Backup, restore, export and upgrades" in docs/operations.md.'
+        )
+    try:
+        manifest, path = backup(
+            settings.data_dir.resolve(), Path(url.database or ''), settings.media_path, args.file, Progress()
+        )
+    except BackupError as error:
+        fail(str(error))
+    counts = manifest.counts
+    print(
+        f'Backup written to {path}: {counts["users"]} users, {counts["rooms"]} rooms, {counts["messages"]} messages, '
+        f'{manifest.files["media"]} media files (schema {manifest.alembic_revision}).'
+    )
+    if settings.storage_secret:
+        print('The storage secret comes from CHAT_STORAGE_SECRET and is not in the archive: keep it with the archive.')
+    elif not manifest.storage_secret:
+        print('The data folder has no storage secret yet (the server makes it when it first starts).')
+
+
+def run_restore(args: argparse.Namespace, settings: Settings) -> None:
+    from storage.backup import BackupError, restore
+    from storage.progress import Progress
+
+    try:
+        restored = restore(args.file, Path(args.data_dir), Progress())
+    except BackupError as error:
+        fail(str(error))
+    counts = restored.manifest.counts
+    print(
+        f'Restored {counts["users"]} users, {counts["rooms"]} rooms, {counts["messages"]} messages and '
+        f'{restored.manifest.files["media"]} media files (backup of {restored.manifest.created_at}) into '
+        f'{restored.data_dir}. Start the server with --data-dir {restored.data_dir}.'
+    )
+    for note in restored.notes:
+        print(note)
+    if settings.database_url:
+        print('Note: CHAT_DATABASE_URL is set; a server started with it uses that database, not the restored file.')
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> None:
+    from sqlalchemy.engine import make_url
+
+    from chat import export
+    from chat.errors import ChatError
+    from chat.i18n import translate
+    from storage.db import Database
+    from storage.progress import Progress
+
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() == 'sqlite' and not Path(url.database or '').is_file():
+        fail(f'No database at {url.database}: point --data-dir (or CHAT_DATA_DIR) at the data folder.')
+    db = Database(settings.sqlalchemy_url, threads=1)
+    try:
+        try:
+            room = export.find_room(db, args.name)
+        except ChatError as error:
+            fail(translate(settings.default_language, error.key, **error.params))
+        target: Path | None = args.output
+        part = target.with_name(f'{target.name}.part') if target else None
+        out = part.open('w', encoding='utf-8') if part else sys.stdout
+        try:
+            with Progress().step(f'Exporting room {room.name}', room.count, unit='messages') as advance:
+                written = export.write(db, room, out, args.format, settings.default_language, advance)
+        except BrokenPipeError:  # piped into `head` or a pager that quit: stop without a traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        finally:
+            if part:
+                out.close()
+        if target and part:
+            os.replace(part, target)
+    finally:
+        db.close()
+    print(f'Exported {written} messages of room {room.name} to {target or "standard output"}.', file=sys.stderr)
+
+
+OPERATIONS = {'backup': run_backup, 'restore': run_restore, 'export-room': run_export}
+
+
 def create_app(settings: Settings) -> None:
     from nicegui import app
 
@@ -111,7 +222,7 @@ def main() -> None:
     settings = load_settings(args)
     prepare_environment(settings)
     if args is not None and args.command:
-        run_admin_command(args, settings)
+        OPERATIONS.get(args.command, run_admin_command)(args, settings)
         return
     from nicegui import ui
 

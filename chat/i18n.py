@@ -231,6 +231,13 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'room_renamed': {'en': 'Room renamed to “{name}”.', 'ru': 'Комната переименована в «{name}».'},
     'room_deleted': {'en': 'Room “{name}” deleted.', 'ru': 'Комната «{name}» удалена.'},
     'owner': {'en': 'owner: {name}', 'ru': 'владелец: {name}'},
+    # room export (main.py export-room)
+    'export_no_room': {'en': 'No room named “{name}”.', 'ru': 'Комнаты «{name}» нет.'},
+    'export_title': {'en': 'Room “{name}”', 'ru': 'Комната «{name}»'},
+    'export_summary': {
+        'en': 'Messages: {count}. Exported {time} UTC.',
+        'ru': 'Сообщений: {count}. Выгружено {time} UTC.',
+    },
 }
 
 
