@@ -50,7 +50,18 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
-COLUMN_CLASSES = ['w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words', 'items-stretch']
+# min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
+# code block scrolls inside it and a long word wraps, instead of the bubble leaving the screen
+COLUMN_CLASSES = [
+    'w-full',
+    'gap-0',
+    'px-2',
+    'pb-2',
+    'whitespace-pre-wrap',
+    'break-words',
+    'items-stretch',
+    '[&_.q-message-container>div]:min-w-0',
+]
 BLOCK_CLASSES = ['w-full', 'gap-0', 'items-stretch']
 
 

@@ -18,7 +18,7 @@ FOLD_LINES = 15  # a body with more lines, or more characters, is folded
 FOLD_CHARS = 1500
 FOLDED_CLASSES = ['max-h-80', 'overflow-hidden']  # about 15 lines of text
 FOLD_BUTTON_CLASSES = ['self-start']
-FOLD_BUTTON_PROPS = {'flat': True, 'dense': True, 'no-caps': True, 'size': 'sm', 'data-testid': 'fold'}
+FOLD_BUTTON_PROPS = {'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'fold'}
 
 # The column of the feed keeps a text body's line breaks (white-space: pre-wrap); formatted bodies bring their own as
 # <br> and blocks, so the newlines between their tags must not show.
