@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import gc
-
-import pytest
 from nicegui.element import Element
 from nicegui.testing import User
 
 from pages.message_body import FOLDED_CLASSES
 from tests.ui.helpers import by_testid, open_room, people_in_room, register, send
 
-PAGE_TYPES = {'Client', 'PageContext', 'Feed', 'FeedMessage', 'LightElement', 'LightBody', 'LightButton', 'Outbox'}
 FORTY_LINES = '\n'.join(f'line {n}' for n in range(1, 41))
 
 
@@ -85,30 +81,3 @@ async def test_a_long_formatted_message_folds_too_and_the_button_speaks_russian(
     by_testid(boris, 'fold').click()
     await boris.should_see('item 30')
     await boris.should_see('Свернуть')
-
-
-@pytest.mark.fastpath  # the light kit's own bubble for a folded message
-async def test_a_page_with_a_folded_message_is_freed_without_the_cycle_collector(user: User) -> None:
-    """The fold button finds its body through its parent: no closure holds both, so nothing of the closed page waits
-    for a full collection (docs/PERFORMANCE.md)."""
-    await register(user, 'anna')
-    await open_room(user, 'Kitchen')
-    await send(user, '**formatted**\n' + FORTY_LINES)
-    await user.should_see('Show more')
-    by_testid(user, 'fold').click()
-    await user.should_see('Show less')
-    client = user.client
-    assert client is not None
-    gc.collect()
-    gc.disable()
-    try:
-        client.delete()
-        del client
-        gc.set_debug(gc.DEBUG_SAVEALL)
-        gc.collect()
-        left = {type(o).__name__ for o in gc.garbage} & PAGE_TYPES
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
-        gc.enable()
-    assert not left
