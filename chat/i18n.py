@@ -97,6 +97,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'send': {'en': 'Send', 'ru': 'Отправить'},
     'load_older': {'en': 'Load older messages', 'ru': 'Загрузить более ранние сообщения'},
     'jump_newest': {'en': 'Jump to the newest messages', 'ru': 'К новым сообщениям'},
+    'show_more': {'en': 'Show more', 'ru': 'Показать полностью'},
+    'show_less': {'en': 'Show less', 'ru': 'Свернуть'},
     'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},
     'online_here': {'en': 'Online here', 'ru': 'Сейчас здесь'},
     'you': {'en': '(you)', 'ru': '(вы)'},

@@ -16,7 +16,18 @@ from typing import Any
 from nicegui import ui
 from nicegui.element import Element
 
+from chat import markup
 from chat.views import MessageView, UserView
+from pages.message_body import (
+    FOLD_BUTTON_CLASSES,
+    FOLD_BUTTON_PROPS,
+    FOLDED_CLASSES,
+    FORMATTED_CLASSES,
+    FoldLabels,
+    folds,
+    is_folded,
+    shown_text,
+)
 
 
 def _props(element: Element, props: dict[str, Any] | None) -> Element:
@@ -33,13 +44,13 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
 
 
 class Bubble(ui.element):
-    """A message bubble (Quasar's `q-chat-message`) whose body is one text child: never HTML."""
+    """A message bubble (Quasar's `q-chat-message`) whose body is one child: a text, or sanitized formatting."""
 
-    def __init__(self, body: str, props: dict[str, Any]) -> None:
+    def __init__(self, body: str, props: dict[str, Any], fold: FoldLabels | None = None) -> None:
         super().__init__('q-chat-message')
         self.props.update(props)
         with self:
-            ui.label(body)
+            message_body(body, fold)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches, as a person sees
         return [
@@ -47,6 +58,53 @@ class Bubble(ui.element):
             self.props.get('name'),
             self.props.get('stamp'),
         ]
+
+
+class TextBody(ui.label):
+    """A long body shown as text, folded: a person (and `user.should_see`) sees its first lines until unfolded."""
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [shown_text(self.text, None, folded=is_folded(list(self.classes)))]
+
+
+class FormattedBody(ui.html):
+    """A body with formatting: sanitized HTML (chat/markup.py), set as the div's `innerHTML` (never compiled by Vue);
+    `user.should_see` matches the words a person reads, not the tags."""
+
+    def __init__(self, formatted: str) -> None:
+        super().__init__(formatted, sanitize=markup.sanitize)
+        self.classes(' '.join(FORMATTED_CLASSES))
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [shown_text(None, self.content, folded=is_folded(list(self.classes)))]
+
+
+def message_body(body: str, fold: FoldLabels | None) -> None:
+    """A message's body in the current container: its text (the common case: one text element, as cheap as it gets),
+    or its formatting; a long one folded, with a button that unfolds it on this page (when `fold` gives its labels)."""
+    formatted = markup.render(body)
+    if fold is None or not folds(body):
+        if formatted is None:
+            ui.label(body)
+        else:
+            FormattedBody(formatted)
+        return
+    with ui.element('div'):  # one child of the bubble: Quasar makes a speech bubble of each
+        shown: Element = TextBody(body) if formatted is None else FormattedBody(formatted)
+        shown.classes(' '.join(FOLDED_CLASSES))
+        button = ui.button(fold[0], on_click=lambda event: _toggle_fold(event.sender, fold))
+        _props(_classes(button, FOLD_BUTTON_CLASSES), FOLD_BUTTON_PROPS)
+
+
+def _toggle_fold(button: Element, fold: FoldLabels) -> None:
+    """Unfolds the body beside `button`, or folds it again (found through the button: no closure holds both)."""
+    shown = button.parent_slot.children[0]  # type: ignore[union-attr]
+    folded = is_folded(list(shown.classes))
+    if folded:
+        shown.classes(remove=' '.join(FOLDED_CLASSES))
+    else:
+        shown.classes(' '.join(FOLDED_CLASSES))
+    button.set_text(fold[1] if folded else fold[0])  # type: ignore[attr-defined]
 
 
 class Kit:
@@ -96,14 +154,18 @@ class Kit:
     def set_image(self, element: Element, src: str) -> None:
         element.props['src'] = src
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
-        """A stored message: author, avatar, time and the body as text."""
+    def bubble(self, message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
+        """A stored message: author, avatar, time and the body (a long one folded when `fold` gives the labels)."""
         author = message.author
         return self._bubble(
-            message.body, {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent}
+            message.body,
+            {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
+            fold,
         )
 
-    def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
+    def private_bubble(
+        self, body: str, *, name: str, stamp: str, avatar: str, sent: bool, fold: FoldLabels | None = None
+    ) -> Element:
         """A private message: never stored, marked apart from the public ones."""
         bubble = self._bubble(
             body,
@@ -115,11 +177,12 @@ class Kit:
                 'bg-color': 'amber-2',
                 'data-testid': 'private-message',
             },
+            fold,
         )
         return bubble.classes('private-message')
 
-    def _bubble(self, body: str, props: dict[str, Any]) -> Element:
-        return Bubble(body, props)
+    def _bubble(self, body: str, props: dict[str, Any], fold: FoldLabels | None = None) -> Element:
+        return Bubble(body, props, fold)
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
         """The author changed their name or picture."""
@@ -199,12 +262,14 @@ def set_image(element: Element, src: str) -> None:
     _kit[0].set_image(element, src)
 
 
-def bubble(message: MessageView, stamp: str, sent: bool) -> Element:
-    return _kit[0].bubble(message, stamp, sent)
+def bubble(message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
+    return _kit[0].bubble(message, stamp, sent, fold=fold)
 
 
-def private_bubble(body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
-    return _kit[0].private_bubble(body, name=name, stamp=stamp, avatar=avatar, sent=sent)
+def private_bubble(
+    body: str, *, name: str, stamp: str, avatar: str, sent: bool, fold: FoldLabels | None = None
+) -> Element:
+    return _kit[0].private_bubble(body, name=name, stamp=stamp, avatar=avatar, sent=sent, fold=fold)
 
 
 def rename_bubble(element: Element, name: str, avatar: str) -> None:

@@ -1,7 +1,8 @@
 """The message feed of one open room: a bounded window of elements, newest at the bottom.
 
 Each message is a `q-chat-message` element with one child div whose own text Vue renders as a text node (escaped,
-never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes).
+never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes);
+a body with formatting is that div with sanitized HTML instead, and a long body is folded (pages/message_body.py).
 Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
 When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
 a page's server-side memory is bounded by the window whatever the room's life.
@@ -49,7 +50,18 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
-COLUMN_CLASSES = ['w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words', 'items-stretch']
+# min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
+# code block scrolls inside it and a long word wraps, instead of the bubble leaving the screen
+COLUMN_CLASSES = [
+    'w-full',
+    'gap-0',
+    'px-2',
+    'pb-2',
+    'whitespace-pre-wrap',
+    'break-words',
+    'items-stretch',
+    '[&_.q-message-container>div]:min-w-0',
+]
 BLOCK_CLASSES = ['w-full', 'gap-0', 'items-stretch']
 
 
@@ -74,6 +86,7 @@ class Feed:
     ) -> None:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
+        self.fold = (t('show_more'), t('show_less'))  # a long message's button, folded and unfolded
         self._load_page = load_page
         self.items: deque[Item] = deque()  # messages and notices on screen, oldest first
         self.blocks: deque[Element] = deque()  # their containers, oldest first
@@ -106,7 +119,10 @@ class Feed:
     def _message(self, message: MessageView) -> Item:
         """A stored message's bubble, in the current block."""
         bubble = el.bubble(
-            message, cached_stamp(message.created_at, self.time_zone), message.author.id == self.viewer.id
+            message,
+            cached_stamp(message.created_at, self.time_zone),
+            message.author.id == self.viewer.id,
+            fold=self.fold,
         )
         return Item(bubble, message.id, message.author.id)
 
@@ -223,6 +239,7 @@ class Feed:
                     stamp=cached_stamp(event.sent_at, self.time_zone),
                     avatar=event.sender.avatar_url,
                     sent=outgoing,
+                    fold=self.fold,
                 )
             )
 

@@ -15,22 +15,35 @@ from typing import Any
 from nicegui import context
 from nicegui.element import Element
 
+from chat import markup
 from chat.views import MessageView, UserView
 from pages.elements import Kit
 from pages.fastpath.light import (
+    LightButton,
     LightElement,
     SharedBranch,
     SharedElement,
     SharedLeaf,
+    click_listeners,
     current_parent,
     hide_shared,
     image_props,
     light_button,
-    light_text,
     on_page_click,
     shared,
     shared_clicks,
     show_shared,
+)
+from pages.message_body import (
+    FOLD_BUTTON_CLASSES,
+    FOLD_BUTTON_PROPS,
+    FORMATTED_CLASSES,
+    FoldLabels,
+    folded_classes,
+    folds,
+    is_folded,
+    shown_text,
+    unfolded_classes,
 )
 
 MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
@@ -42,28 +55,96 @@ AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
 NAME_CLASSES = ['truncate']
 
 
-class FeedMessage(LightElement):
-    """A message bubble (`q-chat-message`) and one child div whose text node is the body (text, never HTML).
-
-    Quasar renders only element children of the default slot (NiceGUI always passes that slot, so the `text` prop is
-    ignored): one plain div carrying the text as a text node. Checked in Chromium by tests/e2e."""
+class LightBody(LightElement):
+    """A message's body: its text as a text node (never HTML), or its sanitized formatting (chat/markup.py) as the
+    div's `innerHTML` DOM property, which Vue sets as it is and never compiles. Checked in Chromium by tests/e2e."""
 
     __slots__ = ()
 
-    def __init__(self, parent: Element, body: str, props: dict[str, Any], classes: list[str] | None = None) -> None:
+    def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches, as a person sees
+        return [shown_text(self._text, self._props.get('innerHTML'), folded=is_folded(self._classes))]
+
+
+class SharedBody(SharedElement, LightBody):
+    """A stored message's body, shown by every page that shows its bubble."""
+
+    __slots__ = ()
+
+    def __init__(self, element_id: int, body: str, formatted: str | None, parent_slot: Any) -> None:
+        # pylint: disable=super-init-not-called
+        if formatted is None:
+            self._share(element_id, 'div', text=body, parent_slot=parent_slot)
+        else:
+            props = {'innerHTML': formatted}
+            self._share(element_id, 'div', props=props, classes=FORMATTED_CLASSES, parent_slot=parent_slot)
+
+
+def light_body(parent: Element, body: str, fold: FoldLabels | None) -> None:
+    """A message's body on one page; a long one folded, with a button that unfolds it here (when `fold` gives the
+    labels). The button finds the body through its parent, so no closure holds both (no reference cycle)."""
+    formatted = markup.render(body)
+    folded = fold is not None and folds(body)
+    if folded:
+        parent = LightElement(parent, 'div', leaf=False)  # one child of the bubble: Quasar makes a bubble of each
+    props = {'innerHTML': formatted} if formatted is not None else None
+    classes = FORMATTED_CLASSES if formatted is not None else None
+    LightBody(parent, 'div', text=body if formatted is None else None, props=props, classes=classes)
+    if fold is not None and folded:
+        shown = parent.default_slot.children[0]
+        shown._classes = folded_classes(shown._classes)  # type: ignore[assignment]
+        button = LightButton(parent, 'q-btn', classes=FOLD_BUTTON_CLASSES, props=_fold_props(fold[0]))
+        button.use_listeners(click_listeners(lambda clicked: _toggle_fold(clicked, fold), element_id=button.id))
+
+
+def _fold_props(label: str) -> dict[str, Any]:
+    return {'color': 'primary', 'label': label, **FOLD_BUTTON_PROPS}
+
+
+def _toggle_fold(button: Element, fold: FoldLabels) -> None:
+    body = button.parent_slot.children[0]  # type: ignore[union-attr]
+    folded = is_folded(body._classes)  # type: ignore[attr-defined]
+    body._classes = unfolded_classes(body._classes) if folded else folded_classes(body._classes)  # type: ignore
+    body.update()
+    button.set_text(fold[1] if folded else fold[0])  # type: ignore[attr-defined]
+
+
+class FeedMessage(LightElement):
+    """A message bubble (`q-chat-message`) and one child div: the body (text or sanitized formatting), or a folded
+    body with its button.
+
+    Quasar renders only element children of the default slot (NiceGUI always passes that slot, so the `text` prop is
+    ignored), and each as a speech bubble of its own. Checked in Chromium by tests/e2e."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        parent: Element,
+        body: str,
+        props: dict[str, Any],
+        classes: list[str] | None = None,
+        fold: FoldLabels | None = None,
+    ) -> None:
         super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
-        light_text(self, body)
+        light_body(self, body, fold)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        body = self.default_slot.children[0]._text
-        return [body, self._props.get('name'), self._props.get('label'), self._props.get('stamp')]
+        body = self.default_slot.children[0]
+        if not isinstance(body, LightBody):  # folded: the body and its button
+            body = body.default_slot.children[0]
+        return [
+            *body._displayed_contents(only_visible=only_visible),
+            self._props.get('name'),
+            self._props.get('label'),
+            self._props.get('stamp'),
+        ]
 
 
 class SharedMessage(SharedElement, FeedMessage):
-    """A stored message's bubble and its text, one pair for every page of the room that shows it the same way (same
+    """A stored message's bubble and its body, one pair for every page of the room that shows it the same way (same
     stamp, same side, same author name and picture): a live message reaches every open page at the same moment, and
     each only lists the pair and sends its cached wire form. Pages never edit it in place: a renamed author gets new
-    props, re-sent by each page that shows the bubble."""
+    props, re-sent by each page that shows the bubble. (A folded message is no such pair: folding is per page.)"""
 
     __slots__ = ('_wire', 'text')
 
@@ -75,7 +156,7 @@ class SharedMessage(SharedElement, FeedMessage):
             leaf=False,
             props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
         )
-        self.text = SharedLeaf(self.id + 1, 'div', text=message.body, parent_slot=self.default_slot)
+        self.text = SharedBody(self.id + 1, message.body, markup.render(message.body), self.default_slot)
         self.default_slot.children.append(self.text)
         self._wire: dict[str, Any] | None = None
 
@@ -140,14 +221,19 @@ class LightKit(Kit):
     def set_image(self, element: Element, src: str) -> None:
         element.replace_props(image_props(src))  # type: ignore[attr-defined]
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
+    def bubble(self, message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
         author = message.author
+        if fold is not None and folds(message.body):  # folded or not on this page only: a bubble of its own
+            props = {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent}
+            return FeedMessage(current_parent(), message.body, props, fold=fold)
         key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
         bubble: SharedMessage = shared(key, lambda: SharedMessage(message, stamp, sent))  # type: ignore[assignment]
         show_shared(current_parent(), bubble, bubble.text)
         return bubble
 
-    def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
+    def private_bubble(
+        self, body: str, *, name: str, stamp: str, avatar: str, sent: bool, fold: FoldLabels | None = None
+    ) -> Element:
         props = {
             'name': name,
             'stamp': stamp,
@@ -156,9 +242,13 @@ class LightKit(Kit):
             'bg-color': 'amber-2',
             'data-testid': 'private-message',
         }
-        return FeedMessage(current_parent(), body, props, classes=['private-message'])
+        return FeedMessage(current_parent(), body, props, classes=['private-message'], fold=fold)
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
+        if isinstance(bubble, FeedMessage) and not isinstance(bubble, SharedMessage):  # a folded message: this page's
+            if bubble._props.get('name') != name or bubble._props.get('avatar') != avatar:
+                bubble.replace_props({**bubble._props, 'name': name, 'avatar': avatar})
+            return
         if not isinstance(bubble, SharedMessage):
             super().rename_bubble(bubble, name, avatar)
             return
