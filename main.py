@@ -87,7 +87,7 @@ def create_app(settings: Settings) -> None:
 
     import pages
     from chat import services as service_factory
-    from pages import security
+    from pages import security, shutdown
 
     if settings.fastpath:  # the speed layer: patches NiceGUI and its transport (pages/fastpath, docs/PERFORMANCE.md)
         from pages import fastpath
@@ -98,6 +98,7 @@ def create_app(settings: Settings) -> None:
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
+    app.state.graceful = shutdown.install(services, server=not SIMULATION)
     security.install(settings)
     pages.register(services)
 
@@ -115,6 +116,8 @@ def main() -> None:
         return
     from nicegui import ui
 
+    from pages.shutdown import uvicorn_timeout
+
     create_app(settings)
     native = bool(args and args.native)
     ui.run(
@@ -131,6 +134,7 @@ def main() -> None:
         language='en-US',
         show_welcome_message=not SIMULATION,
         ws_per_message_deflate=settings.ws_compression,
+        timeout_graceful_shutdown=uvicorn_timeout(settings.shutdown_timeout),
     )
 
 
