@@ -35,7 +35,7 @@ class Lifecycle:
     def admit(self) -> Iterator[None]:
         """One unit of work the stop waits for; refused (`Unavailable`) once the stop has begun."""
         if self.stopping:
-            raise Unavailable(RESTARTING)
+            raise Unavailable('server_restarting')  # RESTARTING
         self._in_flight += 1
         self._idle.clear()
         try:
