@@ -3,7 +3,8 @@ server is restarting, the posts under way are stored and shown, later ones are r
 requests meanwhile get 503 with Retry-After, and the process exits with status 0 within CHAT_SHUTDOWN_TIMEOUT, with
 SQLite's log folded into the database file. Started again on the same data folder, the pages come back by themselves
 (reloaded: the new process does not know them), and every message a sender saw appear as sent is stored exactly once
-- and nothing is stored that its sender did not see.
+- and nothing is stored that its sender did not see. A visitor's language choice, made as the signal is sent, is
+kept (NiceGUI writes `app.storage.user` on the way out).
 """
 
 from __future__ import annotations
@@ -83,6 +84,9 @@ async def _stop_mid_burst(server: srv.Server, cookies: list[str], path: str, mar
         crowd = Crowd(http, server.url)
         taps = tap_crowd(crowd, marker, len(cookies))
         await crowd.open(cookies, path)
+        visitor = Tab(http, server.url)  # on the sign-in page; chooses Russian just as the stop begins
+        await visitor.get('/login')
+        await visitor.connect()
         await crowd.settle(quiet=0.5, timeout=20)
         shown_before: list[str] = []
         stop: dict[str, Any] = {}
@@ -91,6 +95,7 @@ async def _stop_mid_burst(server: srv.Server, cookies: list[str], path: str, mar
             if 'at' not in stop:
                 stop['at'] = time.monotonic()
                 stop['shown'] = list(shown_before)
+                visitor.click('language-ru')  # kept in app.storage.user, written by NiceGUI as the server stops
                 os.killpg(process.pid, signal.SIGTERM)
                 stop['pages'] = asyncio.ensure_future(watch_pages(server.url, seen['pages']))
 
@@ -115,6 +120,7 @@ async def _stop_mid_burst(server: srv.Server, cookies: list[str], path: str, mar
         await stop['pages']
         wal = server.data_dir / 'chat.db-wal'
         seen['wal'] = wal.stat().st_size if wal.exists() else 0
+        await visitor.close()
         seen['shown_before_signal'] = stop['shown']
         seen['shown'] = [text for i, tap in enumerate(taps.taps) for text in tap.appeared if f'-u{i}-' in text]
         seen['notices'] = [tap.notices.count(NOTICE) for tap in taps.taps]
@@ -122,6 +128,7 @@ async def _stop_mid_burst(server: srv.Server, cookies: list[str], path: str, mar
         await asyncio.to_thread(server.start)
         seen['reconnected'] = await until(lambda: all(t.connected.is_set() and t.reloads for t in crowd.tabs), 60)
         seen['history'] = [feed_texts(tab) for tab in crowd.tabs]
+        seen['visitor_page'] = await Tab(http, server.url, visitor.cookie).get('/login')
         await crowd.close()
     return seen
 
@@ -160,4 +167,5 @@ def test_sigterm_mid_burst_finishes_posts_exits_cleanly_and_pages_come_back(
     assert seen['reconnected'], 'every page came back by itself after the restart'
     for history in seen['history']:
         assert [text for text in history if marker in text] == bodies, 'the reloaded page shows what is stored'
+    assert translate('ru', 'sign_in') in seen['visitor_page'], 'the choice made as the stop began was kept'
     assert not tracebacks(server.log_path), 'the server logged no exception'
