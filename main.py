@@ -114,7 +114,7 @@ def main() -> None:
     if args is not None and args.command:
         run_admin_command(args, settings)
         return
-    from nicegui import ui
+    from nicegui import app, ui
 
     from pages.shutdown import uvicorn_timeout
 
@@ -136,6 +136,7 @@ def main() -> None:
         ws_per_message_deflate=settings.ws_compression,
         timeout_graceful_shutdown=uvicorn_timeout(settings.shutdown_timeout),
     )
+    app.state.graceful.exit_after_stop()
 
 
 if __name__ in {'__main__', '__mp_main__'}:
