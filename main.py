@@ -198,7 +198,7 @@ def create_app(settings: Settings) -> None:
 
     import pages
     from chat import services as service_factory
-    from pages import security
+    from pages import security, shutdown
 
     if settings.fastpath:  # the speed layer: patches NiceGUI and its transport (pages/fastpath, docs/PERFORMANCE.md)
         from pages import fastpath
@@ -209,6 +209,7 @@ def create_app(settings: Settings) -> None:
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
     app.on_shutdown(services.stop)
+    app.state.graceful = shutdown.install(services, server=not SIMULATION)
     security.install(settings)
     pages.register(services)
 
@@ -224,7 +225,9 @@ def main() -> None:
     if args is not None and args.command:
         OPERATIONS.get(args.command, run_admin_command)(args, settings)
         return
-    from nicegui import ui
+    from nicegui import app, ui
+
+    from pages.shutdown import uvicorn_timeout
 
     create_app(settings)
     native = bool(args and args.native)
@@ -242,7 +245,9 @@ def main() -> None:
         language='en-US',
         show_welcome_message=not SIMULATION,
         ws_per_message_deflate=settings.ws_compression,
+        timeout_graceful_shutdown=uvicorn_timeout(settings.shutdown_timeout),
     )
+    app.state.graceful.exit_after_stop()
 
 
 if __name__ in {'__main__', '__mp_main__'}:

@@ -134,6 +134,20 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Сервер сейчас не может ничего сохранить (диск заполнен или доступен только для чтения), '
         'поэтому сообщение не отправлено. Оно осталось в поле ввода: попробуйте позже.',
     },
+    'server_restarting': {
+        'en': 'The server is restarting, so the message was not sent. It is still in the field: send it again in a '
+        'moment.',
+        'ru': 'Сервер перезапускается, поэтому сообщение не отправлено. Оно осталось в поле ввода: отправьте его '
+        'ещё раз чуть позже.',
+    },
+    'restart_notice': {
+        'en': 'The server is restarting. This page reconnects by itself in a moment.',
+        'ru': 'Сервер перезапускается. Страница переподключится сама через несколько секунд.',
+    },
+    'restart_page': {
+        'en': 'The server is restarting. Reload this page in a few seconds.',
+        'ru': 'Сервер перезапускается. Обновите страницу через несколько секунд.',
+    },
     'private_to': {'en': 'private to {name}', 'ru': 'лично для {name}'},
     'private_from': {'en': '{name} (private)', 'ru': '{name} (лично)'},
     'private_placeholder': {'en': 'Private message to {name}…', 'ru': 'Личное сообщение для {name}…'},

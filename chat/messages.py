@@ -17,6 +17,7 @@ from chat.accounts import to_view as user_view
 from chat.errors import InvalidInput, NotDelivered, NotFound, RateLimited, Unavailable
 from chat.events import MessagePosted, PrivateMessage
 from chat.hub import Hub, private_topic, room_topic
+from chat.lifecycle import Lifecycle
 from chat.presence import PresenceStore
 from chat.ratelimit import RateLimiter
 from chat.settings import Settings
@@ -30,8 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class Messages:
-    def __init__(self, db: Database, hub: Hub, presence: PresenceStore, settings: Settings) -> None:
-        self.db, self.hub, self.presence, self.settings = db, hub, presence, settings
+    def __init__(
+        self, db: Database, hub: Hub, presence: PresenceStore, settings: Settings, lifecycle: Lifecycle
+    ) -> None:
+        self.db, self.hub, self.presence, self.settings, self.lifecycle = db, hub, presence, settings, lifecycle
         self.rate = RateLimiter(settings.message_rate, settings.message_rate_window)
         # one post at a time per room, from insert to publish: pages drop a live message whose id is not newer than
         # the newest they show, so publishing must follow the ids
@@ -44,8 +47,13 @@ class Messages:
         self.rate.hit(key)
 
     async def post(self, actor: UserView, room_id: int, text: str) -> MessageView:
-        """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored."""
+        """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored; once the
+        instance is stopping, refuses (`server_restarting`), and a post admitted before that still completes."""
         body = validation.message_body(text, self.settings.max_message_length)
+        with self.lifecycle.admit():
+            return await self._post(actor, room_id, body)
+
+    async def _post(self, actor: UserView, room_id: int, body: str) -> MessageView:
         self._check_rate(actor)
 
         def work(session: Session) -> MessageView:
@@ -84,6 +92,10 @@ class Messages:
         body = validation.message_body(text, self.settings.max_message_length)
         if recipient.id == actor.id:
             raise InvalidInput('private_to_self')
+        with self.lifecycle.admit():  # the recipient's page is about to reload and would lose it
+            return await self._whisper(actor, room_id, recipient, body)
+
+    async def _whisper(self, actor: UserView, room_id: int, recipient: UserView, body: str) -> PrivateMessage:
         sender = await self.db.run(check_actor, actor)
         if not await self.presence.is_online(room_id, recipient.id):
             raise NotDelivered('private_not_delivered', name=recipient.display_name)

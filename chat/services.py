@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from chat.accounts import Accounts
 from chat.hub import Hub, LocalHub
+from chat.lifecycle import Lifecycle
 from chat.messages import Messages
 from chat.presence import LocalPresence, PresenceStore
 from chat.rooms import Rooms
@@ -29,6 +30,7 @@ class Services:
     accounts: Accounts
     rooms: Rooms
     messages: Messages
+    lifecycle: Lifecycle
 
     started: bool = False
     _housekeeping: asyncio.Task | None = field(default=None, repr=False)
@@ -45,14 +47,19 @@ class Services:
         await self.hub.start()
         self._housekeeping = asyncio.create_task(self._prune_sessions(), name='prune login sessions')
 
+    def begin_stop(self) -> None:
+        """The instance is going away: new posts are refused from now on, those under way still complete."""
+        self.lifecycle.begin_stop()
+
     async def stop(self) -> None:
         if not self.started:
             return
         self.started = False
+        self.lifecycle.begin_stop()
         await cancel_and_wait(self._housekeeping)
         await self.hub.stop()
         await self.presence.stop()
-        self.db.close()
+        await asyncio.to_thread(self.db.close)  # waits for database work under way; the SQLite WAL is checkpointed
 
     async def _prune_sessions(self) -> None:
         """Expired login sessions are refused anyway; this only keeps the table small."""
@@ -80,5 +87,6 @@ def build(settings: Settings) -> Services:
     if settings.redis_url:  # the presence sweep names the users of a killed instance in its leave events
         presence.attach(accounts.by_ids)  # type: ignore[attr-defined]
     rooms = Rooms(db, hub, presence, accounts, settings)
-    messages = Messages(db, hub, presence, settings)
-    return Services(settings, db, hub, presence, accounts, rooms, messages)
+    lifecycle = Lifecycle()
+    messages = Messages(db, hub, presence, settings, lifecycle)
+    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle)

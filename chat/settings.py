@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     secure_cookies: bool = False  # set when served over HTTPS
     session_max_age: int = Field(14 * 24 * 3600, ge=0)  # 0: sessions expire at once (tests)
     allowed_origins: list[str] = []  # empty: same origin only
+    shutdown_timeout: float = Field(10.0, ge=1, le=300)  # seconds a graceful stop may take (pages/shutdown.py)
     ws_compression: bool = False  # permessage-deflate: zlib state per open tab (~90-300 KB) and CPU per frame
 
     # the speed layer (pages/fastpath): on unless the installed libraries differ from the versions it patches

@@ -21,6 +21,7 @@ from chat.events import Event
 from chat.i18n import LANGUAGES, best_language, translate
 from chat.services import Services
 from chat.views import UserView
+from pages import shutdown
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,14 @@ AUTH_KEY = 'auth'  # the session token's key in the browser's signed session coo
 
 
 def language_for(services: Services, request: Request, user: UserView | None = None) -> str:
+    """The language of the page being built; remembered with the page for what the server tells it on its own later
+    (a restart notice)."""
+    lang = _language(services, request, user)
+    shutdown.remember_language(lang)
+    return lang
+
+
+def _language(services: Services, request: Request, user: UserView | None) -> str:
     session = app.storage.user
     if user is not None and user.language in LANGUAGES:
         return user.language  # type: ignore[return-value]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
@@ -66,5 +66,14 @@ class Database:
         return await loop.run_in_executor(self._executor, self.run_sync, work, *args)
 
     def close(self) -> None:
+        """Waits for the work under way (work not yet started is dropped), folds SQLite's write-ahead log back into
+        the database file, and closes every connection: what the instance stored is in `chat.db` alone, for a backup
+        or the next start."""
         self._executor.shutdown(wait=True, cancel_futures=True)
+        if self.engine.dialect.name == 'sqlite':
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text('PRAGMA wal_checkpoint(TRUNCATE)'))
+            except SQLAlchemyError:  # busy (another process reads) or the file is gone: SQLite checkpoints later
+                pass
         self.engine.dispose()

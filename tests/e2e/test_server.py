@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
+from chat.i18n import translate
 from tests.e2e.helpers import Server, sees_message
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +29,8 @@ def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, 
     sees_message(fiona, 'Oil delivery on Friday')
 
     fiona.page.evaluate('window.loadedBeforeRestart = true')  # gone once the page has loaded itself again
-    own_server.stop()
+    own_server.stop()  # SIGTERM: the graceful stop tells the page before its socket closes
+    expect(fiona.page.get_by_text(translate('en', 'restart_notice'))).to_be_visible()
     expect(fiona.page.locator('input[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
     own_server.start()  # same port, same data folder
 

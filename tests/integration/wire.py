@@ -46,8 +46,11 @@ def parse_page(page: str) -> tuple[str, int, dict[str, dict]]:
 class Browser:
     """One person's browser: cookies (the session, a balancer's route) shared by its tabs on every instance."""
 
-    def __init__(self, http: aiohttp.ClientSession, name: str = '') -> None:
+    def __init__(
+        self, http: aiohttp.ClientSession, name: str = '', socket_options: dict[str, Any] | None = None
+    ) -> None:
         self.http, self.name = http, name
+        self.socket_options = socket_options or {}  # for python-socketio's client, e.g. the TLS context of a test CA
         self.cookies: dict[str, str] = {}
         self.tabs: list[Tab] = []
 
@@ -120,7 +123,7 @@ class Tab:
             'document_id': str(uuid.uuid4()),
             'tab_id': self.tab_id,
         }
-        sio = socketio.AsyncClient(reconnection=False)
+        sio = socketio.AsyncClient(reconnection=False, **self.browser.socket_options)
         sio.on('*', self._on_event)
         sio.on('disconnect', lambda *_: self.disconnected.set())
         headers = {'Cookie': self.browser.cookie} if self.browser.cookie else {}
