@@ -14,6 +14,16 @@ from datetime import UTC, datetime
 from typing import IO, Literal
 
 TEXT_FORMAT = '%(asctime)s %(levelname)s %(name)s: %(message)s'
+# loggers kept quiet whatever the level: at DEBUG SQLAlchemy logs result rows (message bodies, names), python-socketio
+# and engine.io at INFO every packet (what people type); each also adds a handler of its own when found unset
+QUIET = {
+    'sqlalchemy': logging.WARNING,
+    'socketio.server': logging.ERROR,
+    'socketio.client': logging.ERROR,
+    'engineio.server': logging.ERROR,
+    'engineio.client': logging.ERROR,
+}
+UVICORN = ('uvicorn', 'uvicorn.error', 'uvicorn.access')
 # every attribute a LogRecord has of its own; anything else on a record came from `extra=` and is logged as a field
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord('', 0, '', 0, '', None, None))) | {'message', 'asctime', 'taskName'}
 
@@ -51,10 +61,12 @@ def configure(log_format: Literal['text', 'json'], level: str = 'info', stream: 
         root.removeHandler(handler)
     root.addHandler(make_handler(log_format, stream))
     root.setLevel(level.upper())
-    for name in ('uvicorn', 'uvicorn.error', 'uvicorn.access'):  # uvicorn's default config gives them handlers
+    for name in UVICORN:  # uvicorn's default config gives them handlers of their own
         logger = logging.getLogger(name)
         for handler in list(logger.handlers):
             logger.removeHandler(handler)
         logger.propagate = True
-    if root.level > logging.DEBUG:
-        logging.getLogger('alembic').setLevel(logging.WARNING)  # its per-start chatter ("Context impl SQLiteImpl")
+    for name, quiet in QUIET.items():
+        logging.getLogger(name).setLevel(quiet)
+    # its per-start chatter ("Context impl SQLiteImpl") only when asked for everything
+    logging.getLogger('alembic').setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)
