@@ -16,11 +16,13 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.engine import make_url
 
 from bench.client import Tab, new_http
 from bench.crowd import Crowd
@@ -111,16 +113,13 @@ def test_probes_answer_without_a_session_and_readiness_names_what_fails(tmp_path
 def test_readiness_names_postgresql_and_redis_when_their_ports_close(tmp_path: Path) -> None:
     require_services()
     database = create_database(PG_URL, 'chat_ops')
-    postgres, redis = Forwarder(5432), Forwarder(int(REDIS_URL.split(':')[-1].split('/')[0]))
+    postgres, redis = Forwarder(make_url(database).port or 5432), Forwarder(urlsplit(REDIS_URL).port or 6379)
     try:
         env = {
-            'CHAT_DATABASE_URL': database.replace(':5432/', f':{postgres.port}/').replace(
-                '@127.0.0.1/', f'@127.0.0.1:{postgres.port}/'
-            ),
-            'CHAT_REDIS_URL': f'redis://127.0.0.1:{redis.port}/0',
+            'CHAT_DATABASE_URL': make_url(database).set(port=postgres.port).render_as_string(hide_password=False),
+            'CHAT_REDIS_URL': urlsplit(REDIS_URL)._replace(netloc=f'127.0.0.1:{redis.port}').geturl(),
             'CHAT_REDIS_PREFIX': f'ops{uuid.uuid4().hex[:8]}',
         }
-        assert str(postgres.port) in env['CHAT_DATABASE_URL']
         with running_app(tmp_path / 'data', **env) as url:
             status, body = readiness(url)
             assert (status, body['checks']) == (200, {'database': 'ok', 'migrations': 'ok', 'redis': 'ok'})
