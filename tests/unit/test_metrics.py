@@ -16,9 +16,10 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from chat import metrics
 from chat.errors import ChatError, NotDelivered, RateLimited
-from chat.events import SessionEnded
+from chat.events import RoomCount, SessionEnded, decode, encode
 from chat.health import HealthChecks, _database_state
 from chat.hub import LocalHub
+from chat.redis_backend import published_at, stamped
 from tests.unit.conftest import ServicesFactory
 from tests.unit.helpers import PASSWORD, add_user
 
@@ -187,3 +188,12 @@ async def test_a_hanging_database_gives_one_check_in_flight_and_a_bounded_answer
     release.set()
     assert (await checks.readiness()).ready
     await checks.close()
+
+
+def test_the_publish_time_travels_in_a_broker_message_that_any_decoder_reads() -> None:
+    event = RoomCount(3, 4)
+    data = stamped(encode(event), 1765000000.123456)
+    assert decode(data) == event  # an instance that does not read the stamp ignores it
+    assert published_at(data) == pytest.approx(1765000000.123456)
+    assert published_at(encode(event)) is None  # a message from an instance that does not stamp
+    assert published_at(b'{"published":nonsense,"kind":"x"}') is None
