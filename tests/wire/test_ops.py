@@ -30,7 +30,7 @@ from chat.i18n import translate
 from tests.conftest import create_database, drop_database
 from tests.forwarder import Forwarder
 from tests.integration.cluster import PG_URL, REDIS_URL, require_services
-from tests.server import running_app
+from tests.server import free_port, running_app
 from tests.wire.conftest import Site
 from tests.wire.helpers import send, tap_crowd, token, tracebacks, until
 
@@ -108,6 +108,16 @@ def test_probes_answer_without_a_session_and_readiness_names_what_fails(tmp_path
         finally:
             shutil.move(moved, data)
         assert readiness(url)[0] == 200
+
+
+def test_readiness_names_redis_when_its_url_points_to_a_closed_port(tmp_path: Path) -> None:
+    """The instance starts and serves its own pages without Redis (live updates stay local), but is not ready."""
+    closed = free_port()  # nothing listens there
+    env = {'CHAT_DATABASE_URL': '', 'CHAT_REDIS_URL': f'redis://127.0.0.1:{closed}/0'}
+    with running_app(tmp_path / 'data', **env) as url:
+        status, body = readiness(url)
+        assert (status, body['failing'], body['checks']['redis']) == (503, ['redis'], 'unreachable')
+        assert body['checks']['database'] == 'ok'
 
 
 def test_readiness_names_postgresql_and_redis_when_their_ports_close(tmp_path: Path) -> None:
