@@ -5,7 +5,8 @@ proxy.
 
 The database is taken away by moving the SQLite file's folder (these tests run as root, for whom a folder made
 unreadable still reads) and by cutting a TCP forwarder in front of PostgreSQL or Redis (a closed port: the app
-starts through the forwarder, then the port closes under it)."""
+starts through the forwarder, then the port closes under it); Redis also by a URL with a closed port from the start,
+with which the instance still starts and serves its pages."""
 
 from __future__ import annotations
 
