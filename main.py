@@ -222,6 +222,10 @@ def main() -> None:
     args = None if SIMULATION else parse_args(sys.argv[1:])
     settings = load_settings(args)
     prepare_environment(settings)
+    if not SIMULATION:  # under the screen tests pytest owns the log
+        from chat import logs
+
+        logs.configure(settings.log_format, settings.log_level)
     if args is not None and args.command:
         OPERATIONS.get(args.command, run_admin_command)(args, settings)
         return
@@ -246,6 +250,8 @@ def main() -> None:
         show_welcome_message=not SIMULATION,
         ws_per_message_deflate=settings.ws_compression,
         timeout_graceful_shutdown=uvicorn_timeout(settings.shutdown_timeout),
+        log_config=None,  # uvicorn logs through the root handler set up above (text or JSON)
+        proxy_headers=False,  # X-Forwarded-For counts only from CHAT_TRUSTED_PROXIES (chat/addresses.py)
     )
     app.state.graceful.exit_after_stop()
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from chat import names, validation
+from chat import metrics, names, validation
 from chat.avatars import content_name, process_upload
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from chat.events import ProfileChanged, SessionEnded
@@ -114,6 +114,7 @@ class Accounts:
         key = f'register:{client}'
         if client:
             if wait := self.registrations.retry_after(key):
+                metrics.RATE_LIMITED.labels(limit='registrations').inc()
                 raise RateLimited('rate_registrations', seconds=int(wait) + 1)
             self.registrations.hit(key)  # counted now, so concurrent registrations cannot all pass the check
         try:
@@ -149,6 +150,7 @@ class Accounts:
         keys = [f'user:{(username or "").strip().lower()}'] + ([f'addr:{client}'] if client else [])
         wait = max(self.login_failures.retry_after(key) for key in keys)
         if wait:
+            metrics.RATE_LIMITED.labels(limit='login').inc()
             raise RateLimited('rate_login', seconds=int(wait) + 1)
         for key in keys:  # counted as a failure before the check (success resets): concurrent guesses cannot slip by
             self.login_failures.hit(key)
@@ -339,7 +341,11 @@ class Accounts:
     async def upload_avatar(self, actor: UserView, data: bytes) -> UserView:
         """Checks and re-encodes the image off the event loop, stores it by content hash, then shows it to all."""
         await self.require(actor)
-        image = await self._decode(data)
+        try:
+            image = await self._decode(data)
+        except InvalidInput as error:
+            metrics.AVATAR_REFUSED.labels(reason=error.key).inc()
+            raise
         name = content_name(image)
         await asyncio.to_thread(media.write, self.settings.media_path, name, image)
         return await self.set_avatar(actor, name)

@@ -11,10 +11,10 @@ from weakref import WeakValueDictionary
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from chat import validation
+from chat import metrics, validation
 from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
-from chat.errors import InvalidInput, NotDelivered, NotFound, RateLimited, Unavailable
+from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, RateLimited, Unavailable
 from chat.events import MessagePosted, PrivateMessage
 from chat.hub import Hub, private_topic, room_topic
 from chat.lifecycle import Lifecycle
@@ -43,17 +43,27 @@ class Messages:
     def _check_rate(self, actor: UserView) -> None:
         key = f'messages:{actor.id}'
         if wait := self.rate.retry_after(key):
+            metrics.RATE_LIMITED.labels(limit='messages').inc()
             raise RateLimited('rate_messages', seconds=int(wait) + 1)
         self.rate.hit(key)
 
     async def post(self, actor: UserView, room_id: int, text: str) -> MessageView:
         """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored; once the
         instance is stopping, refuses (`server_restarting`), and a post admitted before that still completes."""
+        try:
+            message = await self._admit(actor, room_id, text)
+        except ChatError as error:
+            metrics.MESSAGES_REFUSED.labels(reason=error.key).inc()
+            raise
+        metrics.MESSAGES_POSTED.inc()
+        return message
+
+    async def _admit(self, actor: UserView, room_id: int, text: str) -> MessageView:
         body = validation.message_body(text, self.settings.max_message_length)
         with self.lifecycle.admit():
-            return await self._post(actor, room_id, body)
+            return await self._store(actor, room_id, body)
 
-    async def _post(self, actor: UserView, room_id: int, body: str) -> MessageView:
+    async def _store(self, actor: UserView, room_id: int, body: str) -> MessageView:
         self._check_rate(actor)
 
         def work(session: Session) -> MessageView:
@@ -98,11 +108,13 @@ class Messages:
     async def _whisper(self, actor: UserView, room_id: int, recipient: UserView, body: str) -> PrivateMessage:
         sender = await self.db.run(check_actor, actor)
         if not await self.presence.is_online(room_id, recipient.id):
+            metrics.PRIVATE_MESSAGES.labels(outcome='undelivered').inc()
             raise NotDelivered('private_not_delivered', name=recipient.display_name)
         self._check_rate(actor)
         event = PrivateMessage(room_id, user_view(sender), recipient, body, datetime.now(UTC))
         await self.hub.publish(private_topic(room_id, recipient.id), event)
         await self.hub.publish(private_topic(room_id, actor.id), event)
+        metrics.PRIVATE_MESSAGES.labels(outcome='delivered').inc()
         return event
 
 

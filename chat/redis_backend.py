@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
@@ -22,6 +23,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from chat import metrics
 from chat.events import Event, HubStatus, PresenceChanged, RoomCount, decode, encode
 from chat.hub import LOBBY, STATUS, Hub, room_topic
 from chat.presence import PresenceStore
@@ -36,6 +38,24 @@ REDIS_ERRORS = (RedisError, OSError, TimeoutError)
 
 def channel_name(prefix: str, topic: str) -> str:
     return f'{prefix}:{topic}'
+
+
+_STAMP = b'{"published":'
+
+
+def stamped(data: bytes, published: float) -> bytes:
+    """The encoded event with its publish time as the first JSON field: the receiving instance measures the delivery
+    lag from it (clocks of instances on different hosts must be in sync for that). Decoders ignore the field."""
+    return b'%s%.6f,%s' % (_STAMP, published, data[1:])
+
+
+def published_at(data: bytes) -> float | None:
+    if not data.startswith(_STAMP):
+        return None
+    try:
+        return float(data[len(_STAMP) : data.index(b',', len(_STAMP))])
+    except ValueError:
+        return None
 
 
 def make_client(url: str) -> redis.Redis:
@@ -101,12 +121,31 @@ class RedisHub(Hub):
             self._client = None
         self._connected = False
 
+    async def reachable(self) -> bool:
+        """A PING within a second, on a fresh connection when a pooled one predates a Redis restart."""
+        if self._client is None:
+            return False
+        for attempt in (1, 2):
+            try:
+                await asyncio.wait_for(self._client.ping(), timeout=1.0)
+                return True
+            except RedisConnectionError:
+                if attempt == 2:
+                    return False
+            except REDIS_ERRORS:
+                return False
+        return False
+
     async def publish(self, topic: str, event: Event) -> None:
         """Sends through Redis; while Redis is away only this instance's pages get it (the database has it anyway)."""
-        if topic == STATUS or self._client is None or not self._connected:
+        if topic == STATUS:
             self.deliver_local(topic, event)
             return
-        data = encode(event)
+        now = time.time()
+        if self._client is None or not self._connected:
+            self.deliver_local(topic, event, now)
+            return
+        data = stamped(encode(event), now)
         for attempt in (1, 2):
             try:
                 await asyncio.wait_for(self._client.publish(self.channel(topic), data), self.publish_timeout)
@@ -119,7 +158,7 @@ class RedisHub(Hub):
                 failure = error
                 break
         log.warning('publishing on %s failed (%s); delivered on this instance only', topic, failure)
-        self.deliver_local(topic, event)
+        self.deliver_local(topic, event, now)
 
     # --- subscriptions ----------------------------------------------------------------------------------------------
 
@@ -210,7 +249,7 @@ class RedisHub(Hub):
         except ValueError:
             log.warning('undecodable event on %s ignored', name)
             return
-        self.deliver_local(topic, event)
+        self.deliver_local(topic, event, published_at(data))
 
     async def _drop_pubsub(self) -> None:
         pubsub, self._pubsub = self._pubsub, None
@@ -231,6 +270,7 @@ class RedisHub(Hub):
             log.log(logging.DEBUG if first else logging.WARNING, 'Redis hub connected again')
             if first:
                 return  # nothing was interrupted
+            metrics.REDIS_RECONNECTS.inc()
         else:
             log.warning('Redis hub disconnected; reconnecting with backoff')
         self.deliver_local(STATUS, HubStatus(connected=connected))
@@ -547,4 +587,5 @@ class RedisPresence(PresenceStore):
 
     async def _publish(self, topic: str, event: Event) -> None:
         assert self._client is not None
-        await asyncio.wait_for(self._client.publish(channel_name(self.prefix, topic), encode(event)), timeout=3.0)
+        data = stamped(encode(event), time.time())
+        await asyncio.wait_for(self._client.publish(channel_name(self.prefix, topic), data), timeout=3.0)

@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from chat import validation
+from chat import metrics, validation
 from chat.accounts import Accounts, check_actor
 from chat.errors import Conflict, NotFound, PermissionDenied, RateLimited
 from chat.events import PresenceChanged, RoomChanged, RoomCount
@@ -55,6 +55,7 @@ class Rooms:
         name = validation.room_name(name)
         key = f'rooms:{actor.id}'
         if wait := self.creations.retry_after(key):
+            metrics.RATE_LIMITED.labels(limit='rooms').inc()
             raise RateLimited('rate_rooms', seconds=int(wait) + 1)
         self.creations.hit(key)  # counted now, so concurrent creations cannot all pass the check
 

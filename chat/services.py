@@ -6,6 +6,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from chat import metrics
 from chat.accounts import Accounts
 from chat.hub import Hub, LocalHub
 from chat.lifecycle import Lifecycle
@@ -73,7 +74,7 @@ class Services:
 
 def build(settings: Settings) -> Services:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.sqlalchemy_url, settings.db_threads)
+    db = Database(settings.sqlalchemy_url, settings.db_threads, observe=metrics.DB_CALL.observe)
     hub: Hub
     presence: PresenceStore
     if settings.redis_url:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import secrets
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -32,6 +33,13 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = []  # empty: same origin only
     shutdown_timeout: float = Field(10.0, ge=1, le=300)  # seconds a graceful stop may take (pages/shutdown.py)
     ws_compression: bool = False  # permessage-deflate: zlib state per open tab (~90-300 KB) and CPU per frame
+
+    # operations (docs/operations.md): logs, the client address behind proxies, who may read /metrics
+    log_format: Literal['text', 'json'] = 'text'
+    log_level: Literal['debug', 'info', 'warning', 'error'] = 'info'
+    trusted_proxies: Annotated[list[str], NoDecode] = []  # IPs/CIDRs whose X-Forwarded-For is believed
+    metrics_token: SecretStr | None = None  # `Authorization: Bearer <token>` reads /metrics from anywhere
+    metrics_loopback: bool = True  # loopback peers read /metrics without the token
 
     # the speed layer (pages/fastpath): on unless the installed libraries differ from the versions it patches
     fastpath: bool = True
@@ -57,13 +65,23 @@ class Settings(BaseSettings):
     malloc_arena_max: int = Field(2, ge=0)  # glibc malloc arenas shared by the server's threads (0: glibc's default)
     malloc_trim: bool = True  # hand free memory back to the system after each full collection and every 5 s (glibc)
 
-    @field_validator('fastpath_skip', mode='before')
+    @field_validator('fastpath_skip', 'trusted_proxies', mode='before')
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):
             if value.lstrip().startswith('['):
                 return json.loads(value)
             return [name.strip() for name in value.split(',') if name.strip()]
+        return value
+
+    @field_validator('trusted_proxies')
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f'{entry!r} is not an IP address or CIDR network') from None
         return value
 
     @field_validator('data_dir', 'media_dir')
@@ -76,6 +94,10 @@ class Settings(BaseSettings):
     @cached_property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f'sqlite:///{(self.data_dir / "chat.db").resolve()}'
+
+    @cached_property
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in self.trusted_proxies)
 
     @cached_property
     def media_path(self) -> Path:

@@ -28,7 +28,7 @@ def register(services: Services) -> None:
     async def login_page(request: Request, next: str = '/') -> None:
         session = app.storage.user
         lang = language_for(services, request)
-        address = client_address(request)
+        address = client_address(request, services.settings)
         target = safe_next(next)
 
         def t(key: str, **params: object) -> str:
@@ -58,7 +58,7 @@ def register(services: Services) -> None:
     async def register_page(request: Request, next: str = '/') -> None:
         session = app.storage.user
         lang = language_for(services, request)
-        address = client_address(request)
+        address = client_address(request, services.settings)
         target = safe_next(next)
 
         def t(key: str, **params: object) -> str:

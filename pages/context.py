@@ -16,10 +16,12 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, background_tasks, core, ui
 from nicegui.client import Client
 
+from chat import addresses
 from chat.errors import ChatError
 from chat.events import Event
 from chat.i18n import LANGUAGES, best_language, translate
 from chat.services import Services
+from chat.settings import Settings
 from chat.views import UserView
 from pages import shutdown
 
@@ -53,8 +55,10 @@ def session_token(request: Request | None) -> str | None:
     return token if isinstance(token, str) else None
 
 
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else ''
+def client_address(request: Request, settings: Settings) -> str:
+    """The key of per-address limits: the peer, or whom a trusted proxy forwards for (chat/addresses.py)."""
+    peer = request.client.host if request.client else ''
+    return addresses.client_address(peer, request.headers.getlist('x-forwarded-for'), settings.trusted_networks)
 
 
 def safe_next(target: str | None) -> str:

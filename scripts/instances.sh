@@ -10,6 +10,8 @@
 #   CHAT_REDIS_URL       required, e.g. redis://127.0.0.1:6379/0
 #   CHAT_STORAGE_SECRET  required and the same everywhere: it signs the session cookie every instance must accept
 #   CHAT_REDIS_PREFIX    optional (default "chat"): keeps several deployments apart in one Redis
+#   CHAT_TRUSTED_PROXIES the balancer's address (127.0.0.1 for the nginx of docs/scaling.md), so that per-address
+#                        limits see each browser's address from X-Forwarded-For (docs/operations.md)
 # Put a sticky load balancer in front (docs/scaling.md has an nginx configuration).
 set -euo pipefail
 

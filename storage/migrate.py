@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).parent / 'migrations'
 # any constant: instances sharing one PostgreSQL database take turns migrating it at start-up
@@ -35,3 +38,15 @@ def upgrade(engine: Engine) -> None:
         finally:
             lock.execute(text('SELECT pg_advisory_unlock(:key)'), {'key': MIGRATION_LOCK})
             lock.commit()
+
+
+@cache
+def head_revisions() -> frozenset[str]:
+    """The revisions this code expects the database at (read once from the migration scripts)."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS)).get_heads())
+
+
+def is_current(connection: Connection) -> bool:
+    """Whether the database's Alembic revision is this code's head (readiness: a server on a schema it does not
+    know would fail on its first query)."""
+    return frozenset(MigrationContext.configure(connection).get_current_heads()) == head_revisions()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from chat import metrics
 from chat.events import Event, HubStatus, PresenceChanged, RoomCount
 from chat.hub import LOBBY, STATUS, room_topic
 from chat.redis_backend import RedisHub, RedisPresence
@@ -67,10 +68,13 @@ async def test_events_cross_hubs_and_redis_subscriptions_follow_local_ones(
     two = second.subscribe(topic, lambda e: got.append(('second', e)))
     extra = second.subscribe(topic, lambda e: got.append(('second-extra', e)))
     await until(lambda: subscribers(prefix, topic) == 2, what='subscribed once per instance')
+    lag = metrics.value('chat_delivery_lag_seconds_count')
     await first.publish(topic, RoomCount(7, 1))
     await until(lambda: len(got) == 3, what='delivered to all three')
     assert sorted(who for who, _ in got) == ['first', 'second', 'second-extra']
     assert all(event == RoomCount(7, 1) for _, event in got)
+    # the publish time travels in the message: one lag observation per receiving instance, not per subscriber
+    assert metrics.value('chat_delivery_lag_seconds_count') == lag + 2
 
     two.cancel()
     await asyncio.sleep(0.1)  # time for a wrong unsubscription to reach Redis: checking that none happens
@@ -98,6 +102,7 @@ async def test_hub_reports_outage_publishes_locally_and_resubscribes(tmp_path: P
     broker = ThrowawayRedis(tmp_path)
     broker.start()
     first, second = RedisHub(broker.url, 'x'), RedisHub(broker.url, 'x')
+    reconnects = metrics.value('chat_redis_reconnects_total')
     try:
         await first.start()
         await second.start()
@@ -111,6 +116,7 @@ async def test_hub_reports_outage_publishes_locally_and_resubscribes(tmp_path: P
         broker.stop()
         await until(lambda: not first.connected and not second.connected, what='noticing the outage')
         assert sorted(status) == [('first', False), ('second', False)]
+        assert not await first.reachable(), 'readiness sees Redis gone'
         started = time.monotonic()
         await first.publish(LOBBY, RoomCount(1, 5))
         assert time.monotonic() - started < 0.5, 'publishing blocked while Redis is down'
@@ -119,6 +125,8 @@ async def test_hub_reports_outage_publishes_locally_and_resubscribes(tmp_path: P
         broker.start()
         await until(lambda: first.connected and second.connected, what='reconnecting', timeout=15)
         assert sorted(status) == [('first', False), ('first', True), ('second', False), ('second', True)]
+        assert metrics.value('chat_redis_reconnects_total') == reconnects + 2, 'each hub counted its reconnect'
+        assert await first.reachable()
         got.clear()
         await second.publish(LOBBY, RoomCount(1, 6))
         await until(lambda: len(got) == 2, what='delivering on both after resubscribing')

@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
         ('default_language', 'de'),
         ('reconnect_timeout', -1),
         ('feed_window', 0),
+        ('log_format', 'xml'),
+        ('log_level', 'loud'),
+        ('trusted_proxies', ['not-an-address']),
     ],
 )
 def test_out_of_bounds_values_are_refused(name: str, value: object) -> None:

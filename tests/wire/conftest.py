@@ -20,11 +20,11 @@ from bench import server as srv
 from bench.client import new_http
 from bench.crowd import sign_in_all
 
-# On the shared server, users 0-29 are the crowd, 0-3 also A, B, C, D of the private test and 4, 5 the blip test:
-# each user's posts over all tests (3 + 3 at most) stay within the app's default rate (10 per 10 s) whatever order
-# the tests run in.
+# On the shared server, users 0-29 are the crowd, 0-3 also A, B, C, D of the private test, 4, 5 the blip test and
+# 11 the metrics test: each user's posts over all tests (3 + 3 at most) stay within the app's default rate (10 per
+# 10 s) whatever order the tests run in.
 N_USERS = 30
-ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere', 'blip', 'ending']
+ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere', 'blip', 'ending', 'metrics']
 PORTS = (8600, 8699)  # the range these tests use
 
 # bench/server.py raises the message rate and sign-in limits for benchmarks; these tests run with the app's own
