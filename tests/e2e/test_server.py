@@ -29,7 +29,7 @@ def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, 
 
     fiona.page.evaluate('window.loadedBeforeRestart = true')  # gone once the page has loaded itself again
     own_server.stop()
-    expect(fiona.page.locator('input[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
+    expect(fiona.page.locator('textarea[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
     own_server.start()  # same port, same data folder
 
     # NiceGUI's client finds its old connection gone: the page reconnects and loads itself again, still signed in
