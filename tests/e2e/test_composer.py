@@ -26,18 +26,18 @@ def bubble_texts(page: Page, containing: str) -> list[str]:
 
 
 def test_shift_enter_breaks_the_line_and_enter_sends(people) -> None:
-    rosa, tom = people('rosa', 'Rosa'), people('tom', 'Tom')
-    rosa.register()
+    lena, tom = people('lena', 'Lena'), people('tom', 'Tom')
+    lena.register()
     tom.register()
-    room_id = rosa.create_room('Lines')
+    room_id = lena.create_room('Lines')
     tom.enter(room_id)
-    field = rosa.page.locator(FIELD)
+    field = lena.page.locator(FIELD)
     field.click()
-    rosa.page.keyboard.type('line one')
-    rosa.page.keyboard.press('Shift+Enter')
-    rosa.page.keyboard.type('line two')
+    lena.page.keyboard.type('line one')
+    lena.page.keyboard.press('Shift+Enter')
+    lena.page.keyboard.type('line two')
     expect(field).to_have_value('line one\nline two')  # Shift+Enter sent nothing
-    rosa.page.keyboard.press('Enter')
+    lena.page.keyboard.press('Enter')
     expect(field).to_have_value('')  # Enter sent it: stored, and the field empties
     sees_message(tom, 'line two')
     assert bubble_texts(tom.page, 'line two') == ['line one\nline two']  # one bubble, two lines
