@@ -97,7 +97,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'en': 'Write a message… (Shift+Enter: new line)',
         'ru': 'Напишите сообщение… (Shift+Enter — новая строка)',
     },
-    'message_counter': {'en': '{count} / {max}', 'ru': '{count} / {max}'},
+    'message_counter': {'en': '{count} / {max}', 'ru': '{count} из {max}'},
     'message_counter_hint': {
         'en': 'Characters used of the {max} a message may have',
         'ru': 'Сколько символов из {max} допустимых уже занято',

@@ -97,7 +97,7 @@ async def test_counter_in_russian_groups_digits_the_russian_way(user: User) -> N
     await register(user, 'anna', expect='Комнаты')
     await open_room(user, 'Kitchen')
     by_testid(user, 'message-input').type('ж' * 4001)
-    assert counter(user) == '4\u202f001 / 4\u202f000' and counter_is_red(user)
+    assert counter(user) == '4\u202f001 из 4\u202f000' and counter_is_red(user)
 
 
 async def test_a_draft_waits_in_its_room_and_goes_once_sent(user: User, create_user) -> None:
