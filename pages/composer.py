@@ -27,9 +27,8 @@ from pages.drafts import Drafts
 from pages.layout import hint
 
 INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2']
-FOOTER_CLASSES = ['w-full', 'no-wrap', 'justify-between', 'items-start', 'gap-2']
 ERROR_CLASSES = ['text-negative', 'text-sm']
-COUNTER_CLASSES = 'text-xs text-grey-7 shrink-0'
+COUNTER_CLASSES = 'text-grey-7'
 MAX_HEIGHT = '12rem'  # the field grows with its text up to this height, then scrolls
 COUNTER_FROM = 0.9  # share of the length limit from which the counter shows
 QUIET = 1.0  # seconds without typing before the draft is written
@@ -60,9 +59,8 @@ class Composer:
                 }
             )
             el.button(self.send, icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
-        with el.row(FOOTER_CLASSES) as self.footer:
-            # why the last send failed, beside the input that still holds the text
-            self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
+        # why the last send failed, below the input that still holds the text
+        self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
         self.input.on('keydown.enter.exact.prevent', self.send)
         self.input.on_value_change(self._typed)
         self.input.on('blur', self.save_draft)  # clicking a link to another room blurs the field first
@@ -119,20 +117,22 @@ class Composer:
         self.save_draft()
 
     def _count(self, text: str) -> None:
-        """The counter, from `COUNTER_FROM` of the limit on, counted as the service counts (outer whitespace aside)."""
+        """The counter, from `COUNTER_FROM` of the limit on, counted as the service counts (outer whitespace aside).
+
+        It is the field's own counter area (Quasar's `counter` slot, shown while the `counter` prop is set), so a
+        page that never comes near the limit holds no element for it; switching it on or off re-sends the field once,
+        each keystroke near the limit sends only the counter's text."""
         length = len(text) if len(text) < self.limit * COUNTER_FROM else len(text.strip())
         shown = length >= self.limit * COUNTER_FROM
-        if self.counter is None:
-            if not shown:
-                return
+        if shown and self.counter is None:
             explained = self.ctx.t('message_counter_hint', max=format_number(self.ctx.lang, self.limit))
-            with self.footer:
+            with self.input.add_slot('counter'):
                 self.counter = ui.label().classes(COUNTER_CLASSES)
             self.counter.props.update({'data-testid': 'message-counter', **hint(explained)})
+        if bool(self.input.props.get('counter')) != shown:
+            self.input.props['counter'] = shown
         counter = self.counter
-        if counter.visible != shown:
-            counter.set_visibility(shown)
-        if not shown:
+        if not shown or counter is None:
             return
         lang = self.ctx.lang
         words = self.ctx.t('message_counter', count=format_number(lang, length), max=format_number(lang, self.limit))

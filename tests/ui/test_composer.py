@@ -26,9 +26,10 @@ from tests.waiting import until
 
 
 def counter(user: User) -> str | None:
-    """The counter's words while it shows, else None."""
-    shown = [e for e in _matches(user, 'message-counter') if e.visible]
-    return shown[0].text if shown else None  # type: ignore[attr-defined]
+    """The counter's words while the field shows its counter area, else None."""
+    (field,) = by_testid(user, 'message-input').elements
+    labels = _matches(user, 'message-counter')
+    return next(iter(labels)).text if field.props.get('counter') and labels else None  # type: ignore[attr-defined]
 
 
 def counter_is_red(user: User) -> bool:
