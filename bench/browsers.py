@@ -138,12 +138,13 @@ async def _talk(pages: list[Page], senders: int, count: int, rate: float) -> dic
     async def send(index: int, seq: int) -> None:
         async with locks[index]:  # one sender's next message never overtakes its previous one
             page = pages[index]
-            field = page.locator('input[data-testid=message-input]')
+            field = page.locator('textarea[data-testid=message-input]')
             # The server empties the input once it has stored the previous message: text typed before that would be
             # emptied with it (and its Enter would send nothing), so a sender starts on an empty input, as a person.
             with contextlib.suppress(PlaywrightTimeoutError):
                 await page.wait_for_function(
-                    '() => !document.querySelector("input[data-testid=message-input]").value', timeout=LOST_AFTER * 1000
+                    '() => !document.querySelector("textarea[data-testid=message-input]").value',
+                    timeout=LOST_AFTER * 1000,
                 )
             await field.fill(text(token, seq))
             await field.press('Enter')

@@ -93,7 +93,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     'back_to_rooms': {'en': 'All rooms', 'ru': 'Все комнаты'},
     # room page
-    'message_placeholder': {'en': 'Write a message…', 'ru': 'Напишите сообщение…'},
+    'message_placeholder': {
+        'en': 'Write a message… (Shift+Enter: new line)',
+        'ru': 'Напишите сообщение… (Shift+Enter — новая строка)',
+    },
+    'message_counter': {'en': '{count} / {max}', 'ru': '{count} из {max}'},
+    'message_counter_hint': {
+        'en': 'Characters used of the {max} a message may have',
+        'ru': 'Сколько символов из {max} допустимых уже занято',
+    },
     'send': {'en': 'Send', 'ru': 'Отправить'},
     'load_older': {'en': 'Load older messages', 'ru': 'Загрузить более ранние сообщения'},
     'jump_newest': {'en': 'Jump to the newest messages', 'ru': 'К новым сообщениям'},
@@ -263,6 +271,12 @@ def translate(language: str, key: str, **params: Any) -> str:
         return key
     text = entry.get(language) or entry['en']
     return text.format(**params) if params else text
+
+
+def format_number(language: str, value: int) -> str:
+    """Thousands grouped as each language writes them: 4,000 and 4 000 (a narrow no-break space)."""
+    grouped = f'{value:,}'
+    return grouped.replace(',', '\u202f') if language == 'ru' else grouped
 
 
 def best_language(accept_language: str | None, default: str = 'en') -> str:

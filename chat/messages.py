@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import sys
 from datetime import UTC, datetime
 from weakref import WeakValueDictionary
@@ -19,7 +20,7 @@ from chat.events import MessagePosted, PrivateMessage
 from chat.hub import Hub, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.presence import PresenceStore
-from chat.ratelimit import RateLimiter
+from chat.ratelimit import TokenBucket
 from chat.settings import Settings
 from chat.views import MessageView, UserView
 from models import Message
@@ -35,7 +36,8 @@ class Messages:
         self, db: Database, hub: Hub, presence: PresenceStore, settings: Settings, lifecycle: Lifecycle
     ) -> None:
         self.db, self.hub, self.presence, self.settings, self.lifecycle = db, hub, presence, settings, lifecycle
-        self.rate = RateLimiter(settings.message_rate, settings.message_rate_window)
+        # a burst for a quick back-and-forth, then the sustained rate
+        self.rate = TokenBucket(settings.message_burst, settings.message_rate, settings.message_rate_window)
         # one post at a time per room, from insert to publish: pages drop a live message whose id is not newer than
         # the newest they show, so publishing must follow the ids
         self._room_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
@@ -44,7 +46,7 @@ class Messages:
         key = f'messages:{actor.id}'
         if wait := self.rate.retry_after(key):
             metrics.RATE_LIMITED.labels(limit='messages').inc()
-            raise RateLimited('rate_messages', seconds=int(wait) + 1)
+            raise RateLimited('rate_messages', seconds=max(1, math.ceil(wait)))
         self.rate.hit(key)
 
     async def post(self, actor: UserView, room_id: int, text: str) -> MessageView:
@@ -80,6 +82,9 @@ class Messages:
         async with lock:
             try:
                 message = await self.db.run(work)
+            except ChatError:  # no such room, a stale session: nothing was sent, so it does not count either
+                self.rate.undo(f'messages:{actor.id}')
+                raise
             except SQLAlchemyError as error:
                 # handled: the sender is told and keeps the text; the log names the failure, never the text. A
                 # refused post does not count towards the rate: a sender retrying on a full disk is told why.

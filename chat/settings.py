@@ -52,7 +52,8 @@ class Settings(BaseSettings):
     online_list_limit: int = Field(30, ge=1)  # people a room page lists before "show N more"
     max_avatar_bytes: int = Field(5 * 1024 * 1024, ge=1024)
     max_avatar_pixels: int = Field(16_000_000, ge=256 * 256)  # a WebP may have a quarter (chat/avatars.py)
-    message_rate: int = Field(10, ge=1)  # messages ...
+    message_burst: int = Field(20, ge=1)  # messages a user may send at once (chat/ratelimit.py TokenBucket) ...
+    message_rate: int = Field(10, ge=1)  # ... and then, sustained, this many messages ...
     message_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
     room_create_rate: int = Field(20, ge=1)  # rooms per user per hour
     register_rate: int = Field(20, ge=1)  # registrations per client address per hour

@@ -14,13 +14,13 @@ from chat.hub import PROFILES, private_topic, room_topic
 from chat.services import Services
 from chat.views import RoomView, UserView
 from pages import elements as el
+from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
-from pages.layout import header, hint
+from pages.layout import header
 
 ROOT_CLASSES = ['w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['grow', 'h-full', 'min-w-0', 'gap-2']
-INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-center', 'gap-2']
 SIDE_CLASSES = ['w-64', 'shrink-0', 'gap-2', 'max-sm:hidden']
 ERROR_CLASSES = ['text-negative', 'text-sm']
 BUTTON_ROW_CLASSES = ['w-full', 'justify-between']
@@ -205,36 +205,12 @@ def register(services: Services) -> None:
                     page_size=settings.history_page_size,
                     load_page=lambda before: services.messages.history(room.id, before),
                 )
-                with el.row(INPUT_ROW_CLASSES):
-                    limit = settings.max_message_length
-                    message_input = (
-                        ui.input(placeholder=ctx.t('message_placeholder'))
-                        .classes('grow')
-                        .props(f'outlined dense autofocus maxlength={limit} data-testid=message-input')
-                    )
-                    el.button(
-                        lambda: send(), icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))}
-                    )
-                # why the last send failed, beside the input that still holds the text
-                send_error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
+                Composer(ctx, room.id)
             with el.column(SIDE_CLASSES):
                 el.text(ctx.t('online_here'), ['text-subtitle2'])
                 private = PrivatePanel(ctx, room.id)
                 online = OnlineList(ctx, private.open, settings.online_list_limit)
                 el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7'])
-
-        async def send() -> None:
-            text = message_input.value
-            try:
-                await services.messages.post(ctx.user, room.id, text)
-            except ChatError as error:
-                el.set_text(send_error, ctx.t(error.key, **error.params))
-                return
-            el.set_text(send_error, '')
-            if message_input.value == text:
-                message_input.value = ''
-
-        message_input.on('keydown.enter', send)
 
         def on_room_event(event: Event) -> None:
             if isinstance(event, MessagePosted):

@@ -234,12 +234,12 @@ class Person:
 
     def wait_in_room(self, page: Page | None = None) -> None:
         page = page or self.page
-        expect(page.locator('input[data-testid=message-input]')).to_be_visible()
+        expect(page.locator('textarea[data-testid=message-input]')).to_be_visible()
         expect(page.locator(f'[data-testid=online-{self.username}]')).to_be_visible()
 
     def say(self, text: str, page: Page | None = None) -> None:
         page = page or self.page
-        field = page.locator('input[data-testid=message-input]')
+        field = page.locator('textarea[data-testid=message-input]')
         field.fill(text)
         field.press('Enter')
         expect(field).to_have_value('')  # the input empties once the server has stored the message

@@ -52,7 +52,7 @@ def test_owner_renames_then_deletes_a_room_and_the_others_follow(people) -> None
         expect(page.get_by_role('link', name='Star Deck', exact=True)).to_have_count(0)
     expect(lobby.get_by_role('link', name='Star Deck', exact=True)).to_have_count(0)
     pavel.page.goto(f'/room/{room_id}')
-    expect(pavel.page.locator('input[data-testid=message-input]')).to_have_count(0)
+    expect(pavel.page.locator('textarea[data-testid=message-input]')).to_have_count(0)
 
 
 def avatar_png() -> bytes:

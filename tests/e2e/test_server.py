@@ -31,7 +31,7 @@ def test_history_survives_a_restart_and_the_page_comes_back(own_server: Server, 
     fiona.page.evaluate('window.loadedBeforeRestart = true')  # gone once the page has loaded itself again
     own_server.stop()  # SIGTERM: the graceful stop tells the page before its socket closes
     expect(fiona.page.get_by_text(translate('en', 'restart_notice'))).to_be_visible()
-    expect(fiona.page.locator('input[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
+    expect(fiona.page.locator('textarea[data-testid=message-input]')).to_be_visible()  # the page stays while it waits
     own_server.start()  # same port, same data folder
 
     # NiceGUI's client finds its old connection gone: the page reconnects and loads itself again, still signed in

@@ -113,8 +113,11 @@ async def people_in_room(user: User, create_user, names: list[str], room: str = 
     return people
 
 
+ENTER = 'keydown.enter.exact.prevent'  # the message field's Enter: without Shift (Shift+Enter is a new line)
+
+
 async def send(user: User, text: str) -> None:
-    by_testid(user, 'message-input').type(text).trigger('keydown.enter')
+    by_testid(user, 'message-input').type(text).trigger(ENTER)
 
 
 def services() -> Services:

@@ -162,11 +162,11 @@ async def test_russian_from_accept_language_and_switch_sticks(user: User) -> Non
 async def test_over_the_message_rate_the_sender_is_told_and_keeps_the_text(user: User) -> None:
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
-    for number in range(10):
+    for number in range(20):  # the burst (CHAT_MESSAGE_BURST)
         await send(user, f'burst {number}')
         await until(lambda: value_of(user, 'message-input') == '', what='sent (the input empty again)')
     await send(user, 'one too many')
-    await user.should_see('Slow down: you can send again in')
+    await user.should_see('Slow down: you can send again in 1 s.')  # then one a second (10 per 10 s)
     assert value_of(user, 'message-input') == 'one too many'
 
 

@@ -137,6 +137,7 @@ def running(tmp_path: Path, **overrides: Any) -> Iterator[tuple[Callable[[Awaita
     The limits are raised so that examples exercise the rules rather than the rates (the rates have their own
     tests)."""
     limits: dict[str, Any] = {
+        'message_burst': 1_000_000,
         'message_rate': 1_000_000,
         'room_create_rate': 1_000_000,
         'register_rate': 1_000_000,

@@ -1,8 +1,8 @@
-"""The sliding-window limiter behind every abuse limit, on a fake clock."""
+"""The sliding-window limiter behind the abuse limits and the token bucket behind the message rate, on a fake clock."""
 
 from __future__ import annotations
 
-from chat.ratelimit import RateLimiter
+from chat.ratelimit import RateLimiter, TokenBucket
 
 
 class Clock:
@@ -80,3 +80,70 @@ def test_undo_takes_back_the_newest_hit() -> None:
     limiter.reset('k')
     limiter.undo('k')
     assert limiter.retry_after('k') == 0
+
+
+# --- the token bucket behind the message rate ------------------------------------------------------------------
+
+
+def test_bucket_allows_a_burst_then_the_sustained_rate() -> None:
+    clock = Clock()
+    bucket = TokenBucket(20, 10, 10.0, clock)  # a burst of 20, then 10 per 10 s: one a second
+    for _ in range(20):
+        assert bucket.retry_after('u') == 0
+        bucket.hit('u')
+    assert bucket.retry_after('u') == 1.0
+    clock.now += 0.25
+    assert bucket.retry_after('u') == 0.75
+    clock.now += 0.75
+    assert bucket.retry_after('u') == 0  # one token back
+    bucket.hit('u')
+    assert bucket.retry_after('u') == 1.0
+    assert bucket.retry_after('other') == 0  # keys are independent
+
+
+def test_bucket_refills_up_to_the_burst_only() -> None:
+    clock = Clock()
+    bucket = TokenBucket(3, 1, 1.0, clock)
+    for _ in range(3):
+        bucket.hit('u')
+    clock.now += 3600  # quiet for an hour: still only a burst of 3
+    for _ in range(3):
+        assert bucket.retry_after('u') == 0
+        bucket.hit('u')
+    assert bucket.retry_after('u') == 1.0
+    clock.now += 2  # two back
+    bucket.hit('u')
+    bucket.hit('u')
+    assert bucket.retry_after('u') == 1.0
+
+
+def test_bucket_undo_gives_the_token_back() -> None:
+    clock = Clock()
+    bucket = TokenBucket(2, 1, 60.0, clock)
+    bucket.hit('k')
+    bucket.hit('k')
+    assert bucket.retry_after('k') == 60.0
+    bucket.undo('k')  # the store failed: the attempt does not count
+    assert bucket.retry_after('k') == 0
+    bucket.hit('k')
+    assert bucket.retry_after('k') == 60.0
+    bucket.undo('k')
+    bucket.undo('k')
+    bucket.undo('k')  # never more than the burst
+    bucket.hit('k')
+    bucket.hit('k')
+    assert bucket.retry_after('k') == 60.0
+    bucket.undo('unknown')  # harmless
+    assert bucket.retry_after('unknown') == 0
+    bucket.reset('k')
+    assert bucket.retry_after('k') == 0
+
+
+def test_bucket_memory_stays_bounded() -> None:
+    clock = Clock()
+    bucket = TokenBucket(1, 1, 1.0, clock)
+    for i in range(10_050):
+        bucket.hit(f'key{i}')
+    clock.now += 5  # every bucket full again
+    bucket.hit('one-more')
+    assert len(bucket._buckets) <= 2

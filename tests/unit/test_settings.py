@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
     ('name', 'value'),
     [
         ('max_message_length', 0),
+        ('message_burst', 0),
         ('message_rate', 0),
         ('message_rate_window', 0),
         ('history_page_size', -1),

@@ -55,7 +55,7 @@ def storage_fault(services: Services, pragma: str) -> Iterator[None]:
 async def test_posting_while_storage_refuses_writes(
     make_services: ServicesFactory, recorder: Recorder, fault: Callable[[int], str]
 ) -> None:
-    services = await make_services(message_rate=10, message_rate_window=60)
+    services = await make_services(message_burst=10, message_rate=10, message_rate_window=60)
     anna = await add_user(services, 'anna')
     room = await services.rooms.create(anna, 'Lounge')
     recorder.listen(services.hub, room_topic(room.id))
