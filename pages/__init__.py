@@ -6,7 +6,7 @@ from chat.services import Services
 def register(services: Services) -> None:
     from nicegui import app
 
-    from pages import auth, home, media, panel, room, sessions
+    from pages import auth, home, media, not_found, panel, room, sessions
 
     app.state.session_watch = sessions.register(services)
     auth.register(services)
@@ -14,3 +14,4 @@ def register(services: Services) -> None:
     room.register(services)
     panel.register(services)
     media.register(services)
+    not_found.register(services)
