@@ -47,7 +47,7 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
     return _stamp(created_at, time_zone, int(time.time() // 60))
 
 
-NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
+NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 COLUMN_CLASSES = ['w-full', 'gap-0', 'px-2', 'pb-2', 'whitespace-pre-wrap', 'break-words', 'items-stretch']
 BLOCK_CLASSES = ['w-full', 'gap-0', 'items-stretch']
@@ -91,7 +91,7 @@ class Feed:
                     classes=['self-center'],
                     props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'},
                 )
-                self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
+                self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'dark:text-gray-400!', 'py-4'])
         self.newer = el.button(
             self.jump_to_newest,
             label=t('jump_newest'),

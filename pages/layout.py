@@ -18,14 +18,16 @@ from pages.context import PageContext
 from pages.live_status import live_status
 from pages.theme import DARK, SESSION_KEY, THEME_KEYS, prepare_page, theme_of
 
-HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-slate-800 px-3 py-2 sm:px-4'
+HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-slate-800! px-3 py-2 sm:px-4'
+MUTED = ['text-grey-7', 'dark:text-gray-400!']  # Quasar's grey is too dim on a dark page (its classes are !important)
 LEFT_CLASSES = ['items-center', 'gap-2', 'no-wrap', 'min-w-0', 'shrink']
 RIGHT_CLASSES = ['items-center', 'gap-1', 'no-wrap', 'shrink-0']
 APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline', 'whitespace-nowrap', 'gt-xs']
 TITLE_CLASSES = ['text-lg', 'truncate', 'min-w-0']
 AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
 NAME_CLASSES = ['max-w-40', 'truncate', 'gt-xs']  # the name beside the avatar: not on a phone (it is in the menu)
-MENU_HEADING = ['text-xs', 'uppercase', 'text-grey-7', 'dark:text-grey-5', 'px-4', 'pt-2', 'pb-1']
+MENU_HEADING = ['text-xs', 'uppercase', *MUTED, 'px-4', 'pt-2', 'pb-1']
+USERNAME_CLASSES = ['text-xs', *MUTED, 'px-4', 'pb-2', 'truncate']
 SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
@@ -122,7 +124,7 @@ def user_menu(ctx: PageContext, dark: DarkMode) -> tuple[Element, Element, Theme
             el.box(['min-w-56', 'max-w-80'], tag='q-list', props={'dense': True}),
         ):
             el.text(ctx.user.display_name, ['px-4', 'pt-3', 'pb-1', 'font-bold', 'truncate'])
-            el.text('@' + ctx.user.username, [*MENU_HEADING[:-3], 'px-4', 'pb-2', 'truncate', 'normal-case'])
+            el.text('@' + ctx.user.username, USERNAME_CLASSES)
             el.box(tag='q-separator')
             el.menu_item(ctx.t('profile'), lambda: ui.navigate.to('/panel'), props={'data-testid': 'panel-link'})
             el.box(tag='q-separator')

@@ -15,7 +15,7 @@ from chat.i18n import translate
 from chat.services import Services
 from pages import elements as el
 from pages.context import PageContext, language_for, signed_in
-from pages.layout import anonymous_header, header
+from pages.layout import MUTED, anonymous_header, header
 
 ICON_CLASSES = 'text-6xl text-grey-6'
 
@@ -43,7 +43,7 @@ async def build(services: Services, request: Request) -> None:
     with ui.column().classes('w-full max-w-xl mx-auto items-center text-center gap-4 pt-16 px-4') as root:
         ui.icon('explore_off').classes(ICON_CLASSES)
         el.text(translate(lang, 'not_found_title'), ['text-h5'], props={'data-testid': 'not-found'})
-        el.text(translate(lang, 'not_found_text'), ['text-grey-7', 'dark:text-grey-5'])
+        el.text(translate(lang, 'not_found_text'), MUTED)
         ui.button(translate(lang, back), icon='arrow_back', on_click=lambda: ui.navigate.to(target)).props(
             'unelevated no-caps data-testid=back'
         )
