@@ -30,6 +30,7 @@ from storage import sessions as session_queries
 from storage import users as user_queries
 from storage.db import Database
 
+THEMES = ('light', 'dark', None)  # None: follow the system's setting
 AVATAR_DECODES_AT_ONCE = 1  # uploads beyond it wait for their turn (bench/uploads.py measures the memory)
 
 
@@ -44,6 +45,7 @@ def to_view(user: User) -> UserView:
         user.language,
         user.time_zone,
         user.session_version,
+        user.theme,
     )
 
 
@@ -261,6 +263,14 @@ class Accounts:
         if language not in LANGUAGES:
             raise InvalidInput('language_invalid')
         return await self._update(actor, language=language)
+
+    async def set_theme(self, actor: UserView, theme: str | None) -> UserView:
+        """Light, dark or None (follow the system); the user's other open pages switch too (their header listens)."""
+        if theme not in THEMES:
+            raise InvalidInput('theme_invalid')
+        user = await self._update(actor, theme=theme)
+        await self.hub.publish(user_topic(user.id), ProfileChanged(user.public))  # own tabs only: no bubble changes
+        return user
 
     async def set_time_zone(self, actor: UserView, time_zone: str) -> UserView:
         try:

@@ -262,6 +262,20 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'en': 'Messages: {count}. Exported {time} UTC.',
         'ru': 'Сообщений: {count}. Выгружено {time} UTC.',
     },
+    # the user menu
+    'user_menu': {'en': 'Account menu', 'ru': 'Меню аккаунта'},
+    'theme': {'en': 'Theme', 'ru': 'Тема'},
+    'theme_light': {'en': 'Light', 'ru': 'Светлая'},
+    'theme_dark': {'en': 'Dark', 'ru': 'Тёмная'},
+    'theme_system': {'en': 'As the system', 'ru': 'Как в системе'},
+    'theme_invalid': {'en': 'Unknown theme.', 'ru': 'Неизвестная тема.'},
+    # a missing page
+    'not_found_title': {'en': 'Page not found', 'ru': 'Страница не найдена'},
+    'not_found_text': {
+        'en': 'Nothing is at this address: the link may be mistyped, or what it pointed to is gone.',
+        'ru': 'По этому адресу ничего нет: возможно, в ссылке опечатка или то, на что она вела, удалено.',
+    },
+    'not_found_sign_in': {'en': 'Go to sign-in', 'ru': 'Перейти ко входу'},
 }
 
 

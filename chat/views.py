@@ -18,6 +18,7 @@ class UserView:
     language: str | None = None
     time_zone: str | None = None
     session_version: int = 0
+    theme: str | None = None  # 'light', 'dark' or None: follow the system
     # set only on the view a page acts with: the browser's login session, re-checked by every service call
     session_token: str | None = field(default=None, repr=False, compare=False)
 

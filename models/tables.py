@@ -28,6 +28,7 @@ class User(SQLModel, table=True):
     avatar: str | None = Field(default=None, max_length=80)  # content-hash file name in the media folder
     language: str | None = Field(default=None, max_length=8)
     time_zone: str | None = Field(default=None, max_length=64)
+    theme: str | None = Field(default=None, max_length=8)  # 'light' or 'dark'; NULL follows the system (0005)
     session_version: int = 0  # bumped to end every session of the user
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -6,7 +6,7 @@ from chat.services import Services
 def register(services: Services) -> None:
     from nicegui import app
 
-    from pages import auth, home, media, ops, panel, room, sessions
+    from pages import auth, home, media, not_found, ops, panel, room, sessions
 
     app.state.session_watch = sessions.register(services)
     auth.register(services)
@@ -15,3 +15,4 @@ def register(services: Services) -> None:
     panel.register(services)
     media.register(services)
     ops.install(services)  # after sessions: /metrics counts the signed-in pages it keeps
+    not_found.register(services)

@@ -48,7 +48,7 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
     return _stamp(created_at, time_zone, int(time.time() // 60))
 
 
-NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'py-1', 'notice']
+NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 # min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
 # code block scrolls inside it and a long word wraps, instead of the bubble leaving the screen
@@ -104,7 +104,7 @@ class Feed:
                     classes=['self-center'],
                     props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'},
                 )
-                self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'py-4'])
+                self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'dark:text-gray-400!', 'py-4'])
         self.newer = el.button(
             self.jump_to_newest,
             label=t('jump_newest'),

@@ -21,7 +21,7 @@ class RoomList(LobbyView):
         self.rows: dict[int, tuple[ui.element, ui.link, ui.badge, str]] = {}
         self.counts = dict(counts)
         with ui.column().classes('w-full gap-1').props('data-testid=room-list') as self.container:
-            self.empty = ui.label(ctx.t('no_rooms')).classes('text-grey-7')
+            self.empty = ui.label(ctx.t('no_rooms')).classes('text-grey-7 dark:text-gray-400!')
         for room in rooms:
             self.add(room)
 

@@ -1,4 +1,4 @@
-"""The shared frame: header with navigation, the viewer's name, the language switch and sign-out."""
+"""The shared frame: a one-row header with navigation and the user menu (profile, language, theme, sign-out)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from nicegui import ui
 from nicegui.element import Element
+from nicegui.elements.dark_mode import DarkMode
+from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
 from chat.events import Event, ProfileChanged, SessionEnded
@@ -14,15 +16,21 @@ from chat.i18n import LANGUAGE_NAMES, translate
 from pages import elements as el
 from pages.context import PageContext
 from pages.live_status import live_status
+from pages.theme import DARK, SESSION_KEY, THEME_KEYS, prepare_page, theme_of
 
-LEFT_CLASSES = ['items-center', 'gap-2', 'no-wrap', 'min-w-0']
-RIGHT_CLASSES = ['items-center', 'gap-1', 'no-wrap']
-APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline']
-TITLE_CLASSES = ['text-lg', 'truncate']
-AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full']
-NAME_CLASSES = ['max-w-40', 'truncate', 'mr-2']
+HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-slate-800! px-3 py-2 sm:px-4'
+MUTED = ['text-grey-7', 'dark:text-gray-400!']  # Quasar's grey is too dim on a dark page (its classes are !important)
+LEFT_CLASSES = ['items-center', 'gap-2', 'no-wrap', 'min-w-0', 'shrink']
+RIGHT_CLASSES = ['items-center', 'gap-1', 'no-wrap', 'shrink-0']
+APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline', 'whitespace-nowrap', 'gt-xs']
+TITLE_CLASSES = ['text-lg', 'truncate', 'min-w-0']
+AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
+NAME_CLASSES = ['max-w-40', 'truncate', 'gt-xs']  # the name beside the avatar: not on a phone (it is in the menu)
+MENU_HEADING = ['text-xs', 'uppercase', *MUTED, 'px-4', 'pt-2', 'pb-1']
+USERNAME_CLASSES = ['text-xs', *MUTED, 'px-4', 'pb-2', 'truncate']
 SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
+SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 
 
 def hint(text: str) -> dict[str, str]:
@@ -31,20 +39,13 @@ def hint(text: str) -> dict[str, str]:
     return {'title': text, 'aria-label': text}
 
 
-def language_switch(current: str, session: dict[str, Any], ctx: PageContext | None = None) -> None:
-    """A menu of the languages, each named in itself (built from pages/elements.py: every open page has one)."""
+def language_switch(current: str, session: dict[str, Any]) -> None:
+    """The sign-in pages' menu of the languages, each named in itself (built from pages/elements.py)."""
 
-    async def change(language: str) -> None:
-        if language == current:
-            return
-        session['lang'] = language
-        if ctx is not None:
-            try:
-                ctx.user = await ctx.services.accounts.set_language(ctx.user, language)
-            except ChatError as error:
-                ctx.show_error(error)
-                return
-        ui.navigate.reload()
+    def change(language: str) -> None:
+        if language != current:
+            session['lang'] = language
+            ui.navigate.reload()
 
     with (
         el.box(
@@ -71,46 +72,119 @@ def language_switch(current: str, session: dict[str, Any], ctx: PageContext | No
 
 
 def anonymous_header(lang: str, session: dict[str, Any]) -> None:
-    with ui.header().classes('items-center justify-between bg-primary'):
-        ui.label(translate(lang, 'app_name')).classes('text-lg font-bold')
+    prepare_page(lang, theme_of(session.get(SESSION_KEY)))
+    with ui.header().classes(HEADER_CLASSES):
+        el.text(translate(lang, 'app_name'), ['text-lg', 'font-bold'])
         language_switch(lang, session)
 
 
 def header(ctx: PageContext, title: str | None = None) -> Element:
     """Returns the title label so a page can change it live (e.g. a room rename)."""
-    with ui.header().classes('items-center justify-between bg-primary gap-2'):
+    dark = prepare_page(ctx.lang, ctx.user.theme)
+    with ui.header().classes(HEADER_CLASSES):
         with el.row(LEFT_CLASSES):
             el.link(ctx.t('app_name'), '/', APP_NAME_CLASSES)
             title_label = el.text(title or '', TITLE_CLASSES)
         with el.row(RIGHT_CLASSES):
             el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
-            el.button(
-                lambda: ui.navigate.to('/panel'),
-                icon='settings',
-                props={**HEADER_BUTTON, 'data-testid': 'panel-link', **hint(ctx.t('control_panel'))},
-            )
-            avatar = el.image(ctx.user.avatar_url, AVATAR_CLASSES)
-            name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
-            language_switch(ctx.lang, ctx.session, ctx)
-
-            async def sign_out() -> None:
-                await ctx.services.accounts.end_session(ctx.user)  # every page of this session ends on the server
-                ui.navigate.to(SIGNED_OUT)
-
-            el.button(
-                sign_out, icon='logout', props={**HEADER_BUTTON, 'data-testid': 'sign-out', **hint(ctx.t('sign_out'))}
-            )
+            avatar, name, theme = user_menu(ctx, dark)
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
             el.set_text(name, event.user.display_name)
             el.set_image(avatar, event.user.avatar_url)
+            theme.follow(event.user.theme)
         elif isinstance(event, SessionEnded):
             ctx.run(_check_session(ctx))
 
     ctx.subscribe(user_topic(ctx.user.id), on_user_event)
     live_status(ctx)
     return title_label
+
+
+def user_menu(ctx: PageContext, dark: DarkMode) -> tuple[Element, Element, ThemeChoice]:
+    """The avatar (and the name, on a wide screen) opening one menu: profile, language, theme and sign-out.
+    Returns the avatar, the name and the theme choice, which follow changes made on the user's other pages."""
+    menu_button = {
+        'flat': True,
+        'dense': True,
+        'no-caps': True,
+        'color': 'white',
+        'padding': '2px 6px',
+        'data-testid': 'user-menu',
+        **hint(ctx.t('user_menu')),
+    }
+    with el.box(tag='q-btn', props=menu_button):
+        with el.row(['items-center', 'gap-2', 'no-wrap']):
+            avatar = el.image(ctx.user.avatar_url, AVATAR_CLASSES)
+            name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
+            el.box(tag='q-icon', props={'name': 'arrow_drop_down'})
+        with (
+            el.box(tag='q-menu', props={'auto-close': True, 'anchor': 'bottom right', 'self': 'top right'}),
+            el.box(['min-w-56', 'max-w-80'], tag='q-list', props={'dense': True}),
+        ):
+            el.text(ctx.user.display_name, ['px-4', 'pt-3', 'pb-1', 'font-bold', 'truncate'])
+            el.text('@' + ctx.user.username, USERNAME_CLASSES)
+            el.box(tag='q-separator')
+            el.menu_item(ctx.t('profile'), lambda: ui.navigate.to('/panel'), props={'data-testid': 'panel-link'})
+            el.box(tag='q-separator')
+            el.text(ctx.t('language'), MENU_HEADING)
+            for code, language in LANGUAGE_NAMES.items():
+                el.menu_item(
+                    language,
+                    lambda code=code: _change_language(ctx, code),
+                    props={'active': code == ctx.lang, 'data-testid': f'language-{code}'},
+                )
+            el.box(tag='q-separator')
+            el.text(ctx.t('theme'), MENU_HEADING)
+            theme = ThemeChoice(ctx, dark)
+            el.box(tag='q-separator')
+
+            async def sign_out() -> None:
+                await ctx.services.accounts.end_session(ctx.user)  # every page of this session ends on the server
+                ui.navigate.to(SIGNED_OUT)
+
+            el.menu_item(ctx.t('sign_out'), sign_out, props={'data-testid': 'sign-out'})
+    return avatar, name, theme
+
+
+class ThemeChoice:
+    """Light, dark or as the system: one radio group (one element), kept in step with the user's other pages."""
+
+    def __init__(self, ctx: PageContext, dark: DarkMode) -> None:
+        self.ctx, self.dark, self.stored = ctx, dark, ctx.user.theme
+        options = {key or SYSTEM: ctx.t(label) for key, label in THEME_KEYS.items()}
+        self.radio = ui.radio(options, value=self.stored or SYSTEM, on_change=self.choose).classes('px-2 pb-1')
+        self.radio.props.update({'dense': True, 'data-testid': 'theme'})
+
+    async def choose(self, event: ValueChangeEventArguments) -> None:
+        theme = None if event.value == SYSTEM else event.value
+        self.dark.value = DARK[theme]  # this page at once, before the database has it
+        if theme == self.stored:
+            return
+        self.stored = theme
+        self.ctx.session[SESSION_KEY] = theme  # the sign-in page after signing out keeps it
+        try:
+            self.ctx.user = await self.ctx.services.accounts.set_theme(self.ctx.user, theme)
+        except ChatError as error:
+            self.ctx.show_error(error)
+
+    def follow(self, theme: str | None) -> None:
+        """Chosen on another page of this user: shown here too, not stored again."""
+        self.stored = theme
+        self.radio.value = theme or SYSTEM
+
+
+async def _change_language(ctx: PageContext, language: str) -> None:
+    if language == ctx.lang:
+        return
+    ctx.session['lang'] = language
+    try:
+        ctx.user = await ctx.services.accounts.set_language(ctx.user, language)
+    except ChatError as error:
+        ctx.show_error(error)
+        return
+    ui.navigate.reload()
 
 
 async def _check_session(ctx: PageContext) -> None:

@@ -23,7 +23,7 @@ class ManagedRooms(LobbyView):
         self.rows: dict[int, dict[str, Any]] = {}
         self.counts: dict[int, int] = {}
         with ui.column().classes('w-full gap-2').props('data-testid=panel-rooms') as self.container:
-            self.empty = ui.label(ctx.t('no_own_rooms')).classes('text-grey-7')
+            self.empty = ui.label(ctx.t('no_own_rooms')).classes('text-grey-7 dark:text-gray-400!')
         with ui.dialog() as self.dialog, ui.card():
             self.dialog_text = ui.label()
             with ui.row().classes('w-full justify-end'):

@@ -210,7 +210,7 @@ def register(services: Services) -> None:
                 el.text(ctx.t('online_here'), ['text-subtitle2'])
                 private = PrivatePanel(ctx, room.id)
                 online = OnlineList(ctx, private.open, settings.online_list_limit)
-                el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7'])
+                el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
 
         def on_room_event(event: Event) -> None:
             if isinstance(event, MessagePosted):

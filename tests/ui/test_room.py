@@ -152,7 +152,7 @@ async def test_russian_from_accept_language_and_switch_sticks(user: User) -> Non
     await user.open('/login')
     await user.should_see('Войти')
     await register(user, 'anna', expect='Комнаты')
-    by_testid(user, 'language').click()
+    by_testid(user, 'user-menu').click()
     by_testid(user, 'language-en').click()
     await user.should_see('Rooms')
     await user.open('/')

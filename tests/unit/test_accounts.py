@@ -18,6 +18,7 @@ from models import Message, User
 from storage import users as user_queries
 from tests.unit.conftest import ServicesFactory
 from tests.unit.helpers import PASSWORD, Recorder, add_user, count_rows, execute
+from tests.waiting import until
 
 
 async def stored_hash(services: Services, user_id: int) -> str:
@@ -424,3 +425,18 @@ async def test_concurrent_registrations_cannot_slip_past_the_address_limit(make_
     )
     assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
     assert await count_rows(services, User) == 3
+
+
+async def test_theme_is_light_dark_or_the_systems_and_reaches_only_the_users_own_pages(services: Services) -> None:
+    anna = await add_user(services, 'anna')
+    recorder = Recorder().listen(services.hub, user_topic(anna.id), PROFILES)
+    assert (await services.accounts.set_theme(anna, 'dark')).theme == 'dark'
+    assert (await services.accounts.get(anna.id)).theme == 'dark'
+    for bad in ['purple', 'DARK', '']:
+        with pytest.raises(InvalidInput) as info:
+            await services.accounts.set_theme(anna, bad)
+        assert info.value.key == 'theme_invalid'
+    assert (await services.accounts.set_theme(anna, None)).theme is None
+    await until(lambda: len(recorder.of(user_topic(anna.id))) == 2, what='both changes on her own topic')
+    assert [event.user.theme for event in recorder.of(user_topic(anna.id))] == ['dark', None]  # type: ignore[union-attr]
+    assert recorder.of(PROFILES) == []  # nobody else's page changes
