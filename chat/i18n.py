@@ -132,6 +132,55 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Сервер сейчас не может ничего сохранить (диск заполнен или доступен только для чтения), '
         'поэтому сообщение не отправлено. Оно осталось в поле ввода: попробуйте позже.',
     },
+    # message actions
+    'message_actions': {'en': 'Message actions', 'ru': 'Действия с сообщением'},
+    'message_edit': {'en': 'Edit', 'ru': 'Изменить'},
+    'message_delete': {'en': 'Delete', 'ru': 'Удалить'},
+    'message_reply': {'en': 'Reply', 'ru': 'Ответить'},
+    'message_copy_link': {'en': 'Copy link', 'ru': 'Копировать ссылку'},
+    'message_link_copied': {'en': 'Link copied.', 'ru': 'Ссылка скопирована.'},
+    'message_more_emoji': {'en': 'More emoji', 'ru': 'Ещё эмодзи'},
+    'message_edited_mark': {'en': 'edited', 'ru': 'изменено'},
+    'message_deleted': {'en': 'message deleted', 'ru': 'сообщение удалено'},
+    'message_confirm_delete': {'en': 'Delete this message for everyone?', 'ru': 'Удалить это сообщение для всех?'},
+    'message_editing': {'en': 'Edit your message', 'ru': 'Изменение сообщения'},
+    'replying_to': {'en': 'Replying to {name}: {text}', 'ru': 'Ответ для {name}: {text}'},
+    'reply_cancel': {'en': 'Cancel the reply', 'ru': 'Отменить ответ'},
+    'reacted_more': {'en': '{names} and {count} more', 'ru': '{names} и ещё {count}'},
+    'message_not_found': {
+        'en': 'This message does not exist (any more).',
+        'ru': 'Этого сообщения нет (больше нет).',
+    },
+    'permalink_not_found': {
+        'en': 'The linked message is not in this room (or no longer exists).',
+        'ru': 'Сообщения по ссылке нет в этой комнате (или оно удалено).',
+    },
+    'message_gone': {'en': 'This message was deleted.', 'ru': 'Это сообщение удалено.'},
+    'not_message_author': {
+        'en': 'Only the author may edit this message.',
+        'ru': 'Изменить это сообщение может только его автор.',
+    },
+    'message_delete_denied': {
+        'en': 'Only the author, the room’s owner or an admin may delete this message.',
+        'ru': 'Удалить это сообщение может только автор, владелец комнаты или администратор.',
+    },
+    'edit_window_over': {
+        'en': 'A message can be edited only within {hours} h of sending it.',
+        'ru': 'Сообщение можно изменить только в течение {hours} ч после отправки.',
+    },
+    'message_not_edited': {
+        'en': 'The change could not be stored. Please try again.',
+        'ru': 'Не удалось сохранить изменение. Попробуйте ещё раз.',
+    },
+    'reaction_invalid': {'en': 'This reaction is not available.', 'ru': 'Такая реакция недоступна.'},
+    'reaction_too_many': {
+        'en': 'A message can have at most {max} different reactions.',
+        'ru': 'У сообщения может быть не больше {max} разных реакций.',
+    },
+    'rate_reactions': {
+        'en': 'Too many reactions: try again in {seconds} s.',
+        'ru': 'Слишком много реакций: повторите через {seconds} с.',
+    },
     'private_to': {'en': 'private to {name}', 'ru': 'лично для {name}'},
     'private_from': {'en': '{name} (private)', 'ru': '{name} (лично)'},
     'private_placeholder': {'en': 'Private message to {name}…', 'ru': 'Личное сообщение для {name}…'},
