@@ -11,12 +11,26 @@ container (`with` block). A feature that changes how a bubble looks changes `Kit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from nicegui import ui
 from nicegui.element import Element
 
 from chat.views import MessageView, UserView
+
+
+def menu_props(title: str) -> dict[str, Any]:
+    """A bubble's menu button: small and flat, named for screen readers. Sent with every bubble to every page, so
+    only what it needs (no hover title: the icon says it)."""
+    return {
+        'flat': True,
+        'round': True,
+        'dense': True,
+        'size': 'sm',
+        'aria-label': title,
+        'data-testid': 'message-menu',
+    }
 
 
 def _props(element: Element, props: dict[str, Any] | None) -> Element:
@@ -32,14 +46,55 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
     return element
 
 
-class Bubble(ui.element):
-    """A message bubble (Quasar's `q-chat-message`) whose body is one text child: never HTML."""
+# A stored message's bubble: its menu button shows on hover on desktop (`group`), always on phones and touch screens
+BUBBLE_CLASSES = ['group']
+HIGHLIGHTED_CLASSES = ['group', 'highlighted']
+HIGHLIGHT_COLOR = 'yellow-3'
+MENU_CLASSES = ['float-right', 'opacity-0', 'group-hover:opacity-100', 'max-sm:opacity-100']
+QUOTE_CLASSES = ['border-l-4', 'border-grey-6', 'pl-2', 'mb-1', 'text-xs', 'text-grey-8', 'cursor-pointer', 'truncate']
+DELETED_CLASSES = ['italic', 'text-grey-7']
 
-    def __init__(self, body: str, props: dict[str, Any]) -> None:
+
+@dataclass(frozen=True, slots=True)
+class BubbleLook:
+    """What a stored message's bubble shows, as the feed decided for its viewer (language, time zone, side). Pages
+    that decide the same look share one bubble (the speed layer): everything per viewer beyond this (the menu's
+    items, a viewer's own reactions) is built on that page only."""
+
+    body: str  # the text, or the "message deleted" placeholder
+    stamp: str  # the time, with the "edited" mark
+    sent: bool  # the viewer's own message
+    deleted: bool = False
+    quote: str | None = None  # "Ann: first line" of the message this one answers
+    menu: str | None = None  # the menu button's name; None: no menu (a deleted message)
+    highlighted: bool = False  # the message a permalink or a quote led to (on this page only)
+
+
+class BubbleActions(Protocol):
+    """What a click in a bubble does on the page showing it."""
+
+    def menu(self, message_id: int) -> Any: ...
+
+    def quote(self, message_id: int) -> Any: ...
+
+
+def bubble_props(message: MessageView, look: BubbleLook) -> dict[str, Any]:
+    author = message.author
+    props = {'name': author.display_name, 'stamp': look.stamp, 'avatar': author.avatar_url, 'sent': look.sent}
+    if look.highlighted:
+        props.update({'bg-color': HIGHLIGHT_COLOR, 'data-testid': 'highlighted-message'})
+    return props
+
+
+class Bubble(ui.element):
+    """A message bubble (Quasar's `q-chat-message`) whose body is a text child: never HTML."""
+
+    def __init__(self, props: dict[str, Any], body: str | None = None) -> None:
         super().__init__('q-chat-message')
         self.props.update(props)
-        with self:
-            ui.label(body)
+        if body is not None:
+            with self:
+                ui.label(body)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches, as a person sees
         return [
@@ -96,12 +151,25 @@ class Kit:
     def set_image(self, element: Element, src: str) -> None:
         element.props['src'] = src
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
-        """A stored message: author, avatar, time and the body as text."""
-        author = message.author
-        return self._bubble(
-            message.body, {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent}
-        )
+    def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+        """A stored message: author, avatar, time, the quoted message it answers, the body as text (the text is the
+        last child), and a menu button."""
+        bubble = Bubble(bubble_props(message, look))
+        _classes(bubble, HIGHLIGHTED_CLASSES if look.highlighted else BUBBLE_CLASSES)
+        with bubble:
+            if look.menu is not None and actions is not None:
+                menu = ui.button(icon='more_horiz', on_click=lambda: actions.menu(message.id))
+                _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
+            if look.quote is not None:
+                quote = _props(_classes(ui.label(look.quote), QUOTE_CLASSES), {'data-testid': 'quote'})
+                if actions is not None:
+                    quote.on('click', lambda: actions.quote(message.id))
+            _classes(ui.label(look.body), DELETED_CLASSES if look.deleted else None)
+        return bubble
+
+    def reveal(self, bubble: Element) -> None:
+        """Scrolls the page so that the bubble is in view (its text is a plain div: the browser's own method)."""
+        bubble.default_slot.children[-1].run_method('scrollIntoView', {'block': 'center'})
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
         """A private message: never stored, marked apart from the public ones."""
@@ -119,7 +187,7 @@ class Kit:
         return bubble.classes('private-message')
 
     def _bubble(self, body: str, props: dict[str, Any]) -> Element:
-        return Bubble(body, props)
+        return Bubble(props, body)
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
         """The author changed their name or picture."""
@@ -199,8 +267,12 @@ def set_image(element: Element, src: str) -> None:
     _kit[0].set_image(element, src)
 
 
-def bubble(message: MessageView, stamp: str, sent: bool) -> Element:
-    return _kit[0].bubble(message, stamp, sent)
+def bubble(message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+    return _kit[0].bubble(message, look, actions)
+
+
+def reveal(element: Element) -> None:
+    _kit[0].reveal(element)
 
 
 def private_bubble(body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:

@@ -16,7 +16,18 @@ from nicegui import context
 from nicegui.element import Element
 
 from chat.views import MessageView, UserView
-from pages.elements import Kit
+from pages.elements import (
+    BUBBLE_CLASSES,
+    DELETED_CLASSES,
+    HIGHLIGHTED_CLASSES,
+    MENU_CLASSES,
+    QUOTE_CLASSES,
+    BubbleActions,
+    BubbleLook,
+    Kit,
+    bubble_props,
+    menu_props,
+)
 from pages.fastpath.light import (
     LightElement,
     SharedBranch,
@@ -34,6 +45,8 @@ from pages.fastpath.light import (
 )
 
 MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
+# a bubble's ids: MESSAGE_IDS + MESSAGE_STRIDE * message id, then its text, its menu button and its quote
+MESSAGE_STRIDE, TEXT, MENU, QUOTE = 4, 1, 2, 3
 PERSON_IDS = 1 << 42  # element ids of shared people-list entries
 ROW_CLASSES = ['nicegui-row', 'row']  # what NiceGUI's ui.row / ui.column give their element
 COLUMN_CLASSES = ['nicegui-column']
@@ -60,23 +73,35 @@ class FeedMessage(LightElement):
 
 
 class SharedMessage(SharedElement, FeedMessage):
-    """A stored message's bubble and its text, one pair for every page of the room that shows it the same way (same
-    stamp, same side, same author name and picture): a live message reaches every open page at the same moment, and
-    each only lists the pair and sends its cached wire form. Pages never edit it in place: a renamed author gets new
-    props, re-sent by each page that shows the bubble."""
+    """A stored message's bubble and its children (menu button, quote, text), one tree for every page of the room
+    that shows it the same way (same look: stamp, side, text, language; same author name and picture): a live message
+    reaches every open page at the same moment, and each only lists the tree and sends its cached wire form. Pages
+    never edit it in place: a changed message (edited, deleted, a renamed author) gets a new tree with the same ids,
+    which each page showing the old one puts in its place. Clicks on the menu and the quote reach the page they came
+    from (`shared_clicks`): what the menu offers is built there, for that viewer only."""
 
     __slots__ = ('_wire', 'text')
 
-    def __init__(self, message: MessageView, stamp: str, sent: bool) -> None:  # pylint: disable=super-init-not-called
-        author = message.author
+    def __init__(self, message: MessageView, look: BubbleLook) -> None:  # pylint: disable=super-init-not-called
         self._share(
-            MESSAGE_IDS + 2 * message.id,
+            MESSAGE_IDS + MESSAGE_STRIDE * message.id,
             'q-chat-message',
             leaf=False,
-            props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
+            props=bubble_props(message, look),
+            classes=BUBBLE_CLASSES,
         )
-        self.text = SharedLeaf(self.id + 1, 'div', text=message.body, parent_slot=self.default_slot)
-        self.default_slot.children.append(self.text)
+        slot = self.default_slot
+        if look.menu is not None:
+            menu = ClickableLeaf(self.id + MENU, 'q-btn', props=_menu_props(look.menu), classes=MENU_CLASSES)
+            menu._event_listeners = shared_clicks('bubble')
+            slot.children.append(menu)
+        if look.quote is not None:
+            quote = ClickableLeaf(self.id + QUOTE, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
+            quote._event_listeners = shared_clicks('bubble')
+            slot.children.append(quote)
+        classes = DELETED_CLASSES if look.deleted else None
+        self.text = SharedLeaf(self.id + TEXT, 'div', text=look.body, classes=classes, parent_slot=slot)
+        slot.children.append(self.text)
         self._wire: dict[str, Any] | None = None
 
     def _to_dict(self) -> dict[str, Any]:
@@ -87,6 +112,56 @@ class SharedMessage(SharedElement, FeedMessage):
     def replace_props(self, props: dict[str, Any]) -> None:
         self._props = props  # type: ignore[assignment]
         self._wire = None
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [self.text._text, self._props.get('name'), self._props.get('stamp')]
+
+
+class ClickableLeaf(SharedLeaf):
+    """A bubble's menu button or quote: its wire form (with the shared click listener) made once, not per page. No
+    parent slot (as a shared list entry): NiceGUI runs a click's handler in the clicked element's parent slot, and
+    the shared bubble belongs to no page, so the handler runs in the page's own layout instead."""
+
+    __slots__ = ('_wire',)
+
+    def _to_dict(self) -> dict[str, Any]:
+        wire = getattr(self, '_wire', None)
+        if wire is None:
+            wire = self._wire = super()._to_dict()
+        return wire
+
+
+class LocalMessage(LightElement):
+    """A bubble shown on one page only: the message a permalink or a quote led this viewer to, highlighted."""
+
+    __slots__ = ()
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [self._props.get('name'), self._props.get('stamp')]
+
+
+_QUOTE_PROPS = {'data-testid': 'quote'}
+
+
+@lru_cache(maxsize=16)
+def _menu_props(title: str) -> dict[str, Any]:
+    """One dict per language, shared by every menu button (light elements never edit their props in place)."""
+    return {**menu_props(title), 'icon': 'more_horiz'}
+
+
+_BUBBLE_ACTIONS: weakref.WeakKeyDictionary[Any, BubbleActions] = weakref.WeakKeyDictionary()
+
+
+def _bubble_clicked(client: Any, element: Element) -> Any:
+    actions = _BUBBLE_ACTIONS.get(client)
+    if actions is None:
+        return None
+    message_id, part = divmod(element.id - MESSAGE_IDS, MESSAGE_STRIDE)
+    if part == MENU:
+        return actions.menu(message_id)
+    if part == QUOTE:
+        return actions.quote(message_id)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -140,11 +215,36 @@ class LightKit(Kit):
     def set_image(self, element: Element, src: str) -> None:
         element.replace_props(image_props(src))  # type: ignore[attr-defined]
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool) -> Element:
+    def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+        if look.highlighted:
+            return self._local_bubble(message, look, actions)
         author = message.author
-        key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
-        bubble: SharedMessage = shared(key, lambda: SharedMessage(message, stamp, sent))  # type: ignore[assignment]
-        show_shared(current_parent(), bubble, bubble.text)
+        key = ('message', message.id, author.display_name, author.avatar_url, look)
+        bubble: SharedMessage = shared(key, lambda: SharedMessage(message, look))  # type: ignore[assignment]
+        show_shared(current_parent(), bubble, *bubble.default_slot.children)
+        if actions is not None:
+            client = context.client
+            if _BUBBLE_ACTIONS.get(client) is not actions:  # one feed per page: registered with its first bubble
+                if client not in _BUBBLE_ACTIONS:
+                    on_page_click(client, 'bubble', lambda element: _bubble_clicked(client, element))
+                _BUBBLE_ACTIONS[client] = actions
+        return bubble
+
+    def _local_bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None) -> Element:
+        bubble = LocalMessage(
+            current_parent(),
+            'q-chat-message',
+            props=bubble_props(message, look),
+            classes=HIGHLIGHTED_CLASSES,
+            leaf=False,
+        )
+        if look.menu is not None and actions is not None:
+            light_button(bubble, lambda: actions.menu(message.id), props=_menu_props(look.menu), classes=MENU_CLASSES)
+        if look.quote is not None:
+            quote = LightElement(bubble, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
+            if actions is not None:
+                quote.on_click(lambda: actions.quote(message.id))
+        light_text(bubble, look.body, DELETED_CLASSES if look.deleted else None)
         return bubble
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
@@ -159,6 +259,9 @@ class LightKit(Kit):
         return FeedMessage(current_parent(), body, props, classes=['private-message'])
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
+        if isinstance(bubble, LocalMessage):  # light props are never edited in place
+            bubble.replace_props({**bubble._props, 'name': name, 'avatar': avatar})
+            return
         if not isinstance(bubble, SharedMessage):
             super().rename_bubble(bubble, name, avatar)
             return
@@ -221,8 +324,6 @@ class LightKit(Kit):
 
 
 def _shared_children(element: Element) -> list[Element]:
-    if isinstance(element, SharedMessage):
-        return [element.text]
     return list(element.default_slot.children)
 
 
