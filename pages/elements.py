@@ -50,9 +50,30 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
 BUBBLE_CLASSES = ['group']
 HIGHLIGHTED_CLASSES = ['group', 'highlighted']
 HIGHLIGHT_COLOR = 'yellow-3'
-MENU_CLASSES = ['float-right', 'opacity-0', 'group-hover:opacity-100', 'max-sm:opacity-100']
-QUOTE_CLASSES = ['border-l-4', 'border-grey-6', 'pl-2', 'mb-1', 'text-xs', 'text-grey-8', 'cursor-pointer', 'truncate']
+# Quasar draws each child of a `q-chat-message` as a bubble of its own, so a message has one child, its text, and the
+# menu button and the quote sit inside it: the button in the top corner, the quote first (the text node comes first
+# in the element, so the column puts the quote before it with `order-first`)
+TEXT_CLASSES = ['relative', 'pr-7', 'min-h-6']
+QUOTED_TEXT_CLASSES = [*TEXT_CLASSES, 'flex', 'flex-col']
 DELETED_CLASSES = ['italic', 'text-grey-7']
+MENU_CLASSES = ['absolute', 'top-0', 'right-0', 'opacity-0', 'group-hover:opacity-100', 'max-sm:opacity-100']
+QUOTE_CLASSES = [
+    'order-first',
+    'border-l-4',
+    'border-grey-6',
+    'pl-2',
+    'mb-1',
+    'text-xs',
+    'text-grey-8',
+    'cursor-pointer',
+    'truncate',
+]
+
+
+def text_classes(look: BubbleLook) -> list[str]:
+    if look.deleted:
+        return DELETED_CLASSES
+    return QUOTED_TEXT_CLASSES if look.quote is not None else TEXT_CLASSES
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,24 +173,23 @@ class Kit:
         element.props['src'] = src
 
     def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
-        """A stored message: author, avatar, time, the quoted message it answers, the body as text (the text is the
-        last child), and a menu button."""
+        """A stored message: author, avatar and time (props), and one child, its text, holding the quoted message it
+        answers and the menu button."""
         bubble = Bubble(bubble_props(message, look))
         _classes(bubble, HIGHLIGHTED_CLASSES if look.highlighted else BUBBLE_CLASSES)
-        with bubble:
-            if look.menu is not None and actions is not None:
-                menu = ui.button(icon='more_horiz', on_click=lambda: actions.menu(message.id))
-                _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
+        with bubble, _classes(ui.label(look.body), text_classes(look)):
             if look.quote is not None:
                 quote = _props(_classes(ui.label(look.quote), QUOTE_CLASSES), {'data-testid': 'quote'})
                 if actions is not None:
                     quote.on('click', lambda: actions.quote(message.id))
-            _classes(ui.label(look.body), DELETED_CLASSES if look.deleted else None)
+            if look.menu is not None and actions is not None:
+                menu = ui.button(icon='more_horiz', on_click=lambda: actions.menu(message.id))
+                _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
         return bubble
 
     def reveal(self, bubble: Element) -> None:
         """Scrolls the page so that the bubble is in view (its text is a plain div: the browser's own method)."""
-        bubble.default_slot.children[-1].run_method('scrollIntoView', {'block': 'center'})
+        bubble.default_slot.children[0].run_method('scrollIntoView', {'block': 'center'})
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
         """A private message: never stored, marked apart from the public ones."""

@@ -18,7 +18,6 @@ from nicegui.element import Element
 from chat.views import MessageView, UserView
 from pages.elements import (
     BUBBLE_CLASSES,
-    DELETED_CLASSES,
     HIGHLIGHTED_CLASSES,
     MENU_CLASSES,
     QUOTE_CLASSES,
@@ -27,6 +26,7 @@ from pages.elements import (
     Kit,
     bubble_props,
     menu_props,
+    text_classes,
 )
 from pages.fastpath.light import (
     LightElement,
@@ -90,18 +90,18 @@ class SharedMessage(SharedElement, FeedMessage):
             props=bubble_props(message, look),
             classes=BUBBLE_CLASSES,
         )
-        slot = self.default_slot
-        if look.menu is not None:
-            menu = ClickableLeaf(self.id + MENU, 'q-btn', props=_menu_props(look.menu), classes=MENU_CLASSES)
-            menu._event_listeners = shared_clicks('bubble')
-            slot.children.append(menu)
+        self.text = text = MessageText(self.id + TEXT, 'div', classes=text_classes(look))
+        text._text = look.body
+        text._parent_slot = weakref.ref(self.default_slot)
+        self.default_slot.children.append(text)
         if look.quote is not None:
             quote = ClickableLeaf(self.id + QUOTE, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
             quote._event_listeners = shared_clicks('bubble')
-            slot.children.append(quote)
-        classes = DELETED_CLASSES if look.deleted else None
-        self.text = SharedLeaf(self.id + TEXT, 'div', text=look.body, classes=classes, parent_slot=slot)
-        slot.children.append(self.text)
+            text.add(quote)
+        if look.menu is not None:
+            menu = ClickableLeaf(self.id + MENU, 'q-btn', props=_menu_props(look.menu), classes=MENU_CLASSES)
+            menu._event_listeners = shared_clicks('bubble')
+            text.add(menu)
         self._wire: dict[str, Any] | None = None
 
     def _to_dict(self) -> dict[str, Any]:
@@ -114,21 +114,34 @@ class SharedMessage(SharedElement, FeedMessage):
         self._wire = None
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
-        return [self.text._text, self._props.get('name'), self._props.get('stamp')]
+        return [self._props.get('name'), self._props.get('stamp')]  # the text is its child's
 
 
-class ClickableLeaf(SharedLeaf):
-    """A bubble's menu button or quote: its wire form (with the shared click listener) made once, not per page. No
-    parent slot (as a shared list entry): NiceGUI runs a click's handler in the clicked element's parent slot, and
-    the shared bubble belongs to no page, so the handler runs in the page's own layout instead."""
+class _CachedWire:
+    """A shared element whose wire form never changes once built (pages never edit shared elements in place): made
+    once, not once per page."""
 
-    __slots__ = ('_wire',)
+    __slots__ = ()
 
     def _to_dict(self) -> dict[str, Any]:
         wire = getattr(self, '_wire', None)
         if wire is None:
-            wire = self._wire = super()._to_dict()
+            wire = self._wire = super()._to_dict()  # type: ignore[misc]
         return wire
+
+
+class MessageText(_CachedWire, SharedBranch):
+    """A bubble's one child: the text, with the quote and the menu button inside."""
+
+    __slots__ = ('_wire',)
+
+
+class ClickableLeaf(_CachedWire, SharedLeaf):
+    """A bubble's menu button or quote, with the shared click listener. No parent slot (as a shared list entry):
+    NiceGUI runs a click's handler in the clicked element's parent slot, and the shared bubble belongs to no page, so
+    the handler runs in the page's own layout instead."""
+
+    __slots__ = ('_wire',)
 
 
 class LocalMessage(LightElement):
@@ -221,7 +234,7 @@ class LightKit(Kit):
         author = message.author
         key = ('message', message.id, author.display_name, author.avatar_url, look)
         bubble: SharedMessage = shared(key, lambda: SharedMessage(message, look))  # type: ignore[assignment]
-        show_shared(current_parent(), bubble, *bubble.default_slot.children)
+        show_shared(current_parent(), bubble, *_shared_children(bubble))
         if actions is not None:
             client = context.client
             if _BUBBLE_ACTIONS.get(client) is not actions:  # one feed per page: registered with its first bubble
@@ -238,13 +251,13 @@ class LightKit(Kit):
             classes=HIGHLIGHTED_CLASSES,
             leaf=False,
         )
-        if look.menu is not None and actions is not None:
-            light_button(bubble, lambda: actions.menu(message.id), props=_menu_props(look.menu), classes=MENU_CLASSES)
+        text = LightElement(bubble, 'div', classes=text_classes(look), text=look.body, leaf=False)
         if look.quote is not None:
-            quote = LightElement(bubble, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
+            quote = LightElement(text, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
             if actions is not None:
                 quote.on_click(lambda: actions.quote(message.id))
-        light_text(bubble, look.body, DELETED_CLASSES if look.deleted else None)
+        if look.menu is not None and actions is not None:
+            light_button(text, lambda: actions.menu(message.id), props=_menu_props(look.menu), classes=MENU_CLASSES)
         return bubble
 
     def private_bubble(self, body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:
@@ -324,6 +337,8 @@ class LightKit(Kit):
 
 
 def _shared_children(element: Element) -> list[Element]:
+    if isinstance(element, SharedMessage):  # its text, and the quote and menu button inside it
+        return [element.text, *element.text.default_slot.children]
     return list(element.default_slot.children)
 
 

@@ -47,7 +47,9 @@ async def bubble(person: User, text: str) -> Element:
 
 
 def part(element: Element, testid: str) -> Element | None:
-    return next((c for c in element.default_slot.children if c.props.get('data-testid') == testid), None)
+    """The bubble's quote or menu button (inside its text)."""
+    (text,) = element.default_slot.children
+    return next((c for c in text.default_slot.children if c.props.get('data-testid') == testid), None)
 
 
 def click(person: User, element: Element) -> None:
