@@ -187,6 +187,9 @@ class Kit:
                 _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
         return bubble
 
+    def bubble_actions(self, actions: BubbleActions) -> None:
+        """What clicks in this page's bubbles do (plain bubbles carry their own handlers: nothing to do)."""
+
     def reveal(self, bubble: Element) -> None:
         """Scrolls the page so that the bubble is in view (its text is a plain div: the browser's own method)."""
         bubble.default_slot.children[0].run_method('scrollIntoView', {'block': 'center'})
@@ -293,6 +296,10 @@ def bubble(message: MessageView, look: BubbleLook, actions: BubbleActions | None
 
 def reveal(element: Element) -> None:
     _kit[0].reveal(element)
+
+
+def bubble_actions(actions: BubbleActions) -> None:
+    _kit[0].bubble_actions(actions)
 
 
 def private_bubble(body: str, *, name: str, stamp: str, avatar: str, sent: bool) -> Element:

@@ -95,6 +95,7 @@ class Feed:
         self._deleted_text = t('message_deleted')
         self._edited_mark = t('message_edited_mark')
         self.highlighted: Item | None = None  # the message a permalink or a quote led to
+        el.bubble_actions(self)
         self.items: deque[Item] = deque()  # messages and notices on screen, oldest first
         self.blocks: deque[Element] = deque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)

@@ -235,13 +235,14 @@ class LightKit(Kit):
         key = ('message', message.id, author.display_name, author.avatar_url, look)
         bubble: SharedMessage = shared(key, lambda: SharedMessage(message, look))  # type: ignore[assignment]
         show_shared(current_parent(), bubble, *_shared_children(bubble))
-        if actions is not None:
-            client = context.client
-            if _BUBBLE_ACTIONS.get(client) is not actions:  # one feed per page: registered with its first bubble
-                if client not in _BUBBLE_ACTIONS:
-                    on_page_click(client, 'bubble', lambda element: _bubble_clicked(client, element))
-                _BUBBLE_ACTIONS[client] = actions
         return bubble
+
+    def bubble_actions(self, actions: BubbleActions) -> None:
+        """Clicks on shared bubbles' menus and quotes reach this page's `actions` (its feed)."""
+        client = context.client
+        if client not in _BUBBLE_ACTIONS:
+            on_page_click(client, 'bubble', lambda element: _bubble_clicked(client, element))
+        _BUBBLE_ACTIONS[client] = actions
 
     def _local_bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None) -> Element:
         bubble = LocalMessage(
