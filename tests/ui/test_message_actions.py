@@ -167,6 +167,28 @@ async def test_a_reply_quotes_the_original_and_leads_back_to_it(user: User, crea
     await until(lambda: _text(part(_bubbles(bob, 'noon works')[0], 'quote')) == 'Anna: message deleted')  # type: ignore[arg-type]
 
 
+async def test_a_quote_of_a_message_out_of_the_window_loads_its_page(user: User, create_user) -> None:
+    anna, _ = await people_in_room(user, create_user, ['Anna', 'Bob'])
+    room_id = room_id_of(anna)
+    app_services = services()
+    anna_view, bob_view = await app_services.accounts.session_user(1, 0), await app_services.accounts.session_user(2, 0)
+    assert anna_view is not None and bob_view is not None
+    app_services.messages.rate.limit = 10_000
+    original = await app_services.messages.post(anna_view, room_id, 'the very first plan')
+    for n in range(60):
+        await app_services.messages.post(anna_view, room_id, f'filler {n:02d}')
+    await app_services.messages.post(bob_view, room_id, 'back to the plan', reply_to=original.id)
+    await anna.should_see('back to the plan')
+    await anna.should_not_see('filler 00')  # pushed out of the window, with the first plan
+    assert not _bubbles(anna, 'the very first plan')
+
+    click(anna, part(await bubble(anna, 'back to the plan'), 'quote'))  # type: ignore[arg-type]
+    await wait_for(anna, 'highlighted-message')
+    (highlighted,) = by_testid(anna, 'highlighted-message').elements
+    assert _text(highlighted.default_slot.children[-1]) == 'the very first plan'
+    assert by_testid(anna, 'jump-newest').elements.pop().visible
+
+
 async def test_reactions_counted_live_with_your_own_marked(user: User, create_user) -> None:
     anna, bob, carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
     await send(anna, 'we shipped it')
