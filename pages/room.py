@@ -270,6 +270,8 @@ def register(services: Services) -> None:
                 feed.edited(event)
             elif isinstance(event, MessageDeleted):
                 feed.deleted(event)
+                if reply.target == event.message_id:  # nothing left to answer
+                    reply.clear()
             elif isinstance(event, PresenceChanged):
                 # an open private field stays when its recipient leaves: sending then says "not delivered"
                 changed = online.add(event.user) if event.joined else online.remove(event.user.id)
