@@ -27,6 +27,9 @@ def test_menu_on_hover_reactions_and_a_reply_that_leads_back(people) -> None:
     bubble(boris.page, 'Who brings the cake?').hover()
     expect(menu).to_have_css('opacity', '1')
     menu.click()
+    expect(boris.page.locator('[data-testid=action-reply]')).to_be_visible()
+    expect(boris.page.locator('[data-testid=action-edit]')).to_have_count(0)  # not his message
+    screenshot(boris.page, 'message-menu.png')
     boris.page.locator('[data-testid="react-🎉"]').click()
     reaction = anna.page.locator('[data-testid=reactions] [data-testid=reaction]').first
     expect(reaction).to_contain_text('🎉 1')
