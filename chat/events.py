@@ -8,13 +8,42 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from chat.views import MessageView, RoomView, UserView
+from chat.views import MessageView, ReactionView, RoomView, UserView
 
 
 @dataclass(frozen=True, slots=True)
 class MessagePosted:
     message: MessageView
     kind: Literal['message'] = 'message'
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEdited:
+    room_id: int
+    message_id: int
+    body: str
+    edited_at: datetime
+    formatted: str | None = None  # the new body's sanitized HTML (chat/markup.py), when it has formatting
+    kind: Literal['message_edited'] = 'message_edited'
+
+
+@dataclass(frozen=True, slots=True)
+class MessageDeleted:
+    """Carries no text: the message's place stays, marked deleted."""
+
+    room_id: int
+    message_id: int
+    kind: Literal['message_deleted'] = 'message_deleted'
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionsChanged:
+    """A message's reactions as they are now: each page redraws that message's reaction row only."""
+
+    room_id: int
+    message_id: int
+    reactions: tuple[ReactionView, ...]
+    kind: Literal['reactions'] = 'reactions'
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,9 @@ class HubStatus:
 
 Event = Annotated[
     MessagePosted
+    | MessageEdited
+    | MessageDeleted
+    | ReactionsChanged
     | PrivateMessage
     | PresenceChanged
     | RoomCount

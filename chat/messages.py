@@ -1,4 +1,9 @@
-"""Public messages (stored, then published) and private messages (published only, never stored)."""
+"""Public messages (stored, then published) and private messages (published only, never stored).
+
+Stored messages can be edited (by their author, within the edit window), deleted (by their author, the room's owner
+or an admin: the text goes, the place stays), replied to and reacted to. Every change is stored first and then
+published on the room's topic as a small event, so each open page changes one bubble. Private messages are never
+stored, so none of these actions applies to them."""
 
 from __future__ import annotations
 
@@ -6,29 +11,32 @@ import asyncio
 import logging
 import math
 import sys
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from weakref import WeakValueDictionary
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from chat import metrics, validation
+from chat import markup, metrics, reactions, validation
 from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
-from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, RateLimited, Unavailable
-from chat.events import MessagePosted, PrivateMessage
+from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, PermissionDenied, RateLimited, Unavailable
+from chat.events import MessageDeleted, MessageEdited, MessagePosted, PrivateMessage, ReactionsChanged
 from chat.hub import Hub, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.presence import PresenceStore
-from chat.ratelimit import TokenBucket
+from chat.ratelimit import RateLimiter, TokenBucket
 from chat.settings import Settings
-from chat.views import MessageView, UserView
-from models import Message
+from chat.views import MessageView, QuoteView, ReactionView, UserView
+from models import Message, User
 from storage import messages as message_queries
 from storage import rooms as room_queries
 from storage.db import Database, cannot_write
 
 log = logging.getLogger(__name__)
+T = TypeVar('T')
 
 
 class Messages:
@@ -38,9 +46,11 @@ class Messages:
         self.db, self.hub, self.presence, self.settings, self.lifecycle = db, hub, presence, settings, lifecycle
         # a burst for a quick back-and-forth, then the sustained rate
         self.rate = TokenBucket(settings.message_burst, settings.message_rate, settings.message_rate_window)
+        self.reaction_rate = RateLimiter(settings.reaction_rate, settings.reaction_rate_window)
         # one post at a time per room, from insert to publish: pages drop a live message whose id is not newer than
         # the newest they show, so publishing must follow the ids
         self._room_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        self._reaction_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
     def _check_rate(self, actor: UserView) -> None:
         key = f'messages:{actor.id}'
@@ -49,32 +59,52 @@ class Messages:
             raise RateLimited('rate_messages', seconds=max(1, math.ceil(wait)))
         self.rate.hit(key)
 
-    async def post(self, actor: UserView, room_id: int, text: str) -> MessageView:
+    async def post(self, actor: UserView, room_id: int, text: str, reply_to: int | None = None) -> MessageView:
         """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored; once the
-        instance is stopping, refuses (`server_restarting`), and a post admitted before that still completes."""
+        instance is stopping, refuses (`server_restarting`), and a post admitted before that still completes.
+        `reply_to`: an earlier message of the same room (not deleted) that this one quotes."""
         try:
-            message = await self._admit(actor, room_id, text)
+            message = await self._admit(actor, room_id, text, reply_to)
         except ChatError as error:
             metrics.MESSAGES_REFUSED.labels(reason=error.key).inc()
             raise
         metrics.MESSAGES_POSTED.inc()
         return message
 
-    async def _admit(self, actor: UserView, room_id: int, text: str) -> MessageView:
+    async def _admit(self, actor: UserView, room_id: int, text: str, reply_to: int | None) -> MessageView:
         body = validation.message_body(text, self.settings.max_message_length)
         with self.lifecycle.admit():
-            return await self._store(actor, room_id, body)
+            return await self._store(actor, room_id, body, reply_to)
 
-    async def _store(self, actor: UserView, room_id: int, body: str) -> MessageView:
+    async def _store(self, actor: UserView, room_id: int, body: str, reply_to: int | None) -> MessageView:
         self._check_rate(actor)
 
         def work(session: Session) -> MessageView:
             author = check_actor(session, actor)
             if room_queries.by_id(session, room_id) is None:
                 raise NotFound('room_not_found')
-            message = message_queries.add(session, Message(room_id=room_id, author_id=actor.id, body=body))
+            quote = None
+            if reply_to is not None:
+                original = message_queries.by_id(session, reply_to)
+                if original is None or original.room_id != room_id:
+                    raise NotFound('message_not_found')
+                if original.deleted_at is not None:
+                    raise NotFound('message_gone')
+                original_author = session.get(User, original.author_id)
+                quote = _quote(original, original_author.display_name if original_author else '')
+            message = message_queries.add(
+                session, Message(room_id=room_id, author_id=actor.id, body=body, reply_to=reply_to)
+            )
             assert message.id is not None
-            return MessageView(message.id, room_id, user_view(author), body, message.created_at)
+            return MessageView(
+                message.id,
+                room_id,
+                user_view(author),
+                body,
+                message.created_at,
+                reply=quote,
+                formatted=markup.render(body),
+            )
 
         lock = self._room_locks.get(room_id)
         if lock is None:
@@ -82,7 +112,7 @@ class Messages:
         async with lock:
             try:
                 message = await self.db.run(work)
-            except ChatError:  # no such room, a stale session: nothing was sent, so it does not count either
+            except ChatError:  # no such room, a stale session, the quoted message gone: not counted either
                 self.rate.undo(f'messages:{actor.id}')
                 raise
             except SQLAlchemyError as error:
@@ -101,6 +131,112 @@ class Messages:
         """One page of history, oldest first: one indexed range scan however long the room's life."""
         limit = min(limit or self.settings.history_page_size, 200)
         return await self.db.run(_history_page, room_id, before_id, limit)
+
+    async def around(self, room_id: int, message_id: int) -> tuple[list[MessageView], bool]:
+        """A permalink's page: the message with about half a page before and after it, oldest first, and whether
+        newer messages follow. NotFound when the message is unknown or belongs to another room."""
+        limit = min(self.settings.history_page_size, 200)
+        before = max(1, limit // 2)
+
+        def work(session: Session) -> tuple[list[MessageView], bool]:
+            message = message_queries.by_id(session, message_id)
+            if message is None or message.room_id != room_id:
+                raise NotFound('permalink_not_found')
+            older = message_queries.page(session, room_id, message_id + 1, before)
+            newer = message_queries.newer(session, room_id, message_id, limit - len(older) + 1)
+            has_newer = len(newer) > limit - len(older)
+            return _views(session, older + newer[: limit - len(older)]), has_newer
+
+        return await self.db.run(work)
+
+    def _room_lock(self, locks: WeakValueDictionary[int, asyncio.Lock], key: int) -> asyncio.Lock:
+        lock = locks.get(key)
+        if lock is None:
+            lock = locks[key] = asyncio.Lock()
+        return lock
+
+    async def edit(self, actor: UserView, room_id: int, message_id: int, text: str) -> MessageEdited:
+        """The author's new text for their message, within the edit window; the same rules as a new post."""
+        body = validation.message_body(text, self.settings.max_message_length)
+        self._check_rate(actor)
+        window = self.settings.edit_window
+
+        def work(session: Session) -> MessageEdited:
+            check_actor(session, actor)
+            message = _existing(session, room_id, message_id)
+            if message.author_id != actor.id:
+                raise PermissionDenied('not_message_author')
+            now = datetime.now(UTC)
+            if now - _aware(message.created_at) > timedelta(seconds=window):
+                raise PermissionDenied('edit_window_over', hours=f'{window / 3600:g}')
+            if not message_queries.edit(session, message_id, body, now):
+                raise NotFound('message_gone')
+            return MessageEdited(room_id, message_id, body, now, markup.render(body))
+
+        try:
+            event = await self._write(work, 'message_not_edited')
+        except ChatError:
+            self.rate.undo(f'messages:{actor.id}')  # a refused edit does not count towards the rate
+            raise
+        await self.hub.publish(room_topic(room_id), event)
+        return event
+
+    async def delete(self, actor: UserView, room_id: int, message_id: int) -> MessageDeleted:
+        """The author, the room's owner or an admin deletes a message: its text is gone from the database and from
+        every page, its place stays ("message deleted")."""
+
+        def work(session: Session) -> MessageDeleted:
+            user = check_actor(session, actor)
+            message = _existing(session, room_id, message_id)
+            if message.author_id != actor.id and not user.is_admin:
+                room = room_queries.by_id(session, room_id)
+                if room is None or room.owner_id != actor.id:
+                    raise PermissionDenied('message_delete_denied')
+            if not message_queries.mark_deleted(session, message_id, datetime.now(UTC)):
+                raise NotFound('message_gone')
+            return MessageDeleted(room_id, message_id)
+
+        event = await self._write(work, 'message_not_edited')
+        await self.hub.publish(room_topic(room_id), event)
+        return event
+
+    async def react(
+        self, actor: UserView, room_id: int, message_id: int, emoji: str, present: bool
+    ) -> ReactionsChanged:
+        """Adds (`present`) or takes back the actor's emoji on a message. Idempotent: adding twice or removing what
+        is not there changes nothing (double clicks, two tabs). Publishes the message's reactions as they are now."""
+        if emoji not in reactions.ALLOWED:
+            raise InvalidInput('reaction_invalid')
+        key = f'reactions:{actor.id}'
+        if wait := self.reaction_rate.retry_after(key):
+            metrics.RATE_LIMITED.labels(limit='reactions').inc()
+            raise RateLimited('rate_reactions', seconds=int(wait) + 1)
+        self.reaction_rate.hit(key)
+
+        def work(session: Session) -> ReactionsChanged:
+            check_actor(session, actor)
+            _existing(session, room_id, message_id)
+            if present:
+                if not message_queries.add_reaction(session, message_id, actor.id, emoji, reactions.MAX_DISTINCT):
+                    raise InvalidInput('reaction_too_many', max=reactions.MAX_DISTINCT)
+            else:
+                message_queries.remove_reaction(session, message_id, actor.id, emoji)
+            found = message_queries.reactions(session, [message_id]).get(message_id, [])
+            return ReactionsChanged(room_id, message_id, _reaction_views(found))
+
+        # one change of a message at a time from write to publish: the last event a page hears is the newest state
+        async with self._room_lock(self._reaction_locks, message_id):
+            event = await self._write(work, 'message_not_edited')
+            await self.hub.publish(room_topic(room_id), event)
+        return event
+
+    async def _write(self, work: Callable[[Session], T], failed: str) -> T:
+        try:
+            return await self.db.run(work)
+        except SQLAlchemyError as error:  # the log names the failure, never the text
+            reason = cannot_write(error)
+            log.warning('changing a message failed: %s%s', error.__class__.__name__, f' ({reason})' if reason else '')
+            raise Unavailable('storage_full' if reason else failed) from None
 
     async def whisper(self, actor: UserView, room_id: int, recipient: UserView, text: str) -> PrivateMessage:
         """Reaches only the recipient's and the sender's tabs in this room; never stored, never logged."""
@@ -126,9 +262,67 @@ class Messages:
 def _history_page(session: Session, room_id: int, before_id: int | None, limit: int) -> list[MessageView]:
     """Rows made into views in the database thread too: reading 50 ORM rows' attributes took ~2 ms of the event
     loop per room opening."""
-    rows = message_queries.page(session, room_id, before_id, limit)
-    # bodies interned: every page that opens the room shows the same strings (mortal: freed with the last user)
-    return [
-        MessageView(m.id, m.room_id, user_view(u), sys.intern(m.body), m.created_at)  # type: ignore[arg-type]
-        for m, u in rows
-    ]
+    return _views(session, message_queries.page(session, room_id, before_id, limit))
+
+
+def _views(session: Session, rows: list[tuple[Message, User]]) -> list[MessageView]:
+    """Messages with what their replies quote and their reactions: one look-up each for the whole page."""
+    quoted = message_queries.quoted(session, {m.reply_to for m, _ in rows if m.reply_to is not None})
+    found = message_queries.reactions(session, [m.id for m, _ in rows])  # type: ignore[misc]
+    views = []
+    for m, u in rows:
+        original = quoted.get(m.reply_to) if m.reply_to is not None else None
+        views.append(
+            MessageView(
+                m.id,  # type: ignore[arg-type]
+                m.room_id,
+                user_view(u),
+                # bodies interned: every page that opens the room shows the same strings (mortal: freed with the
+                # last user)
+                sys.intern(m.body),
+                m.created_at,
+                m.edited_at,
+                m.deleted_at is not None,
+                _quote(*original) if original is not None else None,
+                _reaction_views(found.get(m.id, [])),  # type: ignore[arg-type]
+                markup.render(m.body) if m.deleted_at is None else None,
+            )
+        )
+    return views
+
+
+def _existing(session: Session, room_id: int, message_id: int) -> Message:
+    message = message_queries.by_id(session, message_id)
+    if message is None or message.room_id != room_id:
+        raise NotFound('message_not_found')
+    if message.deleted_at is not None:
+        raise NotFound('message_gone')
+    return message
+
+
+QUOTE_LENGTH = 100  # characters of a quoted first line
+
+
+def _quote(message: Message, author_name: str) -> QuoteView:
+    assert message.id is not None
+    if message.deleted_at is not None:
+        return QuoteView(message.id, author_name, '', deleted=True)
+    line = message.body.split('\n', 1)[0]
+    if len(line) > QUOTE_LENGTH:
+        line = line[: QUOTE_LENGTH - 1] + '…'
+    return QuoteView(message.id, author_name, line)
+
+
+def _reaction_views(rows: list[tuple[str, int, str]]) -> tuple[ReactionView, ...]:
+    """(emoji, user id, name) rows, oldest first, as one view per emoji in the order they first appeared."""
+    by_emoji: dict[str, tuple[list[int], list[str]]] = {}
+    for emoji, user_id, name in rows:
+        ids, names = by_emoji.setdefault(emoji, ([], []))
+        ids.append(user_id)
+        if len(names) < message_queries.NAMES_SHOWN:
+            names.append(name)
+    return tuple(ReactionView(e, len(ids), tuple(ids), tuple(names)) for e, (ids, names) in by_emoji.items())
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

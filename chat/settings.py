@@ -54,7 +54,10 @@ class Settings(BaseSettings):
     max_avatar_pixels: int = Field(16_000_000, ge=256 * 256)  # a WebP may have a quarter (chat/avatars.py)
     message_burst: int = Field(20, ge=1)  # messages a user may send at once (chat/ratelimit.py TokenBucket) ...
     message_rate: int = Field(10, ge=1)  # ... and then, sustained, this many messages ...
-    message_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
+    message_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds (edits count as messages)
+    edit_window: int = Field(24 * 3600, ge=0)  # seconds after posting during which the author may edit a message
+    reaction_rate: int = Field(30, ge=1)  # reactions added or removed ...
+    reaction_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
     room_create_rate: int = Field(20, ge=1)  # rooms per user per hour
     register_rate: int = Field(20, ge=1)  # registrations per client address per hour
     login_max_failures: int = Field(5, ge=1)

@@ -49,9 +49,36 @@ class RoomView:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteView:
+    """What a reply shows of the message it answers: its author and first line (nothing once it is deleted)."""
+
+    message_id: int
+    author_name: str
+    first_line: str
+    deleted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionView:
+    """One emoji on one message: how many, who (ids, to mark a viewer's own) and the first few names (a hint)."""
+
+    emoji: str
+    count: int
+    user_ids: tuple[int, ...]
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class MessageView:
     id: int
     room_id: int
     author: UserView
-    body: str
+    body: str  # '' when deleted
     created_at: datetime
+    edited_at: datetime | None = None
+    deleted: bool = False
+    reply: QuoteView | None = None
+    reactions: tuple[ReactionView, ...] = ()
+    # the body as sanitized HTML when it has formatting (chat/markup.py), made where the message is read or written,
+    # in a database thread: a long body can cost the parser tens of milliseconds, which must not hold the event loop
+    formatted: str | None = None

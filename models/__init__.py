@@ -1,5 +1,5 @@
 """SQLModel tables only."""
 
-from models.tables import LoginSession, Membership, Message, Room, User
+from models.tables import LoginSession, Membership, Message, Reaction, Room, User
 
-__all__ = ['LoginSession', 'Membership', 'Message', 'Room', 'User']
+__all__ = ['LoginSession', 'Membership', 'Message', 'Reaction', 'Room', 'User']

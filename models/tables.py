@@ -1,10 +1,11 @@
-"""The stored state: users, rooms, memberships and public messages (private messages are never stored)."""
+"""The stored state: users, rooms, memberships, public messages and their reactions (private messages are never
+stored)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 SKELETON_LENGTH = 1024  # a character's prototype has up to 18 characters; names have at most 40
@@ -57,7 +58,26 @@ class Message(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     room_id: int = Field(sa_column=Column(Integer, ForeignKey('room.id', ondelete='CASCADE'), nullable=False))
     author_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False))
-    body: str
+    body: str  # '' once deleted: a deleted message keeps its place, never its text
+    created_at: datetime = Field(default_factory=utcnow)
+    edited_at: datetime | None = None
+    deleted_at: datetime | None = None
+    reply_to: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey('message.id', ondelete='SET NULL'), nullable=True),
+    )
+
+
+class Reaction(SQLModel, table=True):
+    """One person's emoji on one message. The unique triple makes toggling idempotent without reading first: adding
+    is an INSERT (a duplicate is "already there"), removing a DELETE."""
+
+    __table_args__ = (UniqueConstraint('message_id', 'user_id', 'emoji', name='uq_reaction_message_user_emoji'),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(sa_column=Column(Integer, ForeignKey('message.id', ondelete='CASCADE'), nullable=False))
+    user_id: int = Field(sa_column=Column(Integer, ForeignKey('user.id', ondelete='CASCADE'), nullable=False))
+    emoji: str = Field(max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
 
 

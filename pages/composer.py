@@ -26,6 +26,7 @@ from pages import elements as el
 from pages.context import PageContext
 from pages.drafts import Drafts
 from pages.layout import hint
+from pages.message_actions import ReplyBar
 
 INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2']
 ERROR_CLASSES = ['text-negative', 'text-sm']
@@ -38,8 +39,8 @@ QUIET = 1.0  # seconds without typing before the draft is written
 class Composer:
     """Built by the room page inside its main column."""
 
-    def __init__(self, ctx: PageContext, room_id: int) -> None:
-        self.ctx, self.room_id = ctx, room_id
+    def __init__(self, ctx: PageContext, room_id: int, reply: ReplyBar | None = None) -> None:
+        self.ctx, self.room_id, self.reply = ctx, room_id, reply
         self.limit = ctx.services.settings.max_message_length
         self.drafts = Drafts(ctx.session, ctx.user.id, self.limit)
         draft = self.drafts.get(room_id)
@@ -76,11 +77,14 @@ class Composer:
     async def send(self) -> None:
         text = self.text
         try:
-            await self.ctx.services.messages.post(self.ctx.user, self.room_id, text)
+            reply_to = self.reply.target if self.reply is not None else None
+            await self.ctx.services.messages.post(self.ctx.user, self.room_id, text, reply_to=reply_to)
         except ChatError as error:
             el.set_text(self.error, self.ctx.t(error.key, **error.params))
             return
         el.set_text(self.error, '')
+        if self.reply is not None:
+            self.reply.clear()
         if self.text == text:  # nothing typed meanwhile: the field and the draft start afresh
             self.input.value = ''
             self._dirty = True

@@ -11,7 +11,8 @@ container (`with` block). A feature that changes how a bubble looks changes `Kit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from nicegui import ui
 from nicegui.element import Element
@@ -30,6 +31,19 @@ from pages.message_body import (
 )
 
 
+def menu_props(title: str) -> dict[str, Any]:
+    """A bubble's menu button: small and flat, named for screen readers. Sent with every bubble to every page, so
+    only what it needs (no hover title: the icon says it)."""
+    return {
+        'flat': True,
+        'round': True,
+        'dense': True,
+        'size': 'sm',
+        'aria-label': title,
+        'data-testid': 'message-menu',
+    }
+
+
 def _props(element: Element, props: dict[str, Any] | None) -> Element:
     """Props as values, never NiceGUI's props string: a user's name may hold quotes (and `:prop=` would run as JS)."""
     if props:
@@ -43,14 +57,88 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
     return element
 
 
-class Bubble(ui.element):
-    """A message bubble (Quasar's `q-chat-message`) whose body is one child: a text, or sanitized formatting."""
+# A stored message's bubble: its menu button shows on hover on desktop (`group`), always on phones and touch screens
+BUBBLE_CLASSES = ['group']
+HIGHLIGHTED_CLASSES = ['group', 'highlighted']
+HIGHLIGHT_COLOR = 'yellow-3'
+# Quasar draws each child of a `q-chat-message` as a bubble of its own, so a message has one child, its text, and the
+# menu button and the quote sit inside it: the button in the top corner, the quote first (the text node comes first
+# in the element, so the column puts the quote before it with `order-first`)
+TEXT_CLASSES = ['relative', 'pr-7', 'min-h-6']
+QUOTED_TEXT_CLASSES = [*TEXT_CLASSES, 'flex', 'flex-col']
+DELETED_CLASSES = ['italic', 'text-grey-7']
+MENU_CLASSES = ['absolute', 'top-0', 'right-0', 'opacity-0', 'group-hover:opacity-100', 'max-sm:opacity-100']
+QUOTE_CLASSES = [
+    'order-first',
+    'border-l-4',
+    'border-grey-6',
+    'pl-2',
+    'mb-1',
+    'text-xs',
+    'text-grey-8',
+    'cursor-pointer',
+    'truncate',
+]
 
-    def __init__(self, body: str, props: dict[str, Any], fold: FoldLabels | None = None) -> None:
+
+def text_classes(look: BubbleLook) -> list[str]:
+    if look.deleted:
+        return DELETED_CLASSES
+    return QUOTED_TEXT_CLASSES if look.quote is not None else TEXT_CLASSES
+
+
+@dataclass(frozen=True, slots=True)
+class BubbleLook:
+    """What a stored message's bubble shows, as the feed decided for its viewer (language, time zone, side). Pages
+    that decide the same look share one bubble (the speed layer): everything per viewer beyond this (the menu's
+    items, a viewer's own reactions) is built on that page only."""
+
+    body: str  # the text, or the "message deleted" placeholder
+    stamp: str  # the time, with the "edited" mark
+    sent: bool  # the viewer's own message
+    deleted: bool = False
+    quote: str | None = None  # "Ann: first line" of the message this one answers
+    menu: str | None = None  # the menu button's name; None: no menu (a deleted message)
+    highlighted: bool = False  # the message a permalink or a quote led to (on this page only)
+    formatted: str | None = None  # the body as sanitized HTML (chat/markup.py); None: plain text
+    fold: FoldLabels | None = None  # a long body is folded on each page: the button's labels
+
+    @property
+    def plain(self) -> bool:
+        """The body is the text div's own text node (the common, cheapest case)."""
+        return self.formatted is None and self.fold is None
+
+
+class BubbleActions(Protocol):
+    """What a click in a bubble does on the page showing it."""
+
+    def menu(self, message_id: int) -> Any: ...
+
+    def quote(self, message_id: int) -> Any: ...
+
+
+def bubble_props(message: MessageView, look: BubbleLook) -> dict[str, Any]:
+    author = message.author
+    props = {'name': author.display_name, 'stamp': look.stamp, 'avatar': author.avatar_url, 'sent': look.sent}
+    if look.highlighted:
+        props.update({'bg-color': HIGHLIGHT_COLOR, 'data-testid': 'highlighted-message'})
+    return props
+
+
+class Bubble(ui.element):
+    """A message bubble (Quasar's `q-chat-message`); its one child holds the body: a text, or sanitized formatting."""
+
+    def __init__(self, props: dict[str, Any], body: str | None = None, fold: FoldLabels | None = None) -> None:
         super().__init__('q-chat-message')
         self.props.update(props)
-        with self:
-            message_body(body, fold)
+        if body is not None:
+            with self:
+                formatted = markup.render(body)
+                if formatted is None and (fold is None or not folds(body)):
+                    ui.label(body)
+                else:
+                    with ui.element('div'):  # one child of the bubble: Quasar makes a speech bubble of each
+                        message_body(body, formatted, fold if folds(body) else None)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:  # what `user.should_see` matches, as a person sees
         return [
@@ -79,26 +167,21 @@ class FormattedBody(ui.html):
         return [shown_text(None, self.content, folded=is_folded(list(self.classes)))]
 
 
-def message_body(body: str, fold: FoldLabels | None) -> None:
-    """A message's body in the current container: its text (the common case: one text element, as cheap as it gets),
-    or its formatting; a long one folded, with a button that unfolds it on this page (when `fold` gives its labels)."""
-    formatted = markup.render(body)
-    if fold is None or not folds(body):
-        if formatted is None:
-            ui.label(body)
-        else:
-            FormattedBody(formatted)
+def message_body(body: str, formatted: str | None, fold: FoldLabels | None) -> None:
+    """A message's body in the current container (the bubble's one child): its text or its formatting; folded, with
+    a button that unfolds it on this page, when `fold` gives the labels."""
+    shown: Element = TextBody(body) if formatted is None else FormattedBody(formatted)
+    if fold is None:
         return
-    with ui.element('div'):  # one child of the bubble: Quasar makes a speech bubble of each
-        shown: Element = TextBody(body) if formatted is None else FormattedBody(formatted)
-        shown.classes(' '.join(FOLDED_CLASSES))
-        button = ui.button(fold[0], on_click=lambda event: _toggle_fold(event.sender, fold))
-        _props(_classes(button, FOLD_BUTTON_CLASSES), FOLD_BUTTON_PROPS)
+    shown.classes(' '.join(FOLDED_CLASSES))
+    button = ui.button(fold[0], on_click=lambda event: _toggle_fold(event.sender, fold))
+    _props(_classes(button, FOLD_BUTTON_CLASSES), FOLD_BUTTON_PROPS)
 
 
 def _toggle_fold(button: Element, fold: FoldLabels) -> None:
-    """Unfolds the body beside `button`, or folds it again (found through the button: no closure holds both)."""
-    shown = button.parent_slot.children[0]  # type: ignore[union-attr]
+    """Unfolds the body just before `button`, or folds it again (found through the button: no closure holds both)."""
+    siblings = button.parent_slot.children  # type: ignore[union-attr]
+    shown = siblings[siblings.index(button) - 1]
     folded = is_folded(list(shown.classes))
     if folded:
         shown.classes(remove=' '.join(FOLDED_CLASSES))
@@ -154,14 +237,29 @@ class Kit:
     def set_image(self, element: Element, src: str) -> None:
         element.props['src'] = src
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
-        """A stored message: author, avatar, time and the body (a long one folded when `fold` gives the labels)."""
-        author = message.author
-        return self._bubble(
-            message.body,
-            {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
-            fold,
-        )
+    def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+        """A stored message: author, avatar and time (props), and one child, its text, holding the quoted message it
+        answers, the body when it is formatted or folded, and the menu button."""
+        bubble = Bubble(bubble_props(message, look))
+        _classes(bubble, HIGHLIGHTED_CLASSES if look.highlighted else BUBBLE_CLASSES)
+        with bubble, _classes(ui.label(look.body if look.plain else ''), text_classes(look)):
+            if look.quote is not None:
+                quote = _props(_classes(ui.label(look.quote), QUOTE_CLASSES), {'data-testid': 'quote'})
+                if actions is not None:
+                    quote.on('click', lambda: actions.quote(message.id))
+            if not look.plain:
+                message_body(look.body, look.formatted, look.fold)
+            if look.menu is not None and actions is not None:
+                menu = ui.button(icon='more_horiz', on_click=lambda: actions.menu(message.id))
+                _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
+        return bubble
+
+    def bubble_actions(self, actions: BubbleActions) -> None:
+        """What clicks in this page's bubbles do (plain bubbles carry their own handlers: nothing to do)."""
+
+    def reveal(self, bubble: Element) -> None:
+        """Scrolls the page so that the bubble is in view (its text is a plain div: the browser's own method)."""
+        bubble.default_slot.children[0].run_method('scrollIntoView', {'block': 'center'})
 
     def private_bubble(
         self, body: str, *, name: str, stamp: str, avatar: str, sent: bool, fold: FoldLabels | None = None
@@ -182,7 +280,7 @@ class Kit:
         return bubble.classes('private-message')
 
     def _bubble(self, body: str, props: dict[str, Any], fold: FoldLabels | None = None) -> Element:
-        return Bubble(body, props, fold)
+        return Bubble(props, body, fold)
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
         """The author changed their name or picture."""
@@ -262,8 +360,16 @@ def set_image(element: Element, src: str) -> None:
     _kit[0].set_image(element, src)
 
 
-def bubble(message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
-    return _kit[0].bubble(message, stamp, sent, fold=fold)
+def bubble(message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+    return _kit[0].bubble(message, look, actions)
+
+
+def reveal(element: Element) -> None:
+    _kit[0].reveal(element)
+
+
+def bubble_actions(actions: BubbleActions) -> None:
+    _kit[0].bubble_actions(actions)
 
 
 def private_bubble(

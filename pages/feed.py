@@ -12,6 +12,10 @@ the per-page work is kept small. Messages sit in blocks of at most BLOCK element
 re-sends only its block's list of children, not the whole window's. No per-message classes (white-space and word
 breaking are inherited from the column), no per-message change-handler round trips (props are set before the element
 is first sent), and a message's time stamp is formatted once per time zone, not once per page.
+
+Changes to a message on screen (edited, deleted, its reactions) touch that message only: a new bubble in its place,
+or a new reaction row under it. What differs per viewer (own reactions, the menu's items, a highlighted message) is
+built on this page, never in the bubble that the speed layer shares between pages.
 """
 
 from __future__ import annotations
@@ -19,16 +23,18 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
 from nicegui.element import Element
 
-from chat.events import PrivateMessage
-from chat.views import MessageView, UserView
+from chat.events import MessageDeleted, MessageEdited, PrivateMessage, ReactionsChanged
+from chat.views import MessageView, QuoteView, ReactionView, UserView
 from pages import elements as el
+from pages.elements import BubbleLook
 from pages.formatting import stamp
+from pages.message_body import folds
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 
@@ -63,6 +69,9 @@ COLUMN_CLASSES = [
     '[&_.q-message-container>div]:min-w-0',
 ]
 BLOCK_CLASSES = ['w-full', 'gap-0', 'items-stretch']
+REACTIONS_CLASSES = ['w-full', 'gap-1', 'pb-1']
+REACTIONS_SENT_CLASSES = [*REACTIONS_CLASSES, 'justify-end', 'pr-12']
+REACTIONS_RECEIVED_CLASSES = [*REACTIONS_CLASSES, 'pl-12']
 
 
 @dataclass(slots=True)
@@ -72,6 +81,8 @@ class Item:
     element: Element
     message_id: int | None = None  # a stored message's id
     author_id: int | None = None  # a message's author
+    message: MessageView | None = None  # a stored message as it is now on screen (edits, reactions)
+    reactions: Element | None = None  # its row of reactions, under the bubble: built on this page, for its viewer
 
 
 class Feed:
@@ -83,11 +94,22 @@ class Feed:
         window: int,
         page_size: int,
         load_page: Callable[[int | None], Awaitable[list[MessageView]]],
+        load_around: Callable[[int], Awaitable[tuple[list[MessageView], bool]]] | None = None,
+        on_menu: Callable[[MessageView], object] | None = None,
+        on_react: Callable[[int, str, bool], Awaitable[object]] | None = None,
+        run: Callable[[Awaitable[object]], object] | None = None,
     ) -> None:
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
         self.time_zone = viewer.time_zone
         self.fold = (t('show_more'), t('show_less'))  # a long message's button, folded and unfolded
-        self._load_page = load_page
+        self._load_page, self._load_around = load_page, load_around
+        self._on_menu, self._on_react, self._run = on_menu, on_react, run
+        # the words every bubble may need, looked up once per page
+        self._menu_title = t('message_actions')
+        self._deleted_text = t('message_deleted')
+        self._edited_mark = t('message_edited_mark')
+        self.highlighted: Item | None = None  # the message a permalink or a quote led to
+        el.bubble_actions(self)
         self.items: deque[Item] = deque()  # messages and notices on screen, oldest first
         self.blocks: deque[Element] = deque()  # their containers, oldest first
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
@@ -116,15 +138,178 @@ class Feed:
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
-    def _message(self, message: MessageView) -> Item:
-        """A stored message's bubble, in the current block."""
-        bubble = el.bubble(
-            message,
-            cached_stamp(message.created_at, self.time_zone),
+    def _look(self, message: MessageView, highlighted: bool = False) -> BubbleLook:
+        stamp = cached_stamp(message.created_at, self.time_zone)
+        if message.deleted:
+            sent = message.author.id == self.viewer.id
+            return BubbleLook(self._deleted_text, stamp, sent, deleted=True, highlighted=highlighted)
+        if message.edited_at is not None:
+            stamp = f'{stamp} · {self._edited_mark}'
+        quote = None
+        if (reply := message.reply) is not None:
+            quote = f'{reply.author_name}: {self._deleted_text if reply.deleted else reply.first_line}'
+        menu = self._menu_title if self._on_menu is not None else None
+        return BubbleLook(
+            message.body,
+            stamp,
             message.author.id == self.viewer.id,
-            fold=self.fold,
+            quote=quote,
+            menu=menu,
+            highlighted=highlighted,
+            formatted=message.formatted,
+            fold=self.fold if folds(message.body) else None,
         )
-        return Item(bubble, message.id, message.author.id)
+
+    def _message(self, message: MessageView) -> Item:
+        """A stored message's bubble (and its reactions), in the current block."""
+        bubble = el.bubble(message, self._look(message), self)
+        item = Item(bubble, message.id, message.author.id, message)
+        if message.reactions:
+            item.reactions = self._reaction_row(message)
+        return item
+
+    def _reaction_row(self, message: MessageView) -> Element:
+        """The counts under a bubble, the viewer's own marked (`aria-pressed`, filled); each one's hint names who."""
+        classes = REACTIONS_SENT_CLASSES if message.author.id == self.viewer.id else REACTIONS_RECEIVED_CLASSES
+        with el.row(classes, props={'data-testid': 'reactions'}) as row:
+            for reaction in message.reactions:
+                mine = self.viewer.id in reaction.user_ids
+                el.button(
+                    lambda emoji=reaction.emoji, mine=mine: self._toggle(message.id, emoji, not mine),
+                    label=f'{reaction.emoji} {reaction.count}',
+                    props={
+                        'dense': True,
+                        'no-caps': True,
+                        'rounded': True,
+                        'unelevated': True,
+                        'size': 'sm',
+                        'color': 'primary' if mine else 'grey-3',
+                        'text-color': 'white' if mine else 'grey-9',
+                        'aria-pressed': 'true' if mine else 'false',
+                        'title': self._who(reaction),
+                        'data-testid': 'reaction',
+                    },
+                )
+        return row
+
+    def _who(self, reaction: ReactionView) -> str:
+        names = ', '.join(reaction.names)
+        more = reaction.count - len(reaction.names)
+        return self.t('reacted_more', names=names, count=more) if more > 0 else names
+
+    async def _toggle(self, message_id: int, emoji: str, present: bool) -> None:
+        if self._on_react is not None:
+            await self._on_react(message_id, emoji, present)
+
+    # --- what a click in a bubble does (el.BubbleActions) ---------------------------------------------------------
+
+    def menu(self, message_id: int) -> None:
+        item = self._item(message_id)
+        if item is not None and item.message is not None and self._on_menu is not None:
+            self._on_menu(item.message)
+
+    def quote(self, message_id: int) -> None:
+        item = self._item(message_id)
+        if item is None or item.message is None or item.message.reply is None:
+            return
+        target = item.message.reply.message_id
+        if self._run is not None:
+            self._run(self.show_message(target))
+
+    # --- changes to messages on screen -----------------------------------------------------------------------------
+
+    def _item(self, message_id: int) -> Item | None:
+        return next((item for item in reversed(self.items) if item.message_id == message_id), None)
+
+    def _block_of(self, item: Item) -> Element:
+        return next(block for block in self.blocks if item.element in block.default_slot.children)
+
+    def _rebuild(self, item: Item, message: MessageView) -> None:
+        """The message's bubble changed (text, mark, quote, highlight): a new bubble takes its place."""
+        block = self._block_of(item)
+        with block:
+            new = el.bubble(message, self._look(message, highlighted=item is self.highlighted), self)
+        if new is item.element:  # the same shared bubble (nothing this viewer sees changed): listed once only
+            block.default_slot.children.pop()
+        else:
+            el.replace(block, item.element, new)
+        item.element, item.message = new, message
+
+    def edited(self, event: MessageEdited) -> None:
+        item = self._item(event.message_id)
+        if item is not None and item.message is not None:
+            self._rebuild(
+                item, replace(item.message, body=event.body, edited_at=event.edited_at, formatted=event.formatted)
+            )
+
+    def deleted(self, event: MessageDeleted) -> None:
+        """The text goes from this page too; replies on screen quoting it say so."""
+        for item in list(self.items):
+            message = item.message
+            if message is None:
+                continue
+            if item.message_id == event.message_id:
+                self._set_reactions(item, ())
+                self._rebuild(item, replace(message, body='', deleted=True, reply=None, reactions=(), formatted=None))
+            elif message.reply is not None and message.reply.message_id == event.message_id:
+                reply = QuoteView(event.message_id, message.reply.author_name, '', deleted=True)
+                self._rebuild(item, replace(message, reply=reply))
+
+    def reactions_changed(self, event: ReactionsChanged) -> None:
+        item = self._item(event.message_id)
+        if item is not None:
+            self._set_reactions(item, event.reactions)
+
+    def _set_reactions(self, item: Item, reactions: tuple[ReactionView, ...]) -> None:
+        """Only the reaction row of that one message changes (or appears, or goes)."""
+        if item.message is None:
+            return
+        message = item.message = replace(item.message, reactions=reactions)
+        block = self._block_of(item)
+        if item.reactions is not None:
+            el.remove(block, item.reactions)
+            item.reactions = None
+        if reactions:
+            with block:
+                row = self._reaction_row(message)
+            row.move(block, target_index=block.default_slot.children.index(item.element) + 1)
+            item.reactions = row
+
+    # --- jumping to a message --------------------------------------------------------------------------------------
+
+    async def show_message(self, message_id: int) -> bool:
+        """Highlights the message and scrolls it into view; not in the window: loads its page of history first
+        (the same page a permalink opens). False when the room has no such message."""
+        item = self._item(message_id)
+        if item is None:
+            if self._load_around is None:
+                return False
+            messages, has_newer = await self._load_around(message_id)
+            self.show_around(messages, has_newer)
+            item = self._item(message_id)
+            if item is None:
+                return False
+        self.highlight(item)
+        return True
+
+    def show_around(self, messages: list[MessageView], has_newer: bool) -> None:
+        """A page of history that may not reach the newest message: live messages wait behind "jump to newest"."""
+        self._clear()
+        self.following = not has_newer
+        self._show(messages, at_top=False)
+        if messages:
+            self.oldest_id = messages[0].id
+            self.newest_id = messages[-1].id
+        self.older.set_visibility(bool(messages))
+        self.newer.set_visibility(has_newer)
+
+    def highlight(self, item: Item) -> None:
+        previous, self.highlighted = self.highlighted, item
+        if previous is not None and previous is not item and previous in self.items and previous.message:
+            self._rebuild(previous, previous.message)
+        if item.message is not None:
+            self._rebuild(item, item.message)
+        el.reveal(item.element)
 
     def _new_block(self, *, at_top: bool) -> Element:
         with self.column:
@@ -150,6 +335,10 @@ class Feed:
     def _drop(self, item: Item, block: Element) -> None:
         """`item` is the first or last item, so it sits in the first or last `block`."""
         el.remove(block, item.element)
+        if item.reactions is not None:
+            el.remove(block, item.reactions)
+        if item is self.highlighted:
+            self.highlighted = None
         if not block.default_slot.children:
             self.blocks.remove(block)
             block.delete()
@@ -276,11 +465,16 @@ class Feed:
         if not self.following:
             self.newer.set_visibility(True)
 
-    async def jump_to_newest(self) -> None:
+    def _clear(self) -> None:
         for block in self.blocks:
             block.delete()
         self.blocks.clear()
         self.items.clear()
+        self.highlighted = None
+        self.last_presence = None
+
+    async def jump_to_newest(self) -> None:
+        self._clear()
         self.following = True
         self.newer.set_visibility(False)
         self.newest_id = 0
@@ -291,5 +485,6 @@ class Feed:
 
     def rename_author(self, user: UserView) -> None:
         for item in self.items:
-            if item.author_id == user.id and item.message_id is not None:
+            if item.author_id == user.id and item.message is not None:
+                item.message = replace(item.message, author=user)
                 el.rename_bubble(item.element, user.display_name, user.avatar_url)

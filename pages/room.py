@@ -9,7 +9,17 @@ from nicegui import ui
 from nicegui.element import Element
 
 from chat.errors import ChatError, NotFound
-from chat.events import Event, MessagePosted, PresenceChanged, PrivateMessage, ProfileChanged, RoomChanged
+from chat.events import (
+    Event,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    PresenceChanged,
+    PrivateMessage,
+    ProfileChanged,
+    ReactionsChanged,
+    RoomChanged,
+)
 from chat.hub import PROFILES, private_topic, room_topic
 from chat.services import Services
 from chat.views import RoomView, UserView
@@ -18,6 +28,7 @@ from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
 from pages.layout import header
+from pages.message_actions import MessageMenu, ReplyBar
 
 ROOT_CLASSES = ['w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['grow', 'h-full', 'min-w-0', 'gap-2']
@@ -182,7 +193,7 @@ def register(services: Services) -> None:
     settings = services.settings
 
     @signed_in_page(services, '/room/{room_id}')
-    async def room_page(ctx: PageContext, room_id: int) -> None:
+    async def room_page(ctx: PageContext, room_id: int, message: str | None = None) -> None:
         try:
             room = await services.rooms.get(room_id)
         except NotFound as error:
@@ -191,9 +202,10 @@ def register(services: Services) -> None:
                 ui.label(ctx.t(error.key)).classes('text-h6')
                 ui.link(ctx.t('back_to_rooms'), '/')
             return
-        await build_room(ctx, room)
+        # a permalink: `?message=<id>` opens the room at that message (anything else: at the newest messages)
+        await build_room(ctx, room, int(message) if message and message.isdecimal() and len(message) < 19 else None)
 
-    async def build_room(ctx: PageContext, room: RoomView) -> None:
+    async def build_room(ctx: PageContext, room: RoomView, target: int | None = None) -> None:
         title = header(ctx, room.name)
         client = ctx.client
         with el.row(ROOT_CLASSES) as ctx.root:
@@ -204,17 +216,37 @@ def register(services: Services) -> None:
                     window=settings.feed_window,
                     page_size=settings.history_page_size,
                     load_page=lambda before: services.messages.history(room.id, before),
+                    load_around=lambda message_id: services.messages.around(room.id, message_id),
+                    on_menu=lambda message: menu.open(message),
+                    on_react=lambda message_id, emoji, present: react(message_id, emoji, present),
+                    run=ctx.run,
                 )
-                Composer(ctx, room.id)
+                reply = ReplyBar(ctx)
+                menu = MessageMenu(ctx, room, feed, reply)
+                Composer(ctx, room.id, reply)
             with el.column(SIDE_CLASSES):
                 el.text(ctx.t('online_here'), ['text-subtitle2'])
                 private = PrivatePanel(ctx, room.id)
                 online = OnlineList(ctx, private.open, settings.online_list_limit)
                 el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
 
+        async def react(message_id: int, emoji: str, present: bool) -> None:
+            try:
+                await services.messages.react(ctx.user, room.id, message_id, emoji, present)
+            except ChatError as error:
+                ctx.show_error(error)
+
         def on_room_event(event: Event) -> None:
             if isinstance(event, MessagePosted):
                 feed.append(event.message)
+            elif isinstance(event, ReactionsChanged):
+                feed.reactions_changed(event)
+            elif isinstance(event, MessageEdited):
+                feed.edited(event)
+            elif isinstance(event, MessageDeleted):
+                feed.deleted(event)
+                if reply.target == event.message_id:  # nothing left to answer
+                    reply.clear()
             elif isinstance(event, PresenceChanged):
                 # an open private field stays when its recipient leaves: sending then says "not delivered"
                 changed = online.add(event.user) if event.joined else online.remove(event.user.id)
@@ -247,7 +279,7 @@ def register(services: Services) -> None:
                 await services.rooms.leave(ctx.user, room.id, client.id)
 
         ctx.on_close(leave)  # before any await: a tab closed while the page is still building must leave too
-        feed.show_newest(await services.messages.history(room.id))
+        await show_history(ctx, feed, room, target)
         users = await services.rooms.enter(ctx.user, room.id, client.id)
         entered = True
         if client.is_deleted:  # the tab went away while we were entering
@@ -256,6 +288,21 @@ def register(services: Services) -> None:
         online.set(users)
         if ctx.user.time_zone is None:
             ctx.run(detect_time_zone(ctx, feed))
+
+
+async def show_history(ctx: PageContext, feed: Feed, room: RoomView, target: int | None) -> None:
+    """The newest page of history, or a permalink's page with its message highlighted."""
+    if target is not None:
+        try:
+            messages, has_newer = await ctx.services.messages.around(room.id, target)
+        except NotFound as error:
+            feed.show_newest(await ctx.services.messages.history(room.id))
+            feed.notice(ctx.t(error.key))
+            return
+        feed.show_around(messages, has_newer)
+        await feed.show_message(target)
+        return
+    feed.show_newest(await ctx.services.messages.history(room.id))
 
 
 async def detect_time_zone(ctx: PageContext, feed: Feed) -> None:

@@ -17,7 +17,18 @@ from nicegui.element import Element
 
 from chat import markup
 from chat.views import MessageView, UserView
-from pages.elements import Kit
+from pages.elements import (
+    BUBBLE_CLASSES,
+    HIGHLIGHTED_CLASSES,
+    MENU_CLASSES,
+    QUOTE_CLASSES,
+    BubbleActions,
+    BubbleLook,
+    Kit,
+    bubble_props,
+    menu_props,
+    text_classes,
+)
 from pages.fastpath.light import (
     LightButton,
     LightElement,
@@ -47,6 +58,8 @@ from pages.message_body import (
 )
 
 MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own counter, exact in JavaScript
+# a bubble's ids: MESSAGE_IDS + MESSAGE_STRIDE * message id, then its text, menu button, quote and formatted body
+MESSAGE_STRIDE, TEXT, MENU, QUOTE, BODY = 5, 1, 2, 3, 4
 PERSON_IDS = 1 << 42  # element ids of shared people-list entries
 ROW_CLASSES = ['nicegui-row', 'row']  # what NiceGUI's ui.row / ui.column give their element
 COLUMN_CLASSES = ['nicegui-column']
@@ -79,19 +92,15 @@ class SharedBody(SharedElement, LightBody):
             self._share(element_id, 'div', props=props, classes=FORMATTED_CLASSES, parent_slot=parent_slot)
 
 
-def light_body(parent: Element, body: str, fold: FoldLabels | None) -> None:
-    """A message's body on one page; a long one folded, with a button that unfolds it here (when `fold` gives the
-    labels). The button finds the body through its parent, so no closure holds both (no reference cycle)."""
-    formatted = markup.render(body)
-    folded = fold is not None and folds(body)
-    if folded:
-        parent = LightElement(parent, 'div', leaf=False)  # one child of the bubble: Quasar makes a bubble of each
+def light_body(parent: Element, body: str, formatted: str | None, fold: FoldLabels | None) -> None:
+    """A message's body on one page, in `parent` (the bubble's one child); folded, with a button that unfolds it here,
+    when `fold` gives the labels. The button finds the body beside it, so no closure holds both (no reference cycle)."""
     props = {'innerHTML': formatted} if formatted is not None else None
-    classes = FORMATTED_CLASSES if formatted is not None else None
-    LightBody(parent, 'div', text=body if formatted is None else None, props=props, classes=classes)
-    if fold is not None and folded:
-        shown = parent.default_slot.children[0]
-        shown._classes = folded_classes(shown._classes)  # type: ignore[assignment]
+    classes = list(FORMATTED_CLASSES) if formatted is not None else []
+    if fold is not None:
+        classes = folded_classes(classes)
+    LightBody(parent, 'div', text=body if formatted is None else None, props=props, classes=classes or None)
+    if fold is not None:
         button = LightButton(parent, 'q-btn', classes=FOLD_BUTTON_CLASSES, props=_fold_props(fold[0]))
         button.use_listeners(click_listeners(lambda clicked: _toggle_fold(clicked, fold), element_id=button.id))
 
@@ -101,7 +110,8 @@ def _fold_props(label: str) -> dict[str, Any]:
 
 
 def _toggle_fold(button: Element, fold: FoldLabels) -> None:
-    body = button.parent_slot.children[0]  # type: ignore[union-attr]
+    siblings = button.parent_slot.children  # type: ignore[union-attr]
+    body = siblings[siblings.index(button) - 1]
     folded = is_folded(body._classes)  # type: ignore[attr-defined]
     body._classes = unfolded_classes(body._classes) if folded else folded_classes(body._classes)  # type: ignore
     body.update()
@@ -126,7 +136,12 @@ class FeedMessage(LightElement):
         fold: FoldLabels | None = None,
     ) -> None:
         super().__init__(parent, 'q-chat-message', props=props, classes=classes, leaf=False)
-        light_body(self, body, fold)
+        formatted = markup.render(body)
+        fold = fold if fold is not None and folds(body) else None
+        if formatted is None and fold is None:
+            LightBody(self, 'div', text=body)
+        else:  # one child of the bubble: Quasar makes a speech bubble of each
+            light_body(LightElement(self, 'div', leaf=False), body, formatted, fold)
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         body = self.default_slot.children[0]
@@ -141,23 +156,39 @@ class FeedMessage(LightElement):
 
 
 class SharedMessage(SharedElement, FeedMessage):
-    """A stored message's bubble and its body, one pair for every page of the room that shows it the same way (same
-    stamp, same side, same author name and picture): a live message reaches every open page at the same moment, and
-    each only lists the pair and sends its cached wire form. Pages never edit it in place: a renamed author gets new
-    props, re-sent by each page that shows the bubble. (A folded message is no such pair: folding is per page.)"""
+    """A stored message's bubble and its children (its text div holding the quote, a formatted body and the menu
+    button), one tree for every page of the room
+    that shows it the same way (same look: stamp, side, text, language; same author name and picture): a live message
+    reaches every open page at the same moment, and each only lists the tree and sends its cached wire form. Pages
+    never edit it in place: a changed message (edited, deleted, a renamed author) gets a new tree with the same ids,
+    which each page showing the old one puts in its place. Clicks on the menu and the quote reach the page they came
+    from (`shared_clicks`): what the menu offers is built there, for that viewer only. (A folded message is no such
+    tree: folding is per page.)"""
 
     __slots__ = ('_wire', 'text')
 
-    def __init__(self, message: MessageView, stamp: str, sent: bool) -> None:  # pylint: disable=super-init-not-called
-        author = message.author
+    def __init__(self, message: MessageView, look: BubbleLook) -> None:  # pylint: disable=super-init-not-called
         self._share(
-            MESSAGE_IDS + 2 * message.id,
+            MESSAGE_IDS + MESSAGE_STRIDE * message.id,
             'q-chat-message',
             leaf=False,
-            props={'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent},
+            props=bubble_props(message, look),
+            classes=BUBBLE_CLASSES,
         )
-        self.text = SharedBody(self.id + 1, message.body, markup.render(message.body), self.default_slot)
-        self.default_slot.children.append(self.text)
+        self.text = text = MessageText(self.id + TEXT, 'div', classes=text_classes(look))
+        text._text = look.body if look.formatted is None else None
+        text._parent_slot = weakref.ref(self.default_slot)
+        self.default_slot.children.append(text)
+        if look.quote is not None:
+            quote = ClickableLeaf(self.id + QUOTE, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
+            quote._event_listeners = shared_clicks('bubble')
+            text.add(quote)
+        if look.formatted is not None:
+            text.add(SharedBody(self.id + BODY, look.body, look.formatted, text.default_slot))
+        if look.menu is not None:
+            menu = ClickableLeaf(self.id + MENU, 'q-btn', props=_menu_props(look.menu), classes=MENU_CLASSES)
+            menu._event_listeners = shared_clicks('bubble')
+            text.add(menu)
         self._wire: dict[str, Any] | None = None
 
     def _to_dict(self) -> dict[str, Any]:
@@ -168,6 +199,69 @@ class SharedMessage(SharedElement, FeedMessage):
     def replace_props(self, props: dict[str, Any]) -> None:
         self._props = props  # type: ignore[assignment]
         self._wire = None
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [self._props.get('name'), self._props.get('stamp')]  # the text is its child's
+
+
+class _CachedWire:
+    """A shared element whose wire form never changes once built (pages never edit shared elements in place): made
+    once, not once per page."""
+
+    __slots__ = ()
+
+    def _to_dict(self) -> dict[str, Any]:
+        wire = getattr(self, '_wire', None)
+        if wire is None:
+            wire = self._wire = super()._to_dict()  # type: ignore[misc]
+        return wire
+
+
+class MessageText(_CachedWire, SharedBranch):
+    """A bubble's one child: the text, with the quote and the menu button inside."""
+
+    __slots__ = ('_wire',)
+
+
+class ClickableLeaf(_CachedWire, SharedLeaf):
+    """A bubble's menu button or quote, with the shared click listener. No parent slot (as a shared list entry):
+    NiceGUI runs a click's handler in the clicked element's parent slot, and the shared bubble belongs to no page, so
+    the handler runs in the page's own layout instead."""
+
+    __slots__ = ('_wire',)
+
+
+class LocalMessage(LightElement):
+    """A bubble shown on one page only: the message a permalink or a quote led this viewer to, highlighted."""
+
+    __slots__ = ()
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        return [self._props.get('name'), self._props.get('stamp')]
+
+
+_QUOTE_PROPS = {'data-testid': 'quote'}
+
+
+@lru_cache(maxsize=16)
+def _menu_props(title: str) -> dict[str, Any]:
+    """One dict per language, shared by every menu button (light elements never edit their props in place)."""
+    return {**menu_props(title), 'icon': 'more_horiz'}
+
+
+_BUBBLE_ACTIONS: weakref.WeakKeyDictionary[Any, BubbleActions] = weakref.WeakKeyDictionary()
+
+
+def _bubble_clicked(client: Any, element: Element) -> Any:
+    actions = _BUBBLE_ACTIONS.get(client)
+    if actions is None:
+        return None
+    message_id, part = divmod(element.id - MESSAGE_IDS, MESSAGE_STRIDE)
+    if part == MENU:
+        return actions.menu(message_id)
+    if part == QUOTE:
+        return actions.quote(message_id)
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -221,14 +315,41 @@ class LightKit(Kit):
     def set_image(self, element: Element, src: str) -> None:
         element.replace_props(image_props(src))  # type: ignore[attr-defined]
 
-    def bubble(self, message: MessageView, stamp: str, sent: bool, *, fold: FoldLabels | None = None) -> Element:
+    def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
+        if look.highlighted or look.fold is not None:  # highlighted, folded or not: on this page only
+            return self._local_bubble(message, look, actions)
         author = message.author
-        if fold is not None and folds(message.body):  # folded or not on this page only: a bubble of its own
-            props = {'name': author.display_name, 'stamp': stamp, 'avatar': author.avatar_url, 'sent': sent}
-            return FeedMessage(current_parent(), message.body, props, fold=fold)
-        key = ('message', message.id, message.body, author.display_name, author.avatar_url, stamp, sent)
-        bubble: SharedMessage = shared(key, lambda: SharedMessage(message, stamp, sent))  # type: ignore[assignment]
-        show_shared(current_parent(), bubble, bubble.text)
+        key = ('message', message.id, author.display_name, author.avatar_url, look)
+        bubble: SharedMessage = shared(key, lambda: SharedMessage(message, look))  # type: ignore[assignment]
+        show_shared(current_parent(), bubble, *_shared_children(bubble))
+        return bubble
+
+    def bubble_actions(self, actions: BubbleActions) -> None:
+        """Clicks on shared bubbles' menus and quotes reach this page's `actions` (its feed)."""
+        client = context.client
+        if client not in _BUBBLE_ACTIONS:
+            on_page_click(client, 'bubble', lambda element: _bubble_clicked(client, element))
+        _BUBBLE_ACTIONS[client] = actions
+
+    def _local_bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None) -> Element:
+        bubble = LocalMessage(
+            current_parent(),
+            'q-chat-message',
+            props=bubble_props(message, look),
+            classes=HIGHLIGHTED_CLASSES,
+            leaf=False,
+        )
+        text = LightElement(
+            bubble, 'div', classes=text_classes(look), text=look.body if look.plain else None, leaf=False
+        )
+        if look.quote is not None:
+            quote = LightElement(text, 'div', props=_QUOTE_PROPS, classes=QUOTE_CLASSES, text=look.quote)
+            if actions is not None:
+                quote.on_click(lambda: actions.quote(message.id))
+        if not look.plain:
+            light_body(text, look.body, look.formatted, look.fold)
+        if look.menu is not None and actions is not None:
+            light_button(text, lambda: actions.menu(message.id), props=_menu_props(look.menu), classes=MENU_CLASSES)
         return bubble
 
     def private_bubble(
@@ -245,7 +366,10 @@ class LightKit(Kit):
         return FeedMessage(current_parent(), body, props, classes=['private-message'], fold=fold)
 
     def rename_bubble(self, bubble: Element, name: str, avatar: str) -> None:
-        if isinstance(bubble, FeedMessage) and not isinstance(bubble, SharedMessage):  # a folded message: this page's
+        if isinstance(bubble, LocalMessage) or (
+            isinstance(bubble, FeedMessage) and not isinstance(bubble, SharedMessage)
+        ):
+            # this page's own bubble (highlighted, folded, private): light props are never edited in place
             if bubble._props.get('name') != name or bubble._props.get('avatar') != avatar:
                 bubble.replace_props({**bubble._props, 'name': name, 'avatar': avatar})
             return
@@ -311,8 +435,8 @@ class LightKit(Kit):
 
 
 def _shared_children(element: Element) -> list[Element]:
-    if isinstance(element, SharedMessage):
-        return [element.text]
+    if isinstance(element, SharedMessage):  # its text, and the quote, formatted body and menu button inside it
+        return [element.text, *element.text.default_slot.children]
     return list(element.default_slot.children)
 
 

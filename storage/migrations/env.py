@@ -10,11 +10,14 @@ config = context.config
 engine = config.attributes.get('engine') or create_engine(config.get_main_option('sqlalchemy.url'))
 
 with engine.connect() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=SQLModel.metadata,
-        render_as_batch=connection.dialect.name == 'sqlite',
-    )
+    sqlite = connection.dialect.name == 'sqlite'
+    if sqlite:
+        # SQLite's batch migrations copy a table and drop the old one: with foreign keys enforced, dropping "user"
+        # would cascade to every message. Off while migrating (the app's connections turn them on: storage/db.py).
+        connection.exec_driver_sql('PRAGMA foreign_keys=OFF')
+    context.configure(connection=connection, target_metadata=SQLModel.metadata, render_as_batch=sqlite)
     with context.begin_transaction():
         context.run_migrations()
     connection.commit()
+    if sqlite:
+        connection.exec_driver_sql('PRAGMA foreign_keys=ON')

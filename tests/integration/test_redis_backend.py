@@ -6,16 +6,17 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import redis
 
 from chat import metrics
-from chat.events import Event, HubStatus, PresenceChanged, RoomCount
+from chat.events import Event, HubStatus, MessageDeleted, MessageEdited, PresenceChanged, ReactionsChanged, RoomCount
 from chat.hub import LOBBY, STATUS, room_topic
 from chat.redis_backend import RedisHub, RedisPresence
-from chat.views import UserView
+from chat.views import ReactionView, UserView
 from tests.integration.cluster import REDIS_URL, ThrowawayRedis, delete_prefix, require_services
 from tests.waiting import until
 
@@ -226,3 +227,21 @@ async def test_presence_falls_back_while_redis_is_down_and_catches_up(tmp_path: 
         for store in (presence, watcher):
             await store.stop()
         broker.stop()
+
+
+async def test_message_action_events_cross_hubs(hubs: tuple[RedisHub, RedisHub], prefix: str) -> None:
+    """Edits, deletions and reactions reach another instance's pages as they were published."""
+    first, second = hubs
+    got: list[Event] = []
+    topic = room_topic(8)
+    second.subscribe(topic, got.append)
+    await until(lambda: subscribers(prefix, topic) == 1, what='subscribed')
+    sent: list[Event] = [
+        MessageEdited(8, 1, 'new text', datetime.now(UTC)),
+        MessageDeleted(8, 1),
+        ReactionsChanged(8, 2, (ReactionView('👍', 2, (1, 2), ('User 1', 'User 2')),)),
+    ]
+    for event in sent:
+        await first.publish(topic, event)
+    await until(lambda: len(got) == 3, what='three events on the other instance')
+    assert got == sent

@@ -38,7 +38,7 @@ def sample(name: str, **labels: str) -> float:
 
 
 async def test_posts_refusals_private_messages_and_database_calls_are_counted(make_services: ServicesFactory) -> None:
-    services = await make_services(message_rate=3, message_rate_window=60)
+    services = await make_services(message_rate=3, message_rate_window=60, message_burst=3)
     anna, boris, clara = [await add_user(services, name) for name in ('anna', 'boris', 'clara')]
     room = await services.rooms.create(anna, 'Lounge')
     await services.rooms.enter(boris, room.id, 'tab-b')
@@ -61,7 +61,7 @@ async def test_posts_refusals_private_messages_and_database_calls_are_counted(ma
         await services.messages.whisper(anna, room.id, clara, 'psst')  # clara is not in the room
     await services.messages.post(anna, room.id, 'two')
     with pytest.raises(RateLimited):
-        await services.messages.post(anna, room.id, 'three')  # 3 per minute: post, whisper, post
+        await services.messages.post(anna, room.id, 'three')  # a burst of 3: post, whisper, post
 
     assert sample('chat_messages_posted_total') == posted + 2
     assert sample('chat_messages_refused_total', reason='message_empty') == empty + 1

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0005'
-down_revision = '0003'  # placed after 0004 (a concurrent change) when both are merged
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
