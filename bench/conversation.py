@@ -136,9 +136,8 @@ def _click(tab: Tab, element_id: str) -> None:
 
 async def _open_menu(tab: Tab, text: str, entry: str) -> str:
     """Clicks the menu button of the bubble showing `text`; returns the id of the menu's `entry`."""
-    leaf = _text_element(tab, text)
-    bubble = _parent(tab, leaf) if leaf else None
-    menu = _child_with(tab, bubble, 'message-menu') if bubble else None
+    leaf = _text_element(tab, text)  # the bubble's one child: the text, holding the quote and the menu button
+    menu = _child_with(tab, leaf, 'message-menu') if leaf else None
     if menu is None:
         raise PageError(f'no menu button on the bubble of {text}')
     before = _ids_with(tab, entry)
