@@ -3,6 +3,7 @@
     python -m bench                       # everything at full size (about 20-30 minutes on 2 cores)
     python -m bench --quick               # smaller sizes, a couple of minutes
     python -m bench --scenarios fanout --sizes 10,200 --rates 5,20
+    python -m bench --scenarios conversation --conversation-sizes 200  # posts, edits, reactions, deletes
     python -m bench --scenarios browsers  # real Chromium tabs (not in the default run): 16 tabs, 5 msg/s
     python -m bench --scenarios browsers --browser-tabs 8,32 --browser-rates 5,20 --browser-senders 2
 
@@ -23,7 +24,7 @@ from pathlib import Path
 from bench import scenarios
 from bench.report import table
 
-ALL = ['fanout', 'saturation', 'opening', 'memory', 'persistence', 'flood']
+ALL = ['fanout', 'conversation', 'saturation', 'opening', 'memory', 'persistence', 'flood']
 # Only when named: real Chromium tabs (Playwright and Debian's chromium needed; 16 tabs take some 2.7 GB and most of
 # a 2-core machine's CPU)
 EXTRA = ['browsers']
@@ -41,6 +42,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument('--sizes', help='fan-out client counts (default 10,50,200,500; quick 10,50)')
     parser.add_argument('--rates', default='5,20', help='fan-out messages per second (default 5,20)')
     parser.add_argument('--messages', type=int, help='messages per fan-out run (default 100; quick 40)')
+    parser.add_argument('--conversation-sizes', help='tabs in the conversation room (default 200; quick 50)')
+    parser.add_argument('--conversation-rate', type=float, default=5.0, help='actions per second (default 5)')
+    parser.add_argument(
+        '--conversation-actions',
+        type=int,
+        help='actions per run, a fifth of them edits, reactions and deletes (default 200; quick 50)',
+    )
     parser.add_argument('--saturation-sizes', help='client counts for saturation (default 10,50,200; quick 10,50)')
     parser.add_argument('--saturation-seconds', type=float, help='length of each saturation run (default 10)')
     parser.add_argument(
@@ -81,6 +89,8 @@ def main(argv: list[str] | None = None) -> dict:
     sizes = ints(args.sizes or ('10,50' if quick else '10,50,200,500'))
     rates = [float(x) for x in args.rates.split(',')]
     count = args.messages or (40 if quick else 100)
+    conv_sizes = ints(args.conversation_sizes or ('50' if quick else '200'))
+    conv_actions = args.conversation_actions or (50 if quick else 200)
     sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
     sat_seconds = args.saturation_seconds or (5.0 if quick else 10.0)
     history = ints(args.history or ('0,1000,10000,100000' if quick else '0,10000,100000,1000000'))
@@ -92,6 +102,8 @@ def main(argv: list[str] | None = None) -> dict:
     needed = 12
     if 'fanout' in chosen:
         needed = max(needed, *sizes)
+    if 'conversation' in chosen:
+        needed = max(needed, *conv_sizes)
     if 'saturation' in chosen:
         needed = max(needed, *sat_sizes)
     if 'memory' in chosen:
@@ -116,6 +128,10 @@ def main(argv: list[str] | None = None) -> dict:
             print(f'{name} ...', flush=True)
             if name == 'fanout':
                 report['rows'] += scenarios.fanout(fixture, sizes, rates, count)
+            elif name == 'conversation':
+                from bench import conversation
+
+                report['rows'] += conversation.conversation(fixture, conv_sizes, args.conversation_rate, conv_actions)
             elif name == 'saturation':
                 report['rows'] += scenarios.saturation(fixture, sat_sizes, sat_seconds)
             elif name == 'opening':

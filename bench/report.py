@@ -32,6 +32,21 @@ def table(report: dict) -> str:
                 f'{r["ratio_p99"]} | {r["server_cpu_us_per_delivery"]} '
                 f'({r["floor"]["server_cpu_us_per_delivery"]}) | {r["frame_bytes"]} | {r["load_avg"]} |'
             )
+    conv = [r for r in rows if r['scenario'] == 'conversation']
+    if conv:
+        lines += [
+            '',
+            '| conversation | actions/s | action | count | p50 ms | p95 ms | p99 ms | max ms | lost | failed '
+            '| server CPU µs/delivery | load avg |',
+            '|---|---|---|---|---|---|---|---|---|---|---|---|',
+        ]
+        for r in conv:
+            for kind, k in r['kinds'].items():
+                lines.append(
+                    f'| {r["clients"]} clients | {_fmt(r["rate"])} | {kind} | {k["actions"]} | {k["p50"]} | {k["p95"]} '
+                    f'| {k["p99"]} | {k["max"]} | {k["lost"]} | {k["failed"]} | {r["server_cpu_us_per_delivery"]} '
+                    f'| {r["load_avg"]} |'
+                )
     sat = [r for r in rows if r['scenario'] == 'saturation']
     if sat:
         lines += [

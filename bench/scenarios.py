@@ -24,7 +24,7 @@ from bench import server as srv
 from bench.client import Tab, new_http
 from bench.crowd import Crowd, Recorder, conversation, sign_in_all, summary_ms
 
-ROOMS = ['fanout', 'saturation', 'memory', 'cycles', 'talk', 'h0', 'h10k', 'h100k', 'h1m', 'browsers']
+ROOMS = ['fanout', 'saturation', 'memory', 'cycles', 'talk', 'h0', 'h10k', 'h100k', 'h1m', 'browsers', 'conversation']
 
 
 @dataclass
