@@ -74,11 +74,11 @@ class Tracker:
         out = {}
         for kind in KINDS:
             done = [a for a in self.actions if a.kind == kind]
-            latencies = [t - a.sent for a in done for t in a.seen.values()]
+            latencies = [t - a.sent for a in done if not a.failed for t in a.seen.values()]
             out[kind] = {
                 'actions': len(done),
                 **summary_ms(latencies),
-                'lost': sum(self.n_tabs - len(a.seen) for a in done),
+                'lost': sum(self.n_tabs - len(a.seen) for a in done if not a.failed),
                 'failed': sum(1 for a in self.actions if a.kind == kind and a.failed),
             }
         return out
@@ -98,20 +98,23 @@ def _text_element(tab: Tab, text: str) -> str | None:
     return None
 
 
+def _children(element: dict) -> list[int]:
+    """The ids of an element's children as NiceGUI sends them (its default slot's)."""
+    return element.get('children', [])
+
+
 def _parent(tab: Tab, child_id: str) -> str | None:
     child = int(child_id)
     for element_id, element in tab.elements.items():
-        for slot in element.get('slots', {}).values():
-            if child in slot.get('ids', ()):
-                return element_id
+        if child in _children(element):
+            return element_id
     return None
 
 
 def _child_with(tab: Tab, parent_id: str, testid: str) -> str | None:
-    for slot in tab.elements.get(parent_id, {}).get('slots', {}).values():
-        for child in slot.get('ids', ()):
-            if tab.elements.get(str(child), {}).get('props', {}).get('data-testid') == testid:
-                return str(child)
+    for child in _children(tab.elements.get(parent_id, {})):
+        if tab.elements.get(str(child), {}).get('props', {}).get('data-testid') == testid:
+            return str(child)
     return None
 
 
@@ -179,6 +182,8 @@ async def _act(crowd: Crowd, tracker: Tracker, action: Action, texts: dict[int, 
             _click(tab, confirm)
     except PageError as error:
         action.failed = str(error)
+        if action not in tracker.actions:  # failed before its last click: counted, never seen
+            tracker.actions.append(action)
 
 
 async def run(crowd: Crowd, count: int, rate: float, drain: float = 15.0) -> Tracker:
@@ -240,7 +245,7 @@ async def _run(server: srv.Server, cookies: list[str], path: str, count: int, ra
             'server_cpu_us_per_delivery': round(cpu * 1e6 / max(1, deliveries), 1),
             'skipped_ids': sum(t.skipped_ids for t in crowd.tabs),
             'reconnects': sum(t.reconnects for t in crowd.tabs),
-            'failures': sorted({a.failed for a in tracker.actions if a.failed})[:5],
+            'failures': sorted({f'{a.kind}: {a.failed}' for a in tracker.actions if a.failed})[:5],
         }
         await crowd.close()
     return result
