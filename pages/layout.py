@@ -6,7 +6,6 @@ from typing import Any
 
 from nicegui import ui
 from nicegui.element import Element
-from nicegui.elements.dark_mode import DarkMode
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
@@ -16,7 +15,7 @@ from chat.i18n import LANGUAGE_NAMES, translate
 from pages import elements as el
 from pages.context import PageContext
 from pages.live_status import live_status
-from pages.theme import DARK, SESSION_KEY, THEME_KEYS, prepare_page, theme_of
+from pages.theme import SESSION_KEY, THEME_KEYS, LiveTheme, prepare_page, theme_of
 
 HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-slate-800! px-3 py-2 sm:px-4'
 MUTED = ['text-grey-7', 'dark:text-gray-400!']  # Quasar's grey is too dim on a dark page (its classes are !important)
@@ -80,14 +79,14 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
 
 def header(ctx: PageContext, title: str | None = None) -> Element:
     """Returns the title label so a page can change it live (e.g. a room rename)."""
-    dark = prepare_page(ctx.lang, ctx.user.theme)
+    prepare_page(ctx.lang, ctx.user.theme)
     with ui.header().classes(HEADER_CLASSES):
         with el.row(LEFT_CLASSES):
             el.link(ctx.t('app_name'), '/', APP_NAME_CLASSES)
             title_label = el.text(title or '', TITLE_CLASSES)
         with el.row(RIGHT_CLASSES):
             el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
-            avatar, name, theme = user_menu(ctx, dark)
+            avatar, name, theme = user_menu(ctx)
 
     def on_user_event(event: Event) -> None:
         if isinstance(event, ProfileChanged) and event.user.id == ctx.user.id:
@@ -102,7 +101,7 @@ def header(ctx: PageContext, title: str | None = None) -> Element:
     return title_label
 
 
-def user_menu(ctx: PageContext, dark: DarkMode) -> tuple[Element, Element, ThemeChoice]:
+def user_menu(ctx: PageContext) -> tuple[Element, Element, ThemeChoice]:
     """The avatar (and the name, on a wide screen) opening one menu: profile, language, theme and sign-out.
     Returns the avatar, the name and the theme choice, which follow changes made on the user's other pages."""
     menu_button = {
@@ -137,7 +136,7 @@ def user_menu(ctx: PageContext, dark: DarkMode) -> tuple[Element, Element, Theme
                 )
             el.box(tag='q-separator')
             el.text(ctx.t('theme'), MENU_HEADING)
-            theme = ThemeChoice(ctx, dark)
+            theme = ThemeChoice(ctx)
             el.box(tag='q-separator')
 
             async def sign_out() -> None:
@@ -151,15 +150,15 @@ def user_menu(ctx: PageContext, dark: DarkMode) -> tuple[Element, Element, Theme
 class ThemeChoice:
     """Light, dark or as the system: one radio group (one element), kept in step with the user's other pages."""
 
-    def __init__(self, ctx: PageContext, dark: DarkMode) -> None:
-        self.ctx, self.dark, self.stored = ctx, dark, ctx.user.theme
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx, self.live, self.stored = ctx, LiveTheme(), ctx.user.theme
         options = {key or SYSTEM: ctx.t(label) for key, label in THEME_KEYS.items()}
         self.radio = ui.radio(options, value=self.stored or SYSTEM, on_change=self.choose).classes('px-2 pb-1')
         self.radio.props.update({'dense': True, 'data-testid': 'theme'})
 
     async def choose(self, event: ValueChangeEventArguments) -> None:
         theme = None if event.value == SYSTEM else event.value
-        self.dark.value = DARK[theme]  # this page at once, before the database has it
+        self.live.set(theme)  # this page at once, before the database has it
         if theme == self.stored:
             return
         self.stored = theme
@@ -172,7 +171,7 @@ class ThemeChoice:
     def follow(self, theme: str | None) -> None:
         """Chosen on another page of this user: shown here too, not stored again."""
         self.stored = theme
-        self.radio.value = theme or SYSTEM
+        self.radio.value = theme or SYSTEM  # its change handler switches this page
 
 
 async def _change_language(ctx: PageContext, language: str) -> None:

@@ -9,6 +9,7 @@ reader's reconnect notice is Russian and a dark page never flashes white while i
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from nicegui import ui
 from nicegui.elements.dark_mode import DarkMode
@@ -26,11 +27,34 @@ def theme_of(value: object) -> str | None:
     return value if isinstance(value, str) and value in DARK else None
 
 
-def prepare_page(lang: str, theme: str | None) -> DarkMode:
-    """Called while the page is built: this page speaks `lang` and opens in `theme`; returns the live switch."""
+# the options of a route as each language and theme sees them: a handful of copies shared by every page
+_OPTIONS: dict[tuple[Any, str, bool | None], Any] = {}
+
+
+def prepare_page(lang: str, theme: str | None) -> None:
+    """Called while the page is built: this page speaks `lang` and opens in `theme`."""
     client = ui.context.client
-    options = copy.copy(client.page)
-    options.language = PAGE_LANGUAGES[lang] if lang in LANGUAGES else PAGE_LANGUAGES['en']  # type: ignore[assignment]
-    options.dark = DARK[theme_of(theme)]
+    language = PAGE_LANGUAGES[lang] if lang in LANGUAGES else PAGE_LANGUAGES['en']
+    dark = DARK[theme_of(theme)]
+    key = (client.page, language, dark)
+    options = _OPTIONS.get(key)
+    if options is None:
+        options = _OPTIONS[key] = copy.copy(client.page)
+        options.language = language
+        options.dark = dark
     client.page = options
-    return ui.dark_mode(options.dark)
+
+
+class LiveTheme:
+    """Switches an open page between light, dark and the system's choice. Its element (`ui.dark_mode`) is made the
+    first time the theme changes on that page: most pages never need one."""
+
+    def __init__(self) -> None:
+        self._switch: DarkMode | None = None
+
+    def set(self, theme: str | None) -> None:
+        value = DARK[theme_of(theme)]
+        if self._switch is None:
+            self._switch = ui.dark_mode(value)
+        else:
+            self._switch.value = value

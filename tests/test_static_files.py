@@ -44,6 +44,7 @@ def test_every_named_file_answers_the_same_the_first_time_and_after(app_url: str
             assert http.get(app_url + script).content == disk.read_bytes()
 
 
+@pytest.mark.fastpath  # the answers kept in memory are the speed layer's static_cache
 def test_a_kept_answer_carries_no_session_cookie(app_url: str) -> None:
     """The whole stack starts a session for a request without one (NiceGUI's request tracking); a kept answer is the
     same for everyone and sets nothing - which also shows that it came from memory."""

@@ -249,11 +249,14 @@ def _menu_props(title: str) -> dict[str, Any]:
     return {**menu_props(title), 'icon': 'more_horiz'}
 
 
-_BUBBLE_ACTIONS: weakref.WeakKeyDictionary[Any, BubbleActions] = weakref.WeakKeyDictionary()
+# Per page, keyed by the page's id and dropped when the page is deleted: a table keyed by the page itself (even weakly)
+# whose values reach back to the page (a feed, a click handler) would keep every page ever opened alive.
+_BUBBLE_ACTIONS: dict[str, BubbleActions] = {}
+_PERSON_CLICKS: dict[str, dict[int, Callable[[], Any]]] = {}
 
 
-def _bubble_clicked(client: Any, element: Element) -> Any:
-    actions = _BUBBLE_ACTIONS.get(client)
+def _bubble_clicked(client_id: str, element: Element) -> Any:
+    actions = _BUBBLE_ACTIONS.get(client_id)
     if actions is None:
         return None
     message_id, part = divmod(element.id - MESSAGE_IDS, MESSAGE_STRIDE)
@@ -268,9 +271,6 @@ def _bubble_clicked(client: Any, element: Element) -> Any:
 def _person_props(username: str, clickable: bool) -> dict[str, Any]:
     """Shared by every page that lists this person (light elements never edit their props in place)."""
     return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
-
-
-_PERSON_CLICKS: weakref.WeakKeyDictionary[Any, dict[int, Callable[[], Any]]] = weakref.WeakKeyDictionary()
 
 
 class LightKit(Kit):
@@ -327,9 +327,11 @@ class LightKit(Kit):
     def bubble_actions(self, actions: BubbleActions) -> None:
         """Clicks on shared bubbles' menus and quotes reach this page's `actions` (its feed)."""
         client = context.client
-        if client not in _BUBBLE_ACTIONS:
-            on_page_click(client, 'bubble', lambda element: _bubble_clicked(client, element))
-        _BUBBLE_ACTIONS[client] = actions
+        client_id = client.id
+        if client_id not in _BUBBLE_ACTIONS:
+            on_page_click(client, 'bubble', lambda element: _bubble_clicked(client_id, element))
+            client.on_delete(lambda: _BUBBLE_ACTIONS.pop(client_id, None))
+        _BUBBLE_ACTIONS[client_id] = actions
 
     def _local_bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None) -> Element:
         bubble = LocalMessage(
@@ -408,10 +410,12 @@ class LightKit(Kit):
         item: SharedBranch = shared(key, make)  # type: ignore[assignment]
         client = context.client
         if on_click is not None:
-            clicks = _PERSON_CLICKS.get(client)
+            clicks = _PERSON_CLICKS.get(client.id)
             if clicks is None:
-                clicks = _PERSON_CLICKS[client] = {}
+                clicks = _PERSON_CLICKS[client.id] = {}
                 on_page_click(client, 'person', lambda clicked: _clicked(clicks, clicked))
+                client_id = client.id
+                client.on_delete(lambda: _PERSON_CLICKS.pop(client_id, None))
             clicks[item.id] = on_click
         show_shared(current_parent(), item, *item.default_slot.children)
         return item

@@ -28,9 +28,11 @@ def _testids_inside(person: User, testid: str) -> set[str]:
 
 
 def _dark(person: User) -> bool | None:
+    """What the page shows: the first paint's theme, or the live switch once the theme changed on that page."""
     assert person.client is not None
-    (switch,) = [e for e in person.client.elements.values() if isinstance(e, DarkMode)]
-    return switch.value
+    switches = [e for e in person.client.elements.values() if isinstance(e, DarkMode)]
+    assert len(switches) <= 1
+    return switches[0].value if switches else person.client.page.dark
 
 
 def _choose_theme(person: User, label: str) -> None:
