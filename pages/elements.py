@@ -109,6 +109,31 @@ class BubbleLook:
         return self.formatted is None and self.fold is None
 
 
+@dataclass(frozen=True, slots=True)
+class ReactionChip:
+    """One emoji under a bubble as one viewer sees it: its count, who (a hint) and whether it is the viewer's own."""
+
+    emoji: str
+    label: str  # "👍 2"
+    title: str  # who reacted
+    mine: bool
+
+
+def reaction_props(chip: ReactionChip) -> dict[str, Any]:
+    return {
+        'dense': True,
+        'no-caps': True,
+        'rounded': True,
+        'unelevated': True,
+        'size': 'sm',
+        'color': 'primary' if chip.mine else 'grey-3',
+        'text-color': 'white' if chip.mine else 'grey-9',
+        'aria-pressed': 'true' if chip.mine else 'false',
+        'title': chip.title,
+        'data-testid': 'reaction',
+    }
+
+
 class BubbleActions(Protocol):
     """What a click in a bubble does on the page showing it."""
 
@@ -257,6 +282,27 @@ class Kit:
     def bubble_actions(self, actions: BubbleActions) -> None:
         """What clicks in this page's bubbles do (plain bubbles carry their own handlers: nothing to do)."""
 
+    def reactions(
+        self,
+        message_id: int,
+        chips: tuple[ReactionChip, ...],
+        classes: list[str],
+        on_toggle: Callable[[int, str, bool], Any],
+    ) -> Element:
+        """The row of reactions under a bubble; a click toggles the viewer's own (`on_toggle(message, emoji, add)`)."""
+        with self.row(classes, props={'data-testid': 'reactions'}) as row:
+            for chip in chips:
+                self.button(
+                    lambda emoji=chip.emoji, mine=chip.mine: on_toggle(message_id, emoji, not mine),
+                    label=chip.label,
+                    props=reaction_props(chip),
+                )
+        return row
+
+    def place(self, parent: Element, element: Element, index: int) -> None:
+        """Moves `element` (a child of `parent`) to position `index` among its children."""
+        element.move(parent, target_index=index)
+
     def reveal(self, bubble: Element) -> None:
         """Scrolls the page so that the bubble is in view (its text is a plain div: the browser's own method)."""
         bubble.default_slot.children[0].run_method('scrollIntoView', {'block': 'center'})
@@ -366,6 +412,16 @@ def bubble(message: MessageView, look: BubbleLook, actions: BubbleActions | None
 
 def reveal(element: Element) -> None:
     _kit[0].reveal(element)
+
+
+def reactions(
+    message_id: int, chips: tuple[ReactionChip, ...], classes: list[str], on_toggle: Callable[[int, str, bool], Any]
+) -> Element:
+    return _kit[0].reactions(message_id, chips, classes, on_toggle)
+
+
+def place(parent: Element, element: Element, index: int) -> None:
+    _kit[0].place(parent, element, index)
 
 
 def bubble_actions(actions: BubbleActions) -> None:

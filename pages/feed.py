@@ -32,7 +32,7 @@ from nicegui.element import Element
 from chat.events import MessageDeleted, MessageEdited, PrivateMessage, ReactionsChanged
 from chat.views import MessageView, QuoteView, ReactionView, UserView
 from pages import elements as el
-from pages.elements import BubbleLook
+from pages.elements import BubbleLook, ReactionChip
 from pages.formatting import stamp
 from pages.message_body import folds
 
@@ -169,28 +169,14 @@ class Feed:
         return item
 
     def _reaction_row(self, message: MessageView) -> Element:
-        """The counts under a bubble, the viewer's own marked (`aria-pressed`, filled); each one's hint names who."""
+        """The counts under a bubble, the viewer's own marked (`aria-pressed`, filled); each one's hint names who.
+        Viewers without a reaction of their own see the same row (the speed layer shares it between their pages)."""
         classes = REACTIONS_SENT_CLASSES if message.author.id == self.viewer.id else REACTIONS_RECEIVED_CLASSES
-        with el.row(classes, props={'data-testid': 'reactions'}) as row:
-            for reaction in message.reactions:
-                mine = self.viewer.id in reaction.user_ids
-                el.button(
-                    lambda emoji=reaction.emoji, mine=mine: self._toggle(message.id, emoji, not mine),
-                    label=f'{reaction.emoji} {reaction.count}',
-                    props={
-                        'dense': True,
-                        'no-caps': True,
-                        'rounded': True,
-                        'unelevated': True,
-                        'size': 'sm',
-                        'color': 'primary' if mine else 'grey-3',
-                        'text-color': 'white' if mine else 'grey-9',
-                        'aria-pressed': 'true' if mine else 'false',
-                        'title': self._who(reaction),
-                        'data-testid': 'reaction',
-                    },
-                )
-        return row
+        chips = tuple(
+            ReactionChip(r.emoji, f'{r.emoji} {r.count}', self._who(r), self.viewer.id in r.user_ids)
+            for r in message.reactions
+        )
+        return el.reactions(message.id, chips, classes, self._toggle)
 
     def _who(self, reaction: ReactionView) -> str:
         names = ', '.join(reaction.names)
@@ -272,7 +258,7 @@ class Feed:
         if reactions:
             with block:
                 row = self._reaction_row(message)
-            row.move(block, target_index=block.default_slot.children.index(item.element) + 1)
+            el.place(block, row, block.default_slot.children.index(item.element) + 1)
             item.reactions = row
 
     # --- jumping to a message --------------------------------------------------------------------------------------

@@ -25,8 +25,10 @@ from pages.elements import (
     BubbleActions,
     BubbleLook,
     Kit,
+    ReactionChip,
     bubble_props,
     menu_props,
+    reaction_props,
     text_classes,
 )
 from pages.fastpath.light import (
@@ -61,6 +63,8 @@ MESSAGE_IDS = 1 << 40  # element ids of shared bubbles: far above any page's own
 # a bubble's ids: MESSAGE_IDS + MESSAGE_STRIDE * message id, then its text, menu button, quote and formatted body
 MESSAGE_STRIDE, TEXT, MENU, QUOTE, BODY = 5, 1, 2, 3, 4
 PERSON_IDS = 1 << 42  # element ids of shared people-list entries
+# element ids of shared reaction rows: REACTION_IDS + REACTION_STRIDE * message id, then its chips (at most 20)
+REACTION_IDS, REACTION_STRIDE = 1 << 44, 32
 ROW_CLASSES = ['nicegui-row', 'row']  # what NiceGUI's ui.row / ui.column give their element
 COLUMN_CLASSES = ['nicegui-column']
 PERSON_CLASSES = ['items-center', 'gap-3']
@@ -231,6 +235,31 @@ class ClickableLeaf(_CachedWire, SharedLeaf):
     __slots__ = ('_wire',)
 
 
+class ReactionLeaf(ClickableLeaf):
+    """A reaction chip of a shared row: a click adds the clicking viewer's own (the row is shared by viewers without
+    one), which `_reaction_clicked` finds on the chip."""
+
+    __slots__ = ('emoji', 'message_id')
+
+
+def _shared_reactions(message_id: int, chips: tuple[ReactionChip, ...], classes: list[str]) -> SharedBranch:
+    row = SharedBranch(
+        REACTION_IDS + REACTION_STRIDE * message_id,
+        'div',
+        props=_REACTIONS_PROPS,
+        classes=[*ROW_CLASSES, *classes],
+    )
+    for index, chip in enumerate(chips, start=1):
+        leaf = ReactionLeaf(row.id + index, 'q-btn', props={'label': chip.label, **reaction_props(chip)})
+        leaf.emoji, leaf.message_id = chip.emoji, message_id
+        leaf._event_listeners = shared_clicks('reaction')
+        row.add(leaf)
+    return row
+
+
+_REACTIONS_PROPS = {'data-testid': 'reactions'}
+
+
 class LocalMessage(LightElement):
     """A bubble shown on one page only: the message a permalink or a quote led this viewer to, highlighted."""
 
@@ -252,6 +281,7 @@ def _menu_props(title: str) -> dict[str, Any]:
 # Per page, keyed by the page's id and dropped when the page is deleted: a table keyed by the page itself (even weakly)
 # whose values reach back to the page (a feed, a click handler) would keep every page ever opened alive.
 _BUBBLE_ACTIONS: dict[str, BubbleActions] = {}
+_REACTION_TOGGLES: dict[str, Callable[[int, str, bool], Any]] = {}
 _PERSON_CLICKS: dict[str, dict[int, Callable[[], Any]]] = {}
 
 
@@ -265,6 +295,13 @@ def _bubble_clicked(client_id: str, element: Element) -> Any:
     if part == QUOTE:
         return actions.quote(message_id)
     return None
+
+
+def _reaction_clicked(client_id: str, element: Element) -> Any:
+    toggle = _REACTION_TOGGLES.get(client_id)
+    if toggle is None or not isinstance(element, ReactionLeaf):
+        return None
+    return toggle(element.message_id, element.emoji, True)  # a shared row: none of them is this viewer's own
 
 
 @lru_cache(maxsize=4096)
@@ -332,6 +369,35 @@ class LightKit(Kit):
             on_page_click(client, 'bubble', lambda element: _bubble_clicked(client_id, element))
             client.on_delete(lambda: _BUBBLE_ACTIONS.pop(client_id, None))
         _BUBBLE_ACTIONS[client_id] = actions
+
+    def reactions(
+        self,
+        message_id: int,
+        chips: tuple[ReactionChip, ...],
+        classes: list[str],
+        on_toggle: Callable[[int, str, bool], Any],
+    ) -> Element:
+        if any(chip.mine for chip in chips):  # this viewer's own marked: a row of this page's own
+            return super().reactions(message_id, chips, classes, on_toggle)
+        client = context.client
+        client_id = client.id
+        if client_id not in _REACTION_TOGGLES:
+            on_page_click(client, 'reaction', lambda element: _reaction_clicked(client_id, element))
+            client.on_delete(lambda: _REACTION_TOGGLES.pop(client_id, None))
+        _REACTION_TOGGLES[client_id] = on_toggle
+        key = ('reactions', message_id, chips, tuple(classes))
+        row: SharedBranch = shared(key, lambda: _shared_reactions(message_id, chips, classes))  # type: ignore[assignment]
+        show_shared(current_parent(), row, *row.default_slot.children)
+        return row
+
+    def place(self, parent: Element, element: Element, index: int) -> None:
+        if not isinstance(element, SharedElement):
+            super().place(parent, element, index)
+            return
+        children = parent.default_slot.children
+        children.remove(element)
+        children.insert(index, element)
+        parent.update()
 
     def _local_bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None) -> Element:
         bubble = LocalMessage(

@@ -370,10 +370,9 @@ def shared_clicks(name: str) -> dict[str, EventListener]:
     page it came from, so the listener finds that page's handler (`on_page_click`). No page's request is kept in it
     (each event sets its own page's: `SharedElement._handle_event`)."""
 
-    def clicked(element: Element) -> None:
+    def clicked(element: Element) -> Any:
         handler = _PAGE_CLICKS.get((context.client.id, name))
-        if handler is not None:
-            handler(element)
+        return handler(element) if handler is not None else None  # an awaitable is run by NiceGUI
 
     listeners = click_listeners(clicked)
     for listener in listeners.values():

@@ -220,6 +220,13 @@ async def test_reactions_counted_live_with_your_own_marked(user: User, create_us
     await open_room(carl, 'Kitchen')  # the history has them too
     await until(lambda: reactions_of(carl, 'we shipped it')[:1] == [('👍 1', 'false', 'Anna')], what='after reload')
 
+    # Carl, who has none of his own (the row he sees is the one every such viewer sees), adds a party with a click
+    row = reaction_row(carl, 'we shipped it')
+    assert row is not None
+    click(carl, row.default_slot.children[1])
+    await until(lambda: reactions_of(carl, 'we shipped it')[1][:2] == ('🎉 2', 'true'), what='Carl sees his own')
+    await until(lambda: reactions_of(bob, 'we shipped it')[1][:2] == ('🎉 2', 'false'), what='Bob sees Carl joined')
+
 
 async def test_a_permalink_opens_the_room_at_an_old_message(user: User, create_user) -> None:
     await register(user, 'anna', display_name='Anna')
