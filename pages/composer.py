@@ -16,19 +16,22 @@ character counter near the limit, and the draft kept while the person is away.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
 from chat.i18n import format_number
+from chat.views import UserView
 from pages import elements as el
 from pages.context import PageContext
 from pages.drafts import Drafts
 from pages.layout import hint
+from pages.mention_picker import MentionPicker
 from pages.message_actions import ReplyBar
 
-INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2']
+INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2', 'relative']  # relative: the mention list's place
 ERROR_CLASSES = ['text-negative', 'text-sm']
 COUNTER_CLASSES = 'text-grey-7'
 MAX_HEIGHT = '12rem'  # the field grows with its text up to this height, then scrolls
@@ -39,7 +42,14 @@ QUIET = 1.0  # seconds without typing before the draft is written
 class Composer:
     """Built by the room page inside its main column."""
 
-    def __init__(self, ctx: PageContext, room_id: int, reply: ReplyBar | None = None) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        room_id: int,
+        reply: ReplyBar | None = None,
+        people: Callable[[], Iterable[UserView]] | None = None,
+    ) -> None:
+        """`people`: who is in the room now, whom a mention being typed suggests (none: no suggestions)."""
         self.ctx, self.room_id, self.reply = ctx, room_id, reply
         self.limit = ctx.services.settings.max_message_length
         self.drafts = Drafts(ctx.session, ctx.user.id, self.limit)
@@ -48,7 +58,7 @@ class Composer:
         self._changed_at = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self.counter: ui.label | None = None  # made the first time the text comes near the limit
-        with el.row(INPUT_ROW_CLASSES):
+        with el.row(INPUT_ROW_CLASSES) as row:
             self.input = ui.textarea(placeholder=ctx.t('message_placeholder'), value=draft).classes('grow')
             self.input.props.update(
                 {
@@ -64,6 +74,7 @@ class Composer:
         # why the last send failed, below the input that still holds the text
         self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
         self.input.on('keydown.enter.exact.prevent', self.send)
+        self.mentions = MentionPicker(ctx, self.input, row, people) if people is not None else None
         self.input.on_value_change(self._typed)
         self.input.on('blur', self.save_draft)  # clicking a link to another room blurs the field first
         ctx.client.on_disconnect(self.save_draft)  # a reload, a closed tab, a lost connection
@@ -75,6 +86,9 @@ class Composer:
         return self.input.value or ''
 
     async def send(self) -> None:
+        if self.mentions is not None and self.mentions.open:  # Enter picks the suggested person instead
+            self.mentions.pick()
+            return
         text = self.text
         try:
             reply_to = self.reply.target if self.reply is not None else None
@@ -92,6 +106,8 @@ class Composer:
 
     def _typed(self, event: ValueChangeEventArguments) -> None:
         self._count(event.value or '')
+        if self.mentions is not None:
+            self.mentions.typed(event.value or '')
         self._dirty = True
         loop = asyncio.get_running_loop()
         self._changed_at = loop.time()
