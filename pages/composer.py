@@ -11,6 +11,8 @@ character counter near the limit, and the draft kept while the person is away.
   typing 50 characters far from the limit, 1 frame back to the browser; near it, 51).
 - The draft (pages/drafts.py) is written once typing has paused for `QUIET` seconds, when the field loses focus, when
   the tab disconnects and when the page closes: one timer handle per pause, no task per keystroke.
+- While a mention being typed has suggestions (pages/mention_picker.py), Enter picks the selected person instead of
+  sending; the send button always sends.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ class Composer:
             el.button(self.send, icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
         # why the last send failed, below the input that still holds the text
         self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
-        self.input.on('keydown.enter.exact.prevent', self.send)
+        self.input.on('keydown.enter.exact.prevent', self._enter)
         self.mentions = MentionPicker(ctx, self.input, row, people) if people is not None else None
         self.input.on_value_change(self._typed)
         self.input.on('blur', self.save_draft)  # clicking a link to another room blurs the field first
@@ -85,10 +87,13 @@ class Composer:
     def text(self) -> str:
         return self.input.value or ''
 
-    async def send(self) -> None:
+    async def _enter(self) -> None:
         if self.mentions is not None and self.mentions.open:  # Enter picks the suggested person instead
             self.mentions.pick()
             return
+        await self.send()
+
+    async def send(self) -> None:
         text = self.text
         try:
             reply_to = self.reply.target if self.reply is not None else None
