@@ -85,7 +85,7 @@ class Messages:
             room = room_queries.by_id(session, room_id)
             if room is None:
                 raise NotFound('room_not_found')
-            mentions = _check_mentions(body, author, room)
+            mentions = _check_mentions(session, body, author, room_id, room)
             quote = None
             if reply_to is not None:
                 original = message_queries.by_id(session, reply_to)
@@ -170,7 +170,7 @@ class Messages:
             message = _existing(session, room_id, message_id)
             if message.author_id != actor.id:
                 raise PermissionDenied('not_message_author')
-            mentions = _check_mentions(body, author, room_queries.by_id(session, room_id))
+            mentions = _check_mentions(session, body, author, room_id)
             now = datetime.now(UTC)
             if now - _aware(message.created_at) > timedelta(seconds=window):
                 raise PermissionDenied('edit_window_over', hours=f'{window / 3600:g}')
@@ -297,12 +297,16 @@ def _views(session: Session, rows: list[tuple[Message, User]]) -> list[MessageVi
     return views
 
 
-def _check_mentions(body: str, author: User, room: Room | None) -> tuple[str, ...]:
+def _check_mentions(
+    session: Session, body: str, author: User, room_id: int, room: Room | None = None
+) -> tuple[str, ...]:
     """Whom the body mentions; `@room` calls on everyone present, so only the room's owner or an admin may use it
-    (refused, not rate-limited: the sender is told why and keeps the text)."""
+    (refused, not rate-limited: the sender is told why and keeps the text). The room is read only for `@room`."""
     mentions = mentioned_usernames(body)
-    if EVERYONE in mentions and not author.is_admin and (room is None or room.owner_id != author.id):
-        raise PermissionDenied('mention_room_denied')
+    if EVERYONE in mentions and not author.is_admin:
+        room = room or room_queries.by_id(session, room_id)
+        if room is None or room.owner_id != author.id:
+            raise PermissionDenied('mention_room_denied')
     return mentions
 
 
