@@ -24,6 +24,7 @@ class MessageEdited:
     body: str
     edited_at: datetime
     formatted: str | None = None  # the new body's sanitized HTML (chat/markup.py), when it has formatting
+    mentions: tuple[str, ...] = ()  # whom the new body mentions (chat/mentions.py)
     kind: Literal['message_edited'] = 'message_edited'
 
 

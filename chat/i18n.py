@@ -103,6 +103,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Сколько символов из {max} допустимых уже занято',
     },
     'send': {'en': 'Send', 'ru': 'Отправить'},
+    'mention_suggestions': {'en': 'People to mention', 'ru': 'Кого упомянуть'},
+    'mention_room_denied': {
+        'en': 'Only the room’s owner or an admin may notify everyone with @room.',
+        'ru': 'Обратиться ко всем через @room может только владелец комнаты или администратор.',
+    },
     'load_older': {'en': 'Load older messages', 'ru': 'Загрузить более ранние сообщения'},
     'jump_newest': {'en': 'Jump to the newest messages', 'ru': 'К новым сообщениям'},
     'show_more': {'en': 'Show more', 'ru': 'Показать полностью'},

@@ -26,11 +26,12 @@ from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, Permiss
 from chat.events import MessageDeleted, MessageEdited, MessagePosted, PrivateMessage, ReactionsChanged
 from chat.hub import Hub, private_topic, room_topic
 from chat.lifecycle import Lifecycle
+from chat.mentions import EVERYONE, mentioned_usernames
 from chat.presence import PresenceStore
 from chat.ratelimit import RateLimiter, TokenBucket
 from chat.settings import Settings
 from chat.views import MessageView, QuoteView, ReactionView, UserView
-from models import Message, User
+from models import Message, Room, User
 from storage import messages as message_queries
 from storage import rooms as room_queries
 from storage.db import Database, cannot_write
@@ -81,8 +82,10 @@ class Messages:
 
         def work(session: Session) -> MessageView:
             author = check_actor(session, actor)
-            if room_queries.by_id(session, room_id) is None:
+            room = room_queries.by_id(session, room_id)
+            if room is None:
                 raise NotFound('room_not_found')
+            mentions = _check_mentions(session, body, author, room_id, room)
             quote = None
             if reply_to is not None:
                 original = message_queries.by_id(session, reply_to)
@@ -104,6 +107,7 @@ class Messages:
                 message.created_at,
                 reply=quote,
                 formatted=markup.render(body),
+                mentions=mentions,
             )
 
         lock = self._room_locks.get(room_id)
@@ -162,16 +166,17 @@ class Messages:
         window = self.settings.edit_window
 
         def work(session: Session) -> MessageEdited:
-            check_actor(session, actor)
+            author = check_actor(session, actor)
             message = _existing(session, room_id, message_id)
             if message.author_id != actor.id:
                 raise PermissionDenied('not_message_author')
+            mentions = _check_mentions(session, body, author, room_id)
             now = datetime.now(UTC)
             if now - _aware(message.created_at) > timedelta(seconds=window):
                 raise PermissionDenied('edit_window_over', hours=f'{window / 3600:g}')
             if not message_queries.edit(session, message_id, body, now):
                 raise NotFound('message_gone')
-            return MessageEdited(room_id, message_id, body, now, markup.render(body))
+            return MessageEdited(room_id, message_id, body, now, markup.render(body), mentions)
 
         try:
             event = await self._write(work, 'message_not_edited')
@@ -286,9 +291,23 @@ def _views(session: Session, rows: list[tuple[Message, User]]) -> list[MessageVi
                 _quote(*original) if original is not None else None,
                 _reaction_views(found.get(m.id, [])),  # type: ignore[arg-type]
                 markup.render(m.body) if m.deleted_at is None else None,
+                mentioned_usernames(m.body) if m.deleted_at is None else (),
             )
         )
     return views
+
+
+def _check_mentions(
+    session: Session, body: str, author: User, room_id: int, room: Room | None = None
+) -> tuple[str, ...]:
+    """Whom the body mentions; `@room` calls on everyone present, so only the room's owner or an admin may use it
+    (refused, not rate-limited: the sender is told why and keeps the text). The room is read only for `@room`."""
+    mentions = mentioned_usernames(body)
+    if EVERYONE in mentions and not author.is_admin:
+        room = room or room_queries.by_id(session, room_id)
+        if room is None or room.owner_id != author.id:
+            raise PermissionDenied('mention_room_denied')
+    return mentions
 
 
 def _existing(session: Session, room_id: int, message_id: int) -> Message:

@@ -82,3 +82,6 @@ class MessageView:
     # the body as sanitized HTML when it has formatting (chat/markup.py), made where the message is read or written,
     # in a database thread: a long body can cost the parser tens of milliseconds, which must not hold the event loop
     formatted: str | None = None
+    # the lower-cased usernames it mentions, `room` for everyone (chat/mentions.py): a page compares its viewer's
+    # username with them, no look-up needed
+    mentions: tuple[str, ...] = ()

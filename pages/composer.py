@@ -11,24 +11,29 @@ character counter near the limit, and the draft kept while the person is away.
   typing 50 characters far from the limit, 1 frame back to the browser; near it, 51).
 - The draft (pages/drafts.py) is written once typing has paused for `QUIET` seconds, when the field loses focus, when
   the tab disconnects and when the page closes: one timer handle per pause, no task per keystroke.
+- While a mention being typed has suggestions (pages/mention_picker.py), Enter picks the selected person instead of
+  sending; the send button always sends.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Iterable
 
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
 from chat.i18n import format_number
+from chat.views import UserView
 from pages import elements as el
 from pages.context import PageContext
 from pages.drafts import Drafts
 from pages.layout import hint
+from pages.mention_picker import MentionPicker
 from pages.message_actions import ReplyBar
 
-INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2']
+INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2', 'relative']  # relative: the mention list's place
 ERROR_CLASSES = ['text-negative', 'text-sm']
 COUNTER_CLASSES = 'text-grey-7'
 MAX_HEIGHT = '12rem'  # the field grows with its text up to this height, then scrolls
@@ -39,7 +44,14 @@ QUIET = 1.0  # seconds without typing before the draft is written
 class Composer:
     """Built by the room page inside its main column."""
 
-    def __init__(self, ctx: PageContext, room_id: int, reply: ReplyBar | None = None) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        room_id: int,
+        reply: ReplyBar | None = None,
+        people: Callable[[], Iterable[UserView]] | None = None,
+    ) -> None:
+        """`people`: who is in the room now, whom a mention being typed suggests (none: no suggestions)."""
         self.ctx, self.room_id, self.reply = ctx, room_id, reply
         self.limit = ctx.services.settings.max_message_length
         self.drafts = Drafts(ctx.session, ctx.user.id, self.limit)
@@ -48,7 +60,7 @@ class Composer:
         self._changed_at = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self.counter: ui.label | None = None  # made the first time the text comes near the limit
-        with el.row(INPUT_ROW_CLASSES):
+        with el.row(INPUT_ROW_CLASSES) as row:
             self.input = ui.textarea(placeholder=ctx.t('message_placeholder'), value=draft).classes('grow')
             self.input.props.update(
                 {
@@ -63,7 +75,8 @@ class Composer:
             el.button(self.send, icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
         # why the last send failed, below the input that still holds the text
         self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
-        self.input.on('keydown.enter.exact.prevent', self.send)
+        self.input.on('keydown.enter.exact.prevent', self._enter)
+        self.mentions = MentionPicker(ctx, self.input, row, people) if people is not None else None
         self.input.on_value_change(self._typed)
         self.input.on('blur', self.save_draft)  # clicking a link to another room blurs the field first
         ctx.client.on_disconnect(self.save_draft)  # a reload, a closed tab, a lost connection
@@ -73,6 +86,12 @@ class Composer:
     @property
     def text(self) -> str:
         return self.input.value or ''
+
+    async def _enter(self) -> None:
+        if self.mentions is not None and self.mentions.open:  # Enter picks the suggested person instead
+            self.mentions.pick()
+            return
+        await self.send()
 
     async def send(self) -> None:
         text = self.text
@@ -92,6 +111,8 @@ class Composer:
 
     def _typed(self, event: ValueChangeEventArguments) -> None:
         self._count(event.value or '')
+        if self.mentions is not None:
+            self.mentions.typed(event.value or '')
         self._dirty = True
         loop = asyncio.get_running_loop()
         self._changed_at = loop.time()

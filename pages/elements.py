@@ -61,6 +61,7 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
 BUBBLE_CLASSES = ['group']
 HIGHLIGHTED_CLASSES = ['group', 'highlighted']
 HIGHLIGHT_COLOR = 'yellow-3'
+MENTION_COLOR = 'blue-2'  # a message that mentions its viewer (or everyone: `@room`)
 # Quasar draws each child of a `q-chat-message` as a bubble of its own, so a message has one child, its text, and the
 # menu button and the quote sit inside it: the button in the top corner, the quote first (the text node comes first
 # in the element, so the column puts the quote before it with `order-first`)
@@ -102,6 +103,7 @@ class BubbleLook:
     highlighted: bool = False  # the message a permalink or a quote led to (on this page only)
     formatted: str | None = None  # the body as sanitized HTML (chat/markup.py); None: plain text
     fold: FoldLabels | None = None  # a long body is folded on each page: the button's labels
+    mentioned: bool = False  # it mentions the viewer, or everyone: pages differing in this share no bubble
 
     @property
     def plain(self) -> bool:
@@ -147,6 +149,8 @@ def bubble_props(message: MessageView, look: BubbleLook) -> dict[str, Any]:
     props = {'name': author.display_name, 'stamp': look.stamp, 'avatar': author.avatar_url, 'sent': look.sent}
     if look.highlighted:
         props.update({'bg-color': HIGHLIGHT_COLOR, 'data-testid': 'highlighted-message'})
+    elif look.mentioned:
+        props.update({'bg-color': MENTION_COLOR, 'data-testid': 'mention'})
     return props
 
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from nicegui.element import Element
 
 from chat.events import MessageDeleted, MessageEdited, PrivateMessage, ReactionsChanged
+from chat.mentions import mentions_user
 from chat.views import MessageView, QuoteView, ReactionView, UserView
 from pages import elements as el
 from pages.elements import BubbleLook, ReactionChip
@@ -158,6 +159,7 @@ class Feed:
             highlighted=highlighted,
             formatted=message.formatted,
             fold=self.fold if folds(message.body) else None,
+            mentioned=mentions_user(message.mentions, self.viewer.username),
         )
 
     def _message(self, message: MessageView) -> Item:
@@ -225,7 +227,14 @@ class Feed:
         item = self._item(event.message_id)
         if item is not None and item.message is not None:
             self._rebuild(
-                item, replace(item.message, body=event.body, edited_at=event.edited_at, formatted=event.formatted)
+                item,
+                replace(
+                    item.message,
+                    body=event.body,
+                    edited_at=event.edited_at,
+                    formatted=event.formatted,
+                    mentions=event.mentions,
+                ),
             )
 
     def deleted(self, event: MessageDeleted) -> None:

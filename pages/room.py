@@ -223,7 +223,7 @@ def register(services: Services) -> None:
                 )
                 reply = ReplyBar(ctx)
                 menu = MessageMenu(ctx, room, feed, reply)
-                Composer(ctx, room.id, reply)
+                Composer(ctx, room.id, reply, people=lambda: online.users.values())
             with el.column(SIDE_CLASSES):
                 el.text(ctx.t('online_here'), ['text-subtitle2'])
                 private = PrivatePanel(ctx, room.id)
