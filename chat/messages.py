@@ -327,6 +327,9 @@ def _quote(message: Message, author_name: str) -> QuoteView:
     if message.deleted_at is not None:
         return QuoteView(message.id, author_name, '', deleted=True)
     line = message.body.split('\n', 1)[0]
+    formatted = markup.render(line)
+    if formatted is not None:  # the words, as the quoted bubble shows them, not its markup
+        line = markup.text_of(formatted)
     if len(line) > QUOTE_LENGTH:
         line = line[: QUOTE_LENGTH - 1] + '…'
     return QuoteView(message.id, author_name, line)

@@ -149,6 +149,13 @@ async def test_a_reply_quotes_the_first_line_and_survives_the_deletion(services:
         await services.messages.post(boris, room.id, 'to a deleted one', reply_to=original.id)
 
 
+async def test_a_quote_shows_the_words_not_the_markup(services: Services) -> None:
+    room, (anna, boris) = await room_with(services, 'anna', 'boris')
+    original = await services.messages.post(anna, room.id, 'Who brings the **cake** and `candles`?\n- me')
+    reply = await services.messages.post(boris, room.id, 'I do', reply_to=original.id)
+    assert reply.reply == QuoteView(original.id, 'anna', 'Who brings the cake and candles?')
+
+
 async def test_a_reply_only_to_a_message_of_the_same_room(services: Services) -> None:
     room, (anna,) = await room_with(services, 'anna')
     other = await services.rooms.create(anna, 'Other')
