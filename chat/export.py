@@ -29,7 +29,8 @@ Format = Literal['json', 'html']
 PAGE_ROWS = 1000  # rows per query: each is one range scan of the index
 EXPORT_VERSION = 1
 
-Row = tuple[int, str, str, str, datetime]  # id, username, display name, body, created_at
+# id, username, display name, body ('' when deleted), created_at, edited_at, deleted_at
+Row = tuple[int, str, str, str, datetime, datetime | None, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,14 @@ def _write_json(
     out.write(' "messages": [')
     written = 0
     for rows in batches:
-        for message_id, username, display_name, body, created_at in rows:
+        for message_id, username, display_name, body, created_at, edited_at, deleted_at in rows:
             item = {
                 'id': message_id,
                 'author': {'username': username, 'display_name': display_name},
                 'body': body,
                 'created_at': iso(created_at),
+                'edited_at': iso(edited_at) if edited_at is not None else None,
+                'deleted': deleted_at is not None,
             }
             out.write(('\n  ' if written == 0 else ',\n  ') + json.dumps(item, ensure_ascii=False))
             written += 1
@@ -124,6 +127,7 @@ article header { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap
 .name { font-weight: 600; }
 .user, time { color: #5f6670; }
 .body { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.deleted { color: #5f6670; font-style: italic; }
 """
 
 
@@ -142,9 +146,11 @@ def _write_html(
         f'<h1>{title}</h1>\n<p class="summary">{summary}</p>\n'
     )
     written, day = 0, ''
+    deleted_text = html.escape(translate(language, 'message_deleted'))
+    edited_mark = html.escape(translate(language, 'message_edited_mark'))
     for rows in batches:
         chunk: list[str] = []
-        for message_id, username, display_name, body, created_at in rows:
+        for message_id, username, display_name, body, created_at, edited_at, deleted_at in rows:
             moment = datetime.fromisoformat(iso(created_at))
             if moment.date().isoformat() != day:
                 day = moment.date().isoformat()
@@ -152,8 +158,14 @@ def _write_html(
             chunk.append(
                 f'<article id="m{message_id}"><header><span class="name">{html.escape(display_name)}</span>'
                 f'<span class="user">@{html.escape(username)}</span>'
-                f'<time datetime="{iso(created_at)}">{moment.strftime("%H:%M")} UTC</time></header>'
-                f'<p class="body">{html.escape(body)}</p></article>\n'
+                f'<time datetime="{iso(created_at)}">{moment.strftime("%H:%M")} UTC</time>'
+                + (f'<span class="user">{edited_mark}</span>' if edited_at is not None and deleted_at is None else '')
+                + '</header>'
+                + (
+                    f'<p class="body deleted">{deleted_text}</p></article>\n'
+                    if deleted_at is not None
+                    else f'<p class="body">{html.escape(body)}</p></article>\n'
+                )
             )
         out.write(''.join(chunk))
         written += len(rows)

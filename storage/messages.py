@@ -39,11 +39,20 @@ def bounds(session: Session, room_id: int) -> tuple[int, int]:
 
 def after(
     session: Session, room_id: int, after_id: int, up_to_id: int, limit: int
-) -> list[tuple[int, str, str, str, datetime]]:
+) -> list[tuple[int, str, str, str, datetime, datetime | None, datetime | None]]:
     """The oldest `limit` messages with after_id < id <= up_to_id, oldest first: (id, username, display name, body,
-    created_at). Only these columns: an export reads millions of rows and needs no ORM objects."""
+    created_at, edited_at, deleted_at). Only these columns: an export reads millions of rows and needs no ORM
+    objects."""
     query = (
-        select(Message.id, User.username, User.display_name, Message.body, Message.created_at)
+        select(
+            Message.id,
+            User.username,
+            User.display_name,
+            Message.body,
+            Message.created_at,
+            Message.edited_at,
+            Message.deleted_at,
+        )
         .join(User, col(User.id) == col(Message.author_id))
         .where(Message.room_id == room_id, col(Message.id) > after_id, col(Message.id) <= up_to_id)
         .order_by(col(Message.id))

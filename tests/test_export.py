@@ -193,3 +193,35 @@ def test_a_big_room_is_streamed_not_loaded(tmp_path: Path) -> None:
     print(f'\nexported {count} messages ({sink.written / 1e6:.1f} MB of HTML), traced peak {peak / 1e6:.1f} MB')
     assert count == 60_000
     assert peak < 8e6
+
+
+async def _edit_and_delete(room_id: int) -> tuple[int, int]:
+    """Anna edits her first message and deletes her second; returns their ids."""
+    services = await _started()
+    try:
+        anna = await services.accounts.session_user(1, 0)
+        assert anna is not None
+        history = await services.messages.history(room_id, limit=200)
+        mine = [m for m in history if m.author.id == anna.id]
+        await services.messages.edit(anna, room_id, mine[0].id, 'plain 0, corrected')
+        await services.messages.delete(anna, room_id, mine[1].id)
+        return mine[0].id, mine[1].id
+    finally:
+        await services.stop()
+
+
+def test_edited_and_deleted_messages_are_exported_as_the_room_shows_them(posted: Posted, tmp_path: Path) -> None:
+    edited, deleted = asyncio.run(_edit_and_delete(posted.room_id))
+    result = run_main('export-room', ROOM)
+    assert result.returncode == 0, result.stderr
+    messages = {m['id']: m for m in json.loads(result.stdout)['messages']}
+    assert messages[edited]['body'] == 'plain 0, corrected' and messages[edited]['edited_at'] is not None
+    assert messages[deleted]['body'] == '' and messages[deleted]['deleted'] is True
+    assert not any(m['deleted'] for i, m in messages.items() if i != deleted)
+
+    target = tmp_path / 'room.html'
+    assert run_main('export-room', ROOM, '--format', 'html', '--output', str(target)).returncode == 0
+    page = target.read_text(encoding='utf-8')
+    assert f'<article id="m{deleted}">' in page
+    assert '<p class="body deleted">message deleted</p>' in page
+    assert page.count('<span class="user">edited</span>') == 1
