@@ -1,4 +1,5 @@
-"""A conversation that uses what a messenger offers - a reply, a reaction, an edit, a deletion, formatting - driven
+"""A conversation that uses what a messenger offers - a reply, a reaction, an edit, a deletion, formatting, a
+mention - driven
 in Chromium as people do it (hovering a bubble, its menu), in English and in Russian; the screenshots in
 docs/screenshots/conversation-*.png come from here."""
 
@@ -52,6 +53,7 @@ def test_a_conversation_with_replies_reactions_edits_and_deletions(browser: Brow
     anna_name, boris_name, room_name = NAMES[lang]
     ask, answer, wrong, right, plan, oops = LINES[lang]
     asked, answered, planned = ('Saturday', 'candles', 'bake') if lang == 'en' else ('субботу', 'свечи', 'испечь')
+    see_you = 'see you at 10' if lang == 'en' else 'до встречи в 10'
     locale = 'ru-RU' if lang == 'ru' else 'en-US'
     anna = Person(browser, server, f'anna_{lang}', display_name=anna_name, locale=locale).register()
     boris = Person(browser, server, f'boris_{lang}', display_name=boris_name, locale=locale).register()
@@ -91,10 +93,21 @@ def test_a_conversation_with_replies_reactions_edits_and_deletions(browser: Brow
         expect(_bubble(boris.page, planned).locator('li')).to_have_count(3)
         expect(boris.page.locator('[data-testid=feed] strong').first).to_be_visible()
 
-        screenshot(boris.page, f'conversation-desktop-{lang}.png')
-        boris.page.set_viewport_size(PHONE)
-        boris.page.wait_for_timeout(300)
-        screenshot(boris.page, f'conversation-phone-{lang}.png')
+        # a mention, picked from the suggestions: Anna's page marks it
+        boris.page.locator('textarea[data-testid=message-input]').click()
+        boris.page.keyboard.type('@anna')
+        expect(boris.page.locator('[data-testid=mention-option]').first).to_be_visible()
+        boris.page.keyboard.press('Enter')  # picks
+        # the completed name comes back from the server: typing on before it arrives loses those keys
+        expect(boris.page.locator('textarea[data-testid=message-input]')).to_have_value(f'@anna_{lang} ')
+        boris.page.keyboard.type(see_you)
+        boris.page.keyboard.press('Enter')  # sends
+        expect(anna.page.locator('[data-testid=mention]')).to_contain_text(f'@anna_{lang} {see_you}')
+
+        screenshot(anna.page, f'conversation-desktop-{lang}.png')
+        anna.page.set_viewport_size(PHONE)
+        anna.page.wait_for_timeout(300)
+        screenshot(anna.page, f'conversation-phone-{lang}.png')
     finally:
         anna.close()
         boris.close()
