@@ -13,8 +13,8 @@ Reading comfort: a day separator ("Today", "Yesterday", "5 December") in the vie
 before the first message of each day; an author's messages less than `GROUP_GAP` apart on one day form a group whose
 followers show no name and no avatar (`BubbleLook.follower`: a shared bubble differs by it). Both are decided by
 comparing a message with the item just before it only, so a live message stays O(1) per page; a deleted message, a
-notice or a separator breaks a group, and the first message in the window always shows its author (after trimming
-the top, that one message is rebuilt).
+notice or a separator breaks a group. When the top of the window goes, what the first message lost with it (its
+day's separator, its leader's name) is shown above it by header lines of the page, updated only when they change.
 
 Speed (see docs/PERFORMANCE.md): a live message costs each open page one element creation and one update frame, so
 the per-page work is kept small. Messages sit in blocks of at most BLOCK elements: adding or dropping a message
@@ -68,6 +68,10 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
 SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium']
 SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
+# a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
+NAME_HEADER_CLASSES = ['q-message-name', 'pl-14']
+OWN_NAME_HEADER_CLASSES = ['q-message-name', 'text-right', 'pr-14']
+NAME_HEADER_PROPS = {'data-testid': 'top-name'}
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 # min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
 # code block scrolls inside it and a long word wraps, instead of the bubble leaving the screen
@@ -149,6 +153,15 @@ class Feed:
                 self.beginning = el.text(t('room_beginning'), NOTICE_CLASSES, props={'data-testid': 'room-beginning'})
                 self.beginning.set_visibility(False)
                 self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'dark:text-gray-400!', 'py-4'])
+                # above the first message when the window's top went: its day, and its author's name (a follower)
+                self.day_header = el.text('', SEPARATOR_CLASSES, props=SEPARATOR_PROPS)
+                self.name_header = el.text('', NAME_HEADER_CLASSES, props=NAME_HEADER_PROPS)
+                self.own_name_header = el.text('', OWN_NAME_HEADER_CLASSES, props=NAME_HEADER_PROPS)
+                for header in (self.day_header, self.name_header, self.own_name_header):
+                    header.set_visibility(False)
+        self.top_day: date | None = None  # what the header lines show
+        self.top_name: tuple[str, bool] | None = None  # (name, own)
+        self.fixed = len(self.column.default_slot.children)  # the column's children before the blocks
         self.newer = el.button(
             self.jump_to_newest,
             label=t('jump_newest'),
@@ -296,6 +309,8 @@ class Feed:
                 self._rebuild(item, replace(message, body='', deleted=True, reply=None, reactions=(), formatted=None))
                 if index + 1 < len(items):
                     self._lead(items[index + 1])
+                if index == 0:
+                    self._refresh_top()
             elif message.reply is not None and message.reply.message_id == event.message_id:
                 reply = QuoteView(event.message_id, message.reply.author_name, '', deleted=True)
                 self._rebuild(item, replace(message, reply=reply))
@@ -357,7 +372,7 @@ class Feed:
         el.reveal(item.element)
 
     def _lead(self, item: Item) -> None:
-        """A follower whose leader is gone (deleted, or out of the window) shows its author's name again."""
+        """A follower whose leader was deleted shows its author's name again."""
         if item.follower and item.message is not None:
             item.follower = False
             self._rebuild(item, item.message)
@@ -366,7 +381,7 @@ class Feed:
         with self.column:
             block = el.column(BLOCK_CLASSES)
         if at_top:
-            block.move(target_index=3)  # after the "load older" button, the "beginning" and the "no messages" labels
+            block.move(target_index=self.fixed)  # after the button, the labels and header lines
             self.blocks.appendleft(block)
         else:
             self.blocks.append(block)
@@ -408,7 +423,7 @@ class Feed:
         return items
 
     def _drop(self, item: Item, block: Element) -> None:
-        """`item` is the first or last item, so it sits in the first or last `block`."""
+        """`item` sits in `block` (the first or last item in the first or last block, or a separator that moved)."""
         if item.day is not None and item in self.relative_days:
             self.relative_days.remove(item)
         el.remove(block, item.element)
@@ -526,19 +541,33 @@ class Feed:
     def _trim_top(self) -> None:
         if len(self.items) <= self.limit:
             return
-        items = self.items
-        while len(items) > self.limit:
-            if items[0].day is not None and len(items) > 1 and items[1].message is not None:
-                second = items[1]  # the top day separator stays above what is left of its day
-                del items[1]
-                self._drop(second, self._block_of(second))
-            else:
-                self._drop(items.popleft(), self.blocks[0])
+        while len(self.items) > self.limit:
+            self._drop(self.items.popleft(), self.blocks[0])
         if not self.older.visible:
             self.older.set_visibility(True)
             self.beginning.set_visibility(False)
-        # the first message on screen always shows its author
-        self._lead(items[1] if items[0].day is not None and len(items) > 1 else items[0])
+        self._refresh_top()
+
+    def _refresh_top(self) -> None:
+        """What the first message on screen lost when the items above it went: its day's separator and, for a
+        follower, its author's name, shown above it by this page's own header lines. Changed only when different: a
+        busy room trimming one author's run of messages updates nothing here."""
+        top = self.items[0].message if self.items else None
+        day = local_day(top.created_at, self.time_zone) if top is not None else None
+        if day != self.top_day:
+            self.top_day = day
+            if day is not None:
+                el.set_text(self.day_header, day_label(day, local_day(datetime.now(UTC), self.time_zone), self.t))
+            self.day_header.set_visibility(day is not None)
+        name = None
+        if top is not None and self.items[0].follower:
+            name = (top.author.display_name, top.author.id == self.viewer.id)
+        if name != self.top_name:
+            self.top_name = name
+            for sent, header in ((False, self.name_header), (True, self.own_name_header)):
+                if name is not None and name[1] == sent:
+                    el.set_text(header, name[0])
+                header.set_visibility(name is not None and name[1] == sent)
 
     # --- paging --------------------------------------------------------------------------------------------------
 
@@ -559,6 +588,7 @@ class Feed:
         self.oldest_id = messages[0].id
         self.older.set_visibility(len(messages) >= self.page_size)
         self.beginning.set_visibility(len(messages) < self.page_size)
+        self._refresh_top()
         # the window grows to keep what the reader scrolled through, up to its cap; beyond, it drops the bottom and
         # stops following live messages ("jump to newest" brings them back)
         self.limit = min(max(self.limit, len(self.items)), self.cap)
@@ -581,6 +611,7 @@ class Feed:
         self.bottom_day = None
         self.relative_days.clear()
         self.beginning.set_visibility(False)
+        self._refresh_top()
 
     async def jump_to_newest(self) -> None:
         self._clear()
@@ -601,6 +632,7 @@ class Feed:
                 item.message = replace(item.message, author=user)
                 if not item.follower:  # a follower shows no name
                     el.rename_bubble(item.element, user.display_name, user.avatar_url)
+        self._refresh_top()
 
 
 def _follows(before: MessageView | None, message: MessageView) -> bool:

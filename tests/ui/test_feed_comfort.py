@@ -28,7 +28,7 @@ def _children(element: Element) -> list[Element]:
 
 def feed_lines(person: User) -> list[tuple[str, str | None, str]]:
     """What the feed shows, top to bottom: ('day', None, words), ('message', author name or None, text),
-    ('beginning', None, words)."""
+    ('beginning', None, words), ('name', None, the first message's author above it)."""
     assert person.client is not None
     (feed,) = [e for e in person.client.elements.values() if e.props.get('data-testid') == 'feed' and not e.is_deleted]
     lines: list[tuple[str, str | None, str]] = []
@@ -45,6 +45,9 @@ def feed_lines(person: User) -> list[tuple[str, str | None, str]]:
             return
         if testid == 'room-beginning':
             lines.append(('beginning', None, element._text))
+            return
+        if testid == 'top-name':
+            lines.append(('name', None, element._text))
             return
         for child in _children(element):
             walk(child)
@@ -214,3 +217,27 @@ async def test_older_pages_prepend_up_to_the_beginning_of_the_room(user: User, c
     await send(ann_page, 'still live')  # the window grew while paging back: live messages still come
     await boris_page.should_see('still live')
     assert feed_lines(boris_page)[-1] == ('message', None, 'still live')
+
+
+async def test_the_first_message_of_a_trimmed_window_shows_its_day_and_author(user: User, create_user) -> None:
+    """Live messages push the oldest out (the window: 50): the first one left, a follower, is still dated and named."""
+    ann_page, boris_page = await people_in_room(user, create_user, ['Ann', 'Boris'])
+    ann = await user_view('ann')
+    room_id = room_id_of(ann_page)
+    for number in range(1, 61):
+        await post_at(ann, room_id, f'message {number:03d}')
+    await boris_page.should_see('message 060')
+    lines = feed_lines(boris_page)
+    assert lines[:3] == [('day', None, 'Today'), ('name', None, 'Ann'), ('message', None, 'message 012')]
+    assert len([line for line in lines if line[0] == 'message']) == 49  # and "Today" above the first: 50 items
+
+    by_testid(boris_page, 'load-older').click()  # the older page brings the leader back: no header lines
+    await boris_page.should_see('message 001')
+    lines = feed_lines(boris_page)
+    assert lines[:3] == [
+        ('beginning', None, 'The beginning of the room'),
+        ('day', None, 'Today'),
+        ('message', 'Ann', 'message 001'),
+    ]
+    assert [kind for kind, _, _ in lines].count('day') == 1 and ('name', None, 'Ann') not in lines
+    assert [name for kind, name, _ in lines if kind == 'message'].count('Ann') == 1  # one group: one name
