@@ -69,8 +69,8 @@ NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!'
 SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium']
 SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
 # a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
-NAME_HEADER_CLASSES = ['q-message-name', 'pl-14']
-OWN_NAME_HEADER_CLASSES = ['q-message-name', 'text-right', 'pr-14']
+NAME_HEADER_CLASSES = ['text-[small]', 'pl-14']
+OWN_NAME_HEADER_CLASSES = ['text-[small]', 'text-right', 'pr-14']
 NAME_HEADER_PROPS = {'data-testid': 'top-name'}
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 # min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a

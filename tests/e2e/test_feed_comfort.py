@@ -43,7 +43,7 @@ def test_load_older_keeps_the_message_being_read_in_place(paging_server: Server,
     expect(bubbles).to_have_count(PAGE)  # lines 21-45
 
     # grouped: one name for Ann's run of messages, and a follower is far lower than its leader
-    expect(feed.locator('.q-message-name')).to_have_count(1)
+    expect(feed.locator('.q-message .q-message-name')).to_have_count(1)
     leader, follower = bubbles.nth(0), bubbles.nth(1)
     leader_box, follower_box = leader.bounding_box(), follower.bounding_box()
     assert leader_box is not None and follower_box is not None
