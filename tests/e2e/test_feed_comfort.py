@@ -47,6 +47,7 @@ def test_load_older_keeps_the_message_being_read_in_place(paging_server: Server,
     leader, follower = bubbles.nth(0), bubbles.nth(1)
     leader_box, follower_box = leader.bounding_box(), follower.bounding_box()
     assert leader_box is not None and follower_box is not None
+    print(f'leader {leader_box["height"]:.0f} px, follower {follower_box["height"]:.0f} px')  # the sizes, with -s
     assert follower_box['height'] < 0.6 * leader_box['height'], (leader_box, follower_box)
     leader_text = leader.locator('.q-message-text').bounding_box()
     follower_text = follower.locator('.q-message-text').bounding_box()
