@@ -66,11 +66,12 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
-SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium']
+# never the browser's scroll anchor: a separator may go as an older page comes in, and the anchor must stay
+SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium', '[overflow-anchor:none]']
 SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
 # a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
-NAME_HEADER_CLASSES = ['text-[small]', 'pl-14']
-OWN_NAME_HEADER_CLASSES = ['text-[small]', 'text-right', 'pr-14']
+NAME_HEADER_CLASSES = ['text-[small]', 'pl-14', '[overflow-anchor:none]']
+OWN_NAME_HEADER_CLASSES = ['text-[small]', 'text-right', 'pr-14', '[overflow-anchor:none]']
 NAME_HEADER_PROPS = {'data-testid': 'top-name'}
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 # min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
@@ -144,10 +145,11 @@ class Feed:
         with el.box(SCROLLER_CLASSES, props={'data-testid': 'feed'}) as self.scroller:
             # items-stretch: own messages sit on the right
             with el.column(COLUMN_CLASSES) as self.column:
+                # never the browser's scroll anchor: the message being read is, so it stays put as older ones come in
                 self.older = el.button(
                     self.load_older,
                     label=t('load_older'),
-                    classes=['self-center'],
+                    classes=['self-center', '[overflow-anchor:none]'],
                     props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'},
                 )
                 self.beginning = el.text(t('room_beginning'), NOTICE_CLASSES, props={'data-testid': 'room-beginning'})
