@@ -70,6 +70,7 @@ FOLLOWER_CLASSES = [
     '[&_.q-message-text-content]:flex',
     '[&_.q-message-text-content]:items-end',
     '[&_.q-message-text-content]:gap-2',
+    '[&_.q-message-text-content>:first-child]:min-w-0',  # the body may shrink: a code block scrolls inside it
     '[&_.q-message-stamp]:mt-0',
     '[&_.q-message-stamp]:shrink-0',
     '[&_.q-message-stamp]:whitespace-nowrap',
