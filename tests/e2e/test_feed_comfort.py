@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Locator, expect
 
-from tests.e2e.helpers import Server, app_environment, sees_message
+from tests.e2e.helpers import Server, app_environment, screenshot, sees_message
 
 PAGE = 25  # history page and window: a few screens of messages in all
 
@@ -53,6 +53,7 @@ def test_load_older_keeps_the_message_being_read_in_place(paging_server: Server,
     follower_text = follower.locator('.q-message-text').bounding_box()
     assert leader_text is not None and follower_text is not None
     assert abs(leader_text['x'] - follower_text['x']) <= 2  # the followers line up under the leader's bubble
+    screenshot(page, 'feed-groups.png')
 
     # the reader scrolls up to the oldest message shown and asks for older ones
     older = page.locator('[data-testid=load-older]')
