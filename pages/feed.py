@@ -642,4 +642,8 @@ def _follows(before: MessageView | None, message: MessageView) -> bool:
     minutes apart, neither deleted. (A day separator between them is no message, so a new day starts a group.)"""
     if before is None or before.deleted or message.deleted or before.author.id != message.author.id:
         return False
-    return timedelta(0) <= aware(message.created_at) - aware(before.created_at) < GROUP_GAP
+    try:
+        gap = message.created_at - before.created_at
+    except TypeError:  # one from the database without its zone, one live with it
+        gap = aware(message.created_at) - aware(before.created_at)
+    return timedelta(0) <= gap < GROUP_GAP
