@@ -113,6 +113,16 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'show_more': {'en': 'Show more', 'ru': 'Показать полностью'},
     'show_less': {'en': 'Show less', 'ru': 'Свернуть'},
     'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},
+    # the feed's day separators and its first line
+    'day_today': {'en': 'Today', 'ru': 'Сегодня'},
+    'day_yesterday': {'en': 'Yesterday', 'ru': 'Вчера'},
+    'day_date': {'en': '{d} {m}', 'ru': '{d} {m}'},  # "5 December": a day of this year
+    'day_date_year': {'en': '{d} {m} {y}', 'ru': '{d} {m} {y} г.'},
+    'month_names': {  # as a date names them: "5 декабря"
+        'en': 'January February March April May June July August September October November December',
+        'ru': 'января февраля марта апреля мая июня июля августа сентября октября ноября декабря',
+    },
+    'room_beginning': {'en': 'The beginning of the room', 'ru': 'Начало комнаты'},
     'online_here': {'en': 'Online here', 'ru': 'Сейчас здесь'},
     'you': {'en': '(you)', 'ru': '(вы)'},
     'online_more': {'en': 'Show {count} more', 'ru': 'Показать ещё {count}'},

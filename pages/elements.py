@@ -60,6 +60,30 @@ def _classes(element: Element, classes: list[str] | None) -> Element:
 # A stored message's bubble: its menu button shows on hover on desktop (`group`), always on phones and touch screens
 BUBBLE_CLASSES = ['group']
 HIGHLIGHTED_CLASSES = ['group', 'highlighted']
+# A follower (the same author's next message, soon after): no name and no avatar, so it is indented by the avatar's
+# width (48 px and its 8 px margin) on the author's side; it moves up to its leader, and its time sits beside the text
+# instead of under it (Quasar's 48 px minimum height is the avatar's, which it has none of): about half the height
+FOLLOWER_CLASSES = [
+    'follower',
+    '-mt-1',
+    '[&_.q-message-text]:min-h-0',
+    '[&_.q-message-text-content]:flex',
+    '[&_.q-message-text-content]:items-end',
+    '[&_.q-message-text-content]:gap-2',
+    '[&_.q-message-text-content>:first-child]:min-w-0',  # the body may shrink: a code block scrolls inside it
+    '[&_.q-message-stamp]:mt-0',
+    '[&_.q-message-stamp]:shrink-0',
+    '[&_.q-message-stamp]:whitespace-nowrap',
+]
+_BUBBLE_CLASSES = {
+    (highlighted, follower, sent): [
+        *(HIGHLIGHTED_CLASSES if highlighted else BUBBLE_CLASSES),
+        *((*FOLLOWER_CLASSES, 'pr-14' if sent else 'pl-14') if follower else ()),
+    ]
+    for highlighted in (False, True)
+    for follower in (False, True)
+    for sent in (False, True)
+}
 HIGHLIGHT_COLOR = 'yellow-3'
 MENTION_COLOR = 'blue-2'  # a message that mentions its viewer (or everyone: `@room`)
 # Quasar draws each child of a `q-chat-message` as a bubble of its own, so a message has one child, its text, and the
@@ -80,6 +104,11 @@ QUOTE_CLASSES = [
     'cursor-pointer',
     'truncate',
 ]
+
+
+def bubble_classes(look: BubbleLook) -> list[str]:
+    """One list per kind of bubble, shared (light elements never edit their classes in place)."""
+    return _BUBBLE_CLASSES[look.highlighted, look.follower, look.sent]
 
 
 def text_classes(look: BubbleLook) -> list[str]:
@@ -104,6 +133,7 @@ class BubbleLook:
     formatted: str | None = None  # the body as sanitized HTML (chat/markup.py); None: plain text
     fold: FoldLabels | None = None  # a long body is folded on each page: the button's labels
     mentioned: bool = False  # it mentions the viewer, or everyone: pages differing in this share no bubble
+    follower: bool = False  # grouped under its author's message just before: no name, no avatar (pages/feed.py)
 
     @property
     def plain(self) -> bool:
@@ -146,7 +176,10 @@ class BubbleActions(Protocol):
 
 def bubble_props(message: MessageView, look: BubbleLook) -> dict[str, Any]:
     author = message.author
-    props = {'name': author.display_name, 'stamp': look.stamp, 'avatar': author.avatar_url, 'sent': look.sent}
+    if look.follower:  # Quasar leaves out the name line and the avatar when their props are absent
+        props: dict[str, Any] = {'stamp': look.stamp, 'sent': look.sent}
+    else:
+        props = {'name': author.display_name, 'stamp': look.stamp, 'avatar': author.avatar_url, 'sent': look.sent}
     if look.highlighted:
         props.update({'bg-color': HIGHLIGHT_COLOR, 'data-testid': 'highlighted-message'})
     elif look.mentioned:
@@ -270,7 +303,7 @@ class Kit:
         """A stored message: author, avatar and time (props), and one child, its text, holding the quoted message it
         answers, the body when it is formatted or folded, and the menu button."""
         bubble = Bubble(bubble_props(message, look))
-        _classes(bubble, HIGHLIGHTED_CLASSES if look.highlighted else BUBBLE_CLASSES)
+        _classes(bubble, bubble_classes(look))
         with bubble, _classes(ui.label(look.body if look.plain else ''), text_classes(look)):
             if look.quote is not None:
                 quote = _props(_classes(ui.label(look.quote), QUOTE_CLASSES), {'data-testid': 'quote'})

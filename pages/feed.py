@@ -3,9 +3,18 @@
 Each message is a `q-chat-message` element with one child div whose own text Vue renders as a text node (escaped,
 never HTML; Quasar ignores its `text` prop because NiceGUI always passes a default slot, and drops bare text nodes);
 a body with formatting is that div with sanitized HTML instead, and a long body is folded (pages/message_body.py).
-Live messages append at the bottom and push the oldest out of the window; older pages come back on demand.
-When a reader has paged far back, live messages stop appending and a "jump to newest" button brings them back, so
-a page's server-side memory is bounded by the window whatever the room's life.
+Live messages append at the bottom and push the oldest out of the window; older pages come back on demand,
+prepended above what is on screen (the scroller is `flex-col-reverse`: the browser keeps the message being read in
+place), and the window grows to hold them up to `PAGED_WINDOW` history pages. Beyond that the bottom goes, live
+messages stop appending and a "jump to newest" button brings them back, so a page's server-side memory is bounded
+whatever the room's life. The room's first message is announced ("the beginning of the room") instead of the button.
+
+Reading comfort: a day separator ("Today", "Yesterday", "5 December") in the viewer's time zone and language comes
+before the first message of each day; an author's messages less than `GROUP_GAP` apart on one day form a group whose
+followers show no name and no avatar (`BubbleLook.follower`: a shared bubble differs by it). Both are decided by
+comparing a message with the item just before it only, so a live message stays O(1) per page; a deleted message, a
+notice or a separator breaks a group. When the top of the window goes, what the first message lost with it (its
+day's separator, its leader's name) is shown above it by header lines of the page, updated only when they change.
 
 Speed (see docs/PERFORMANCE.md): a live message costs each open page one element creation and one update frame, so
 the per-page work is kept small. Messages sit in blocks of at most BLOCK elements: adding or dropping a message
@@ -24,7 +33,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from nicegui.element import Element
@@ -34,10 +43,12 @@ from chat.mentions import mentions_user
 from chat.views import MessageView, QuoteView, ReactionView, UserView
 from pages import elements as el
 from pages.elements import BubbleLook, ReactionChip
-from pages.formatting import stamp
+from pages.formatting import aware, day_label, local_day, stamp
 from pages.message_body import folds
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
+GROUP_GAP = timedelta(minutes=5)  # an author's next message within this time joins their group (no name again)
+PAGED_WINDOW = 4  # while paging back, the window grows to hold this many history pages (then trims the bottom)
 
 # Pages share a message's stamp because they build it at the same moment (a live message reaches every open page of
 # its room at once) or from the same recent history; older entries only hold memory, and a miss costs no more than
@@ -56,6 +67,13 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
+# never the browser's scroll anchor: a separator may go as an older page comes in, and the anchor must stay
+SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium', '[overflow-anchor:none]']
+SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
+# a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
+NAME_HEADER_CLASSES = ['text-[small]', 'pl-14', '[overflow-anchor:none]']
+OWN_NAME_HEADER_CLASSES = ['text-[small]', 'text-right', 'pr-14', '[overflow-anchor:none]']
+NAME_HEADER_PROPS = {'data-testid': 'top-name'}
 SCROLLER_CLASSES = ['w-full', 'grow', 'overflow-y-auto', 'flex', 'flex-col-reverse']
 # min-w-0 on the column of each bubble (Quasar's, inside q-chat-message): a bubble is never wider than the feed, so a
 # code block scrolls inside it and a long word wraps, instead of the bubble leaving the screen
@@ -75,7 +93,7 @@ REACTIONS_SENT_CLASSES = [*REACTIONS_CLASSES, 'justify-end', 'pr-12']
 REACTIONS_RECEIVED_CLASSES = [*REACTIONS_CLASSES, 'pl-12']
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Item:
     """One message or notice on screen."""
 
@@ -84,6 +102,8 @@ class Item:
     author_id: int | None = None  # a message's author
     message: MessageView | None = None  # a stored message as it is now on screen (edits, reactions)
     reactions: Element | None = None  # its row of reactions, under the bubble: built on this page, for its viewer
+    follower: bool = False  # a message grouped under the one before it (same author, soon after): no name
+    day: date | None = None  # a day separator's day
 
 
 class Feed:
@@ -116,18 +136,35 @@ class Feed:
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
+        # items the window holds: grows while the reader pages back (up to `cap`), so older pages prepend
+        self.limit = window
+        self.cap = max(window, PAGED_WINDOW * page_size)
+        self.bottom_day: date | None = None  # the day of the newest message shown: a later day gets a separator
+        self.relative_days: list[Item] = []  # separators saying "Today" or "Yesterday": renamed as days pass
         # the newest presence notice and what it says (kind, first two names, count): the next arrival may join it
         self.last_presence: tuple[Item, str, list[str], int] | None = None
         with el.box(SCROLLER_CLASSES, props={'data-testid': 'feed'}) as self.scroller:
             # items-stretch: own messages sit on the right
             with el.column(COLUMN_CLASSES) as self.column:
+                # never the browser's scroll anchor: the message being read is, so it stays put as older ones come in
                 self.older = el.button(
                     self.load_older,
                     label=t('load_older'),
-                    classes=['self-center'],
+                    classes=['self-center', '[overflow-anchor:none]'],
                     props={'flat': True, 'dense': True, 'no-caps': True, 'data-testid': 'load-older'},
                 )
+                self.beginning = el.text(t('room_beginning'), NOTICE_CLASSES, props={'data-testid': 'room-beginning'})
+                self.beginning.set_visibility(False)
                 self.empty = el.text(t('no_messages'), ['self-center', 'text-grey-7', 'dark:text-gray-400!', 'py-4'])
+                # above the first message when the window's top went: its day, and its author's name (a follower)
+                self.day_header = el.text('', SEPARATOR_CLASSES, props=SEPARATOR_PROPS)
+                self.name_header = el.text('', NAME_HEADER_CLASSES, props=NAME_HEADER_PROPS)
+                self.own_name_header = el.text('', OWN_NAME_HEADER_CLASSES, props=NAME_HEADER_PROPS)
+                for header in (self.day_header, self.name_header, self.own_name_header):
+                    header.set_visibility(False)
+        self.top_day: date | None = None  # what the header lines show
+        self.top_name: tuple[str, bool] | None = None  # (name, own)
+        self.fixed = len(self.column.default_slot.children)  # the column's children before the blocks
         self.newer = el.button(
             self.jump_to_newest,
             label=t('jump_newest'),
@@ -139,7 +176,7 @@ class Feed:
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
-    def _look(self, message: MessageView, highlighted: bool = False) -> BubbleLook:
+    def _look(self, message: MessageView, highlighted: bool = False, follower: bool = False) -> BubbleLook:
         stamp = cached_stamp(message.created_at, self.time_zone)
         if message.deleted:
             sent = message.author.id == self.viewer.id
@@ -160,15 +197,32 @@ class Feed:
             formatted=message.formatted,
             fold=self.fold if folds(message.body) else None,
             mentioned=mentions_user(message.mentions, self.viewer.username),
+            follower=follower,
         )
 
-    def _message(self, message: MessageView) -> Item:
+    def _message(self, message: MessageView, follower: bool = False) -> Item:
         """A stored message's bubble (and its reactions), in the current block."""
-        bubble = el.bubble(message, self._look(message), self)
-        item = Item(bubble, message.id, message.author.id, message)
+        bubble = el.bubble(message, self._look(message, follower=follower), self)
+        item = Item(bubble, message.id, message.author.id, message, follower=follower)
         if message.reactions:
             item.reactions = self._reaction_row(message)
         return item
+
+    def _separator(self, day: date) -> Item:
+        """ "Today", "Yesterday" or the date, above the first message of a day (in the viewer's time zone)."""
+        today = local_day(datetime.now(UTC), self.time_zone)
+        item = Item(el.text(day_label(day, today, self.t), SEPARATOR_CLASSES, props=SEPARATOR_PROPS), day=day)
+        if today - day <= timedelta(days=1):
+            self.relative_days.append(item)
+        return item
+
+    def _rename_days(self) -> None:
+        """A new day began on this page: yesterday's "Today" says "Yesterday" now (a few separators at most)."""
+        today = local_day(datetime.now(UTC), self.time_zone)
+        for item in self.relative_days:
+            if item.day is not None:
+                el.set_text(item.element, day_label(item.day, today, self.t))
+        self.relative_days = [i for i in self.relative_days if i.day is not None and today - i.day <= timedelta(1)]
 
     def _reaction_row(self, message: MessageView) -> Element:
         """The counts under a bubble, the viewer's own marked (`aria-pressed`, filled); each one's hint names who.
@@ -216,7 +270,8 @@ class Feed:
         """The message's bubble changed (text, mark, quote, highlight): a new bubble takes its place."""
         block = self._block_of(item)
         with block:
-            new = el.bubble(message, self._look(message, highlighted=item is self.highlighted), self)
+            look = self._look(message, highlighted=item is self.highlighted, follower=item.follower)
+            new = el.bubble(message, look, self)
         if new is item.element:  # the same shared bubble (nothing this viewer sees changed): listed once only
             block.default_slot.children.pop()
         else:
@@ -238,14 +293,21 @@ class Feed:
             )
 
     def deleted(self, event: MessageDeleted) -> None:
-        """The text goes from this page too; replies on screen quoting it say so."""
-        for item in list(self.items):
+        """The text goes from this page too; replies on screen quoting it say so. A deleted message stands alone: it
+        and the message after it show their author's name."""
+        items = list(self.items)
+        for index, item in enumerate(items):
             message = item.message
             if message is None:
                 continue
             if item.message_id == event.message_id:
                 self._set_reactions(item, ())
+                item.follower = False
                 self._rebuild(item, replace(message, body='', deleted=True, reply=None, reactions=(), formatted=None))
+                if index + 1 < len(items):
+                    self._lead(items[index + 1])
+                if index == 0:
+                    self._refresh_top()
             elif message.reply is not None and message.reply.message_id == event.message_id:
                 reply = QuoteView(event.message_id, message.reply.author_name, '', deleted=True)
                 self._rebuild(item, replace(message, reply=reply))
@@ -306,11 +368,17 @@ class Feed:
             self._rebuild(item, item.message)
         el.reveal(item.element)
 
+    def _lead(self, item: Item) -> None:
+        """A follower whose leader was deleted shows its author's name again."""
+        if item.follower and item.message is not None:
+            item.follower = False
+            self._rebuild(item, item.message)
+
     def _new_block(self, *, at_top: bool) -> Element:
         with self.column:
             block = el.column(BLOCK_CLASSES)
         if at_top:
-            block.move(target_index=2)  # after the "load older" button and the "no messages" label
+            block.move(target_index=self.fixed)  # after the button, the labels and header lines
             self.blocks.appendleft(block)
         else:
             self.blocks.append(block)
@@ -327,8 +395,34 @@ class Feed:
         self.items.append(item)
         return item
 
+    def _add_message(self, message: MessageView) -> None:
+        """A stored message at the bottom: after a day separator when its day is a new one, and grouped with the
+        item before it when that is its author's message from just before. Compares with the last item only."""
+        day = local_day(message.created_at, self.time_zone)
+        if day != self.bottom_day:
+            if self.relative_days:
+                self._rename_days()
+            self._add_bottom(lambda: self._separator(day))
+            self.bottom_day = day
+        follower = _follows(self.items[-1].message if self.items else None, message)
+        self._add_bottom(lambda: self._message(message, follower))
+
+    def _sequence(self, messages: list[MessageView]) -> list[Item]:
+        """Older messages in the current block, with their separators and groups (their first message leads)."""
+        items: list[Item] = []
+        day: date | None = None
+        for message in messages:
+            message_day = local_day(message.created_at, self.time_zone)
+            if message_day != day:
+                items.append(self._separator(message_day))
+                day = message_day
+            items.append(self._message(message, _follows(items[-1].message, message)))
+        return items
+
     def _drop(self, item: Item, block: Element) -> None:
-        """`item` is the first or last item, so it sits in the first or last `block`."""
+        """`item` sits in `block` (the first or last item in the first or last block, or a separator that moved)."""
+        if item.day is not None and item in self.relative_days:
+            self.relative_days.remove(item)
         el.remove(block, item.element)
         if item.reactions is not None:
             el.remove(block, item.reactions)
@@ -342,12 +436,21 @@ class Feed:
         if not messages:
             return
         if at_top:
+            first = self.items[0] if self.items else None
+            last_day = local_day(messages[-1].created_at, self.time_zone)
             with self._new_block(at_top=True):
-                items = [self._message(m) for m in messages]
+                items = self._sequence(messages)
+                if first is not None and first.message is not None:
+                    first_day = local_day(first.message.created_at, self.time_zone)
+                    if first_day != last_day:  # the older page ends a day: the next one begins on screen
+                        items.append(self._separator(first_day))
             self.items.extendleft(reversed(items))
+            if first is not None and first.day == last_day:  # the same day goes on: its separator moves up
+                self.items.remove(first)
+                self._drop(first, self._block_of(first))
         else:
             for message in messages:
-                self._add_bottom(lambda m=message: self._message(m))
+                self._add_message(message)
         self.empty.set_visibility(False)
 
     def show_newest(self, messages: list[MessageView]) -> None:
@@ -356,6 +459,7 @@ class Feed:
             self.oldest_id = messages[0].id
             self.newest_id = max(self.newest_id, messages[-1].id)
         self.older.set_visibility(len(messages) >= self.page_size)
+        self.beginning.set_visibility(0 < len(messages) < self.page_size)
 
     def append(self, message: MessageView) -> None:
         """A live message: shown once, at the bottom, pushing the oldest out of the window.
@@ -368,7 +472,7 @@ class Feed:
         if not self.following:
             self.newer.set_visibility(True)
             return
-        self._add_bottom(lambda: self._message(message))
+        self._add_message(message)
         if self.empty.visible:
             self.empty.set_visibility(False)
         self._trim_top()
@@ -432,10 +536,35 @@ class Feed:
         self._trim_top()
 
     def _trim_top(self) -> None:
-        while len(self.items) > self.window:
+        if len(self.items) <= self.limit:
+            return
+        while len(self.items) > self.limit:
             self._drop(self.items.popleft(), self.blocks[0])
-            if not self.older.visible:
-                self.older.set_visibility(True)
+        if not self.older.visible:
+            self.older.set_visibility(True)
+            self.beginning.set_visibility(False)
+        self._refresh_top()
+
+    def _refresh_top(self) -> None:
+        """What the first message on screen lost when the items above it went: its day's separator and, for a
+        follower, its author's name, shown above it by this page's own header lines. Changed only when different: a
+        busy room trimming one author's run of messages updates nothing here."""
+        top = self.items[0].message if self.items else None
+        day = local_day(top.created_at, self.time_zone) if top is not None else None
+        if day != self.top_day:
+            self.top_day = day
+            if day is not None:
+                el.set_text(self.day_header, day_label(day, local_day(datetime.now(UTC), self.time_zone), self.t))
+            self.day_header.set_visibility(day is not None)
+        name = None
+        if top is not None and self.items[0].follower:
+            name = (top.author.display_name, top.author.id == self.viewer.id)
+        if name != self.top_name:
+            self.top_name = name
+            for sent, header in ((False, self.name_header), (True, self.own_name_header)):
+                if name is not None and name[1] == sent:
+                    el.set_text(header, name[0])
+                header.set_visibility(name is not None and name[1] == sent)
 
     # --- paging --------------------------------------------------------------------------------------------------
 
@@ -450,15 +579,23 @@ class Feed:
         messages = await self._load_page(before)
         if not messages:
             self.older.set_visibility(False)
+            self.beginning.set_visibility(True)
             return
         self._show(messages, at_top=True)
         self.oldest_id = messages[0].id
         self.older.set_visibility(len(messages) >= self.page_size)
-        while len(self.items) > self.window:  # keep the window: drop from the bottom, stop following live
-            self._drop(self.items.pop(), self.blocks[-1])
+        self.beginning.set_visibility(len(messages) < self.page_size)
+        self._refresh_top()
+        # the window grows to keep what the reader scrolled through, up to its cap; beyond, it drops the bottom and
+        # stops following live messages ("jump to newest" brings them back)
+        self.limit = min(max(self.limit, len(self.items)), self.cap)
+        if len(self.items) > self.limit:
+            while len(self.items) > self.limit or self.items[-1].day is not None:  # no separator left at the end
+                self._drop(self.items.pop(), self.blocks[-1])
             self.following = False
         if not self.following:
             self.newer.set_visibility(True)
+            self.bottom_day = None
 
     def _clear(self) -> None:
         for block in self.blocks:
@@ -467,6 +604,11 @@ class Feed:
         self.items.clear()
         self.highlighted = None
         self.last_presence = None
+        self.limit = self.window
+        self.bottom_day = None
+        self.relative_days.clear()
+        self.beginning.set_visibility(False)
+        self._refresh_top()
 
     async def jump_to_newest(self) -> None:
         self._clear()
@@ -476,10 +618,27 @@ class Feed:
         self.show_newest(await self._load_page(None))
 
     def set_time_zone(self, time_zone: str) -> None:
+        """Later messages are dated in the new zone (those on screen keep their separators)."""
         self.time_zone = time_zone
+        newest = next((item.message for item in reversed(self.items) if item.message is not None), None)
+        self.bottom_day = local_day(newest.created_at, time_zone) if newest is not None else None
 
     def rename_author(self, user: UserView) -> None:
         for item in self.items:
             if item.author_id == user.id and item.message is not None:
                 item.message = replace(item.message, author=user)
-                el.rename_bubble(item.element, user.display_name, user.avatar_url)
+                if not item.follower:  # a follower shows no name
+                    el.rename_bubble(item.element, user.display_name, user.avatar_url)
+        self._refresh_top()
+
+
+def _follows(before: MessageView | None, message: MessageView) -> bool:
+    """`message` joins the group of `before` (the item just before it; None: not a message): same author, a few
+    minutes apart, neither deleted. (A day separator between them is no message, so a new day starts a group.)"""
+    if before is None or before.deleted or message.deleted or before.author.id != message.author.id:
+        return False
+    try:
+        gap = message.created_at - before.created_at
+    except TypeError:  # one from the database without its zone, one live with it
+        gap = aware(message.created_at) - aware(before.created_at)
+    return timedelta(0) <= gap < GROUP_GAP

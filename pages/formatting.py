@@ -1,8 +1,9 @@
-"""Times shown in the viewer's time zone."""
+"""Times and days shown in the viewer's time zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -21,3 +22,24 @@ def stamp(created_at_utc: datetime, time_zone: str | None, now: datetime | None 
     local = aware.astimezone(zone)
     today = (now or datetime.now(UTC)).astimezone(zone).date()
     return local.strftime('%H:%M') if local.date() == today else local.strftime('%d.%m.%Y %H:%M')
+
+
+def aware(moment: datetime) -> datetime:
+    """Stored times are UTC, with or without their zone depending on the database: always with it here."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def local_day(moment_utc: datetime, time_zone: str | None) -> date:
+    return aware(moment_utc).astimezone(_zone(time_zone)).date()
+
+
+def day_label(day: date, today: date, t: Callable[..., str]) -> str:
+    """A day separator's words in the viewer's language: "Today", "Yesterday", "5 December", "5 December 2025"."""
+    if day == today:
+        return t('day_today')
+    if day == today - timedelta(days=1):
+        return t('day_yesterday')
+    month = t('month_names').split()[day.month - 1]
+    if day.year == today.year:
+        return t('day_date', d=day.day, m=month)
+    return t('day_date_year', d=day.day, m=month, y=day.year)

@@ -18,14 +18,13 @@ from nicegui.element import Element
 from chat import markup
 from chat.views import MessageView, UserView
 from pages.elements import (
-    BUBBLE_CLASSES,
-    HIGHLIGHTED_CLASSES,
     MENU_CLASSES,
     QUOTE_CLASSES,
     BubbleActions,
     BubbleLook,
     Kit,
     ReactionChip,
+    bubble_classes,
     bubble_props,
     menu_props,
     reaction_props,
@@ -177,7 +176,7 @@ class SharedMessage(SharedElement, FeedMessage):
             'q-chat-message',
             leaf=False,
             props=bubble_props(message, look),
-            classes=BUBBLE_CLASSES,
+            classes=bubble_classes(look),
         )
         self.text = text = MessageText(self.id + TEXT, 'div', classes=text_classes(look))
         text._text = look.body if look.formatted is None else None
@@ -404,7 +403,7 @@ class LightKit(Kit):
             current_parent(),
             'q-chat-message',
             props=bubble_props(message, look),
-            classes=HIGHLIGHTED_CLASSES,
+            classes=bubble_classes(look),
             leaf=False,
         )
         text = LightElement(
