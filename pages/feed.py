@@ -246,12 +246,12 @@ class Feed:
     # --- what a click in a bubble does (el.BubbleActions) ---------------------------------------------------------
 
     def menu(self, message_id: int) -> None:
-        item = self._item(message_id)
+        item = self.item(message_id)
         if item is not None and item.message is not None and self._on_menu is not None:
             self._on_menu(item.message)
 
     def quote(self, message_id: int) -> None:
-        item = self._item(message_id)
+        item = self.item(message_id)
         if item is None or item.message is None or item.message.reply is None:
             return
         target = item.message.reply.message_id
@@ -260,7 +260,8 @@ class Feed:
 
     # --- changes to messages on screen -----------------------------------------------------------------------------
 
-    def _item(self, message_id: int) -> Item | None:
+    def item(self, message_id: int) -> Item | None:
+        """The message on screen, if it is."""
         return next((item for item in reversed(self.items) if item.message_id == message_id), None)
 
     def _block_of(self, item: Item) -> Element:
@@ -279,7 +280,7 @@ class Feed:
         item.element, item.message = new, message
 
     def edited(self, event: MessageEdited) -> None:
-        item = self._item(event.message_id)
+        item = self.item(event.message_id)
         if item is not None and item.message is not None:
             self._rebuild(
                 item,
@@ -313,7 +314,7 @@ class Feed:
                 self._rebuild(item, replace(message, reply=reply))
 
     def reactions_changed(self, event: ReactionsChanged) -> None:
-        item = self._item(event.message_id)
+        item = self.item(event.message_id)
         if item is not None:
             self._set_reactions(item, event.reactions)
 
@@ -337,13 +338,13 @@ class Feed:
     async def show_message(self, message_id: int) -> bool:
         """Highlights the message and scrolls it into view; not in the window: loads its page of history first
         (the same page a permalink opens). False when the room has no such message."""
-        item = self._item(message_id)
+        item = self.item(message_id)
         if item is None:
             if self._load_around is None:
                 return False
             messages, has_newer = await self._load_around(message_id)
             self.show_around(messages, has_newer)
-            item = self._item(message_id)
+            item = self.item(message_id)
             if item is None:
                 return False
         self.highlight(item)

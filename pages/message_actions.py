@@ -8,6 +8,7 @@ refused. Private messages are never stored and have no menu.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from nicegui import ui
@@ -59,7 +60,10 @@ class ReplyBar:
 
 class MessageMenu:
     def __init__(self, ctx: PageContext, room: RoomView, feed: Feed, reply: ReplyBar) -> None:
-        self.ctx, self.room, self.feed, self.reply = ctx, room, feed, reply
+        self.ctx, self.room, self.reply = ctx, room, reply
+        # the feed calls this menu (its `on_menu`): a strong reference back would make a cycle that only the full
+        # collection frees once the page is closed
+        self._feed = weakref.ref(feed)
         self.dialog: ui.dialog | None = None
         self.card: ui.card | None = None
         self.message: MessageView | None = None
@@ -128,7 +132,8 @@ class MessageMenu:
 
     async def _react(self, message: MessageView, emoji: str) -> None:
         """Toggles this viewer's emoji as the message shows it now (the service keeps double clicks harmless)."""
-        current = self.feed._item(message.id)
+        feed = self._feed()
+        current = feed.item(message.id) if feed is not None else None
         shown = current.message if current is not None and current.message is not None else message
         present = not any(r.emoji == emoji and self.ctx.user.id in r.user_ids for r in shown.reactions)
         try:
