@@ -5,6 +5,8 @@ docs/screenshots/conversation-*.png come from here."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -36,6 +38,14 @@ LINES = {
 }
 
 
+@pytest.fixture(scope='module')
+def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of its own: these display names would look like other journeys' people on the shared one."""
+    app = Server(tmp_path_factory.mktemp('conversation') / 'data').start()
+    yield app
+    app.stop()
+
+
 def _bubble(page: Page, text: str):
     return page.locator('[data-testid=feed] .q-message').filter(has_text=text).last
 
@@ -49,7 +59,8 @@ def _menu(page: Page, text: str, entry: str) -> None:
 
 
 @pytest.mark.parametrize('lang', ['en', 'ru'])
-def test_a_conversation_with_replies_reactions_edits_and_deletions(browser: Browser, server: Server, lang: str) -> None:
+def test_a_conversation_with_replies_reactions_edits_and_deletions(browser: Browser, own: Server, lang: str) -> None:
+    server = own
     anna_name, boris_name, room_name = NAMES[lang]
     ask, answer, wrong, right, plan, oops = LINES[lang]
     asked, answered, planned = ('Saturday', 'candles', 'bake') if lang == 'en' else ('субботу', 'свечи', 'испечь')

@@ -65,7 +65,7 @@ def test_on_a_phone_the_header_is_one_row_and_its_menu_holds_theme_and_sign_out(
     expect(page.locator('body')).to_have_class(DARK)
     page.reload()  # opens dark: the choice is the account's
     expect(page.locator('body')).to_have_class(DARK)
-    expect(page.locator('input[data-testid=message-input]')).to_be_visible()
+    expect(page.locator('textarea[data-testid=message-input]')).to_be_visible()
 
     page.locator('[data-testid=user-menu]').click()
     expect(page.locator('[data-testid=sign-out]')).to_be_visible()
@@ -110,7 +110,7 @@ def _screens(browser: Browser, people, server: Server) -> None:
                 sara.page.goto(path)
                 expect(sara.page.locator('body')).to_have_class(DARK)
                 if screen == 'room':
-                    expect(sara.page.locator('input[data-testid=message-input]')).to_be_visible()
+                    expect(sara.page.locator('textarea[data-testid=message-input]')).to_be_visible()
                 _picture(sara.page, f'{screen}-dark-{device}-{lang}.png')
             visitor = browser.new_context(viewport=viewport, locale=locale, color_scheme='dark', base_url=server.url)
             login = visitor.new_page()

@@ -15,7 +15,7 @@ OPTIONS = '[data-testid=mention-suggestions] [data-testid=mention-option]'
 
 
 def test_suggestions_picked_with_tab_and_enter_and_the_mention_marked(people) -> None:
-    vera, timur = people('vera', 'Vera'), people('timur', 'Timur')
+    vera, timur = people('veronika', 'Veronika'), people('timur', 'Timur')
     vera.register()
     timur.register()
     room_id = vera.create_room('Mentions')

@@ -13,7 +13,7 @@ def bubble(page: Page, text: str):
 
 
 def test_menu_on_hover_reactions_and_a_reply_that_leads_back(people) -> None:
-    anna, boris = people('anna_ma', 'Anna'), people('boris_ma', 'Boris')
+    anna, boris = people('anna_ma', 'Annika'), people('boris_ma', 'Borislav')
     anna.register()
     boris.register()
     room_id = anna.create_room('Actions')
@@ -33,15 +33,15 @@ def test_menu_on_hover_reactions_and_a_reply_that_leads_back(people) -> None:
     boris.page.locator('[data-testid="react-🎉"]').click()
     reaction = anna.page.locator('[data-testid=reactions] [data-testid=reaction]').first
     expect(reaction).to_contain_text('🎉 1')
-    expect(reaction).to_have_attribute('title', 'Boris')
+    expect(reaction).to_have_attribute('title', 'Borislav')
 
     menu.click()
     boris.page.locator('[data-testid=action-reply]').click()
-    expect(boris.page.locator('[data-testid=reply-to]')).to_contain_text('Replying to Anna: Who brings the cake?')
+    expect(boris.page.locator('[data-testid=reply-to]')).to_contain_text('Replying to Annika: Who brings the cake?')
     boris.say('I do!')
     sees_message(anna, 'I do!')
     quote = bubble(anna.page, 'I do!').locator('[data-testid=quote]')
-    expect(quote).to_have_text('Anna: Who brings the cake?')
+    expect(quote).to_have_text('Annika: Who brings the cake?')
     quote.click()
     expect(anna.page.locator('[data-testid=highlighted-message]')).to_contain_text('Who brings the cake?')
     screenshot(anna.page, 'message-actions.png')
