@@ -68,7 +68,8 @@ def cached_stamp(created_at: datetime, time_zone: str | None) -> str:
 
 NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!', 'py-1', 'notice']
 # never the browser's scroll anchor: a separator may go as an older page comes in, and the anchor must stay
-SEPARATOR_CLASSES = [*NOTICE_CLASSES, 'font-medium', '[overflow-anchor:none]']
+# looks like a notice, but is none (notices are the room's events: joined, left, renamed)
+SEPARATOR_CLASSES = [*(c for c in NOTICE_CLASSES if c != 'notice'), 'font-medium', '[overflow-anchor:none]']
 SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
 # a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
 NAME_HEADER_CLASSES = ['text-[small]', 'pl-14', '[overflow-anchor:none]']
