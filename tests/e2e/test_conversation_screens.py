@@ -106,12 +106,12 @@ def test_a_conversation_with_replies_reactions_edits_and_deletions(browser: Brow
 
         # a mention, picked from the suggestions: Anna's page marks it
         boris.page.locator('textarea[data-testid=message-input]').click()
-        boris.page.keyboard.type('@anna')
+        boris.page.keyboard.type('@anna', delay=80)  # a person's pace: each key's value reaches the server
         expect(boris.page.locator('[data-testid=mention-option]').first).to_be_visible()
         boris.page.keyboard.press('Enter')  # picks
         # the completed name comes back from the server: typing on before it arrives loses those keys
         expect(boris.page.locator('textarea[data-testid=message-input]')).to_have_value(f'@anna_{lang} ')
-        boris.page.keyboard.type(see_you)
+        boris.page.keyboard.type(see_you, delay=80)
         boris.page.keyboard.press('Enter')  # sends
         expect(anna.page.locator('[data-testid=mention]')).to_contain_text(f'@anna_{lang} {see_you}')
 
