@@ -169,7 +169,6 @@ class MessageMenu:
                     'outlined': True,
                     'autogrow': True,
                     'autofocus': True,
-                    'maxlength': self.ctx.services.settings.max_message_length,
                     'data-testid': 'edit-input',
                 },
             )

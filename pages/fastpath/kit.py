@@ -284,6 +284,17 @@ _REACTION_TOGGLES: dict[str, Callable[[int, str, bool], Any]] = {}
 _PERSON_CLICKS: dict[str, dict[int, Callable[[], Any]]] = {}
 
 
+def _page_entry(table: dict[str, Any], name: str, clicked: Callable[[str, Element], Any]) -> str:
+    """This page's id, its clicks on shared elements using `shared_clicks(name)` routed to `clicked(page id, element)`
+    and its entry of `table` dropped with the page (the first time a page asks)."""
+    client = context.client
+    client_id = client.id
+    if client_id not in table:
+        on_page_click(client, name, lambda element: clicked(client_id, element))
+        client.on_delete(lambda: table.pop(client_id, None))
+    return client_id
+
+
 def _bubble_clicked(client_id: str, element: Element) -> Any:
     actions = _BUBBLE_ACTIONS.get(client_id)
     if actions is None:
@@ -362,11 +373,7 @@ class LightKit(Kit):
 
     def bubble_actions(self, actions: BubbleActions) -> None:
         """Clicks on shared bubbles' menus and quotes reach this page's `actions` (its feed)."""
-        client = context.client
-        client_id = client.id
-        if client_id not in _BUBBLE_ACTIONS:
-            on_page_click(client, 'bubble', lambda element: _bubble_clicked(client_id, element))
-            client.on_delete(lambda: _BUBBLE_ACTIONS.pop(client_id, None))
+        client_id = _page_entry(_BUBBLE_ACTIONS, 'bubble', _bubble_clicked)
         _BUBBLE_ACTIONS[client_id] = actions
 
     def reactions(
@@ -378,11 +385,7 @@ class LightKit(Kit):
     ) -> Element:
         if any(chip.mine for chip in chips):  # this viewer's own marked: a row of this page's own
             return super().reactions(message_id, chips, classes, on_toggle)
-        client = context.client
-        client_id = client.id
-        if client_id not in _REACTION_TOGGLES:
-            on_page_click(client, 'reaction', lambda element: _reaction_clicked(client_id, element))
-            client.on_delete(lambda: _REACTION_TOGGLES.pop(client_id, None))
+        client_id = _page_entry(_REACTION_TOGGLES, 'reaction', _reaction_clicked)
         _REACTION_TOGGLES[client_id] = on_toggle
         key = ('reactions', message_id, chips, tuple(classes))
         row: SharedBranch = shared(key, lambda: _shared_reactions(message_id, chips, classes))  # type: ignore[assignment]
@@ -473,15 +476,9 @@ class LightKit(Kit):
 
         key = ('person', user.id, user.username, label, user.avatar_url, clickable)
         item: SharedBranch = shared(key, make)  # type: ignore[assignment]
-        client = context.client
         if on_click is not None:
-            clicks = _PERSON_CLICKS.get(client.id)
-            if clicks is None:
-                clicks = _PERSON_CLICKS[client.id] = {}
-                on_page_click(client, 'person', lambda clicked: _clicked(clicks, clicked))
-                client_id = client.id
-                client.on_delete(lambda: _PERSON_CLICKS.pop(client_id, None))
-            clicks[item.id] = on_click
+            client_id = _page_entry(_PERSON_CLICKS, 'person', _person_clicked)
+            _PERSON_CLICKS.setdefault(client_id, {})[item.id] = on_click
         show_shared(current_parent(), item, *item.default_slot.children)
         return item
 
@@ -509,6 +506,6 @@ def _shared_children(element: Element) -> list[Element]:
     return list(element.default_slot.children)
 
 
-def _clicked(clicks: dict[int, Callable[[], Any]], element: Element) -> Any:
-    handler = clicks.get(element.id)
+def _person_clicked(client_id: str, element: Element) -> Any:
+    handler = _PERSON_CLICKS.get(client_id, {}).get(element.id)
     return handler() if handler is not None else None
