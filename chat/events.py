@@ -48,6 +48,27 @@ class ReactionsChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageArrived:
+    """A public message was posted: the small note the room lists of its members' other pages count as unread
+    (published on the room's activity topic, so a page listing fifty rooms hears nothing else of them)."""
+
+    room_id: int
+    message_id: int
+    author_id: int
+    mentions: tuple[str, ...] = ()
+    kind: Literal['message_arrived'] = 'message_arrived'
+
+
+@dataclass(frozen=True, slots=True)
+class ReadMarked:
+    """The user has read these rooms up to these messages (room id, message id): every page of the user follows."""
+
+    user_id: int
+    marks: tuple[tuple[int, int], ...]
+    kind: Literal['read_marked'] = 'read_marked'
+
+
+@dataclass(frozen=True, slots=True)
 class PrivateMessage:
     room_id: int
     sender: UserView
@@ -104,6 +125,8 @@ Event = Annotated[
     | MessageEdited
     | MessageDeleted
     | ReactionsChanged
+    | MessageArrived
+    | ReadMarked
     | PrivateMessage
     | PresenceChanged
     | RoomCount

@@ -1,7 +1,8 @@
 """Publish/subscribe keyed by topic; the interface both the in-process and the Redis backends implement.
 
 Topics: ``room:<id>`` (everyone with the room open), ``private:<room>:<user>`` (one user's tabs in one room),
-``user:<id>`` (all tabs of one user), ``lobby`` (room list changes and online counts).
+``user:<id>`` (all tabs of one user), ``activity:<id>`` (a room's new messages, for the room lists of its members'
+pages), ``lobby`` (room list changes and online counts).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ def room_topic(room_id: int) -> str:
 
 def private_topic(room_id: int, user_id: int) -> str:
     return f'private:{room_id}:{user_id}'
+
+
+def activity_topic(room_id: int) -> str:
+    return f'activity:{room_id}'
 
 
 def user_topic(user_id: int) -> str:

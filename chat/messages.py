@@ -23,8 +23,15 @@ from chat import markup, metrics, reactions, validation
 from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
 from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, PermissionDenied, RateLimited, Unavailable
-from chat.events import MessageDeleted, MessageEdited, MessagePosted, PrivateMessage, ReactionsChanged
-from chat.hub import Hub, private_topic, room_topic
+from chat.events import (
+    MessageArrived,
+    MessageDeleted,
+    MessageEdited,
+    MessagePosted,
+    PrivateMessage,
+    ReactionsChanged,
+)
+from chat.hub import Hub, activity_topic, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.mentions import EVERYONE, mentioned_usernames
 from chat.presence import PresenceStore
@@ -129,6 +136,8 @@ class Messages:
                 )
                 raise Unavailable('storage_full' if reason else 'message_not_stored') from None
             await self.hub.publish(room_topic(room_id), MessagePosted(message))
+            arrived = MessageArrived(room_id, message.id, actor.id, message.mentions)
+            await self.hub.publish(activity_topic(room_id), arrived)
         return message
 
     async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:

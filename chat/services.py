@@ -15,6 +15,7 @@ from chat.presence import LocalPresence, PresenceStore
 from chat.rooms import Rooms
 from chat.settings import Settings
 from chat.tasks import cancel_and_wait
+from chat.unread import Unread
 from storage import migrate
 from storage.db import Database
 
@@ -32,6 +33,7 @@ class Services:
     rooms: Rooms
     messages: Messages
     lifecycle: Lifecycle
+    unread: Unread
 
     started: bool = False
     _housekeeping: asyncio.Task | None = field(default=None, repr=False)
@@ -58,6 +60,7 @@ class Services:
         self.started = False
         self.lifecycle.begin_stop()
         await cancel_and_wait(self._housekeeping)
+        await self.unread.stop()  # the read marks of the last seconds
         await self.hub.stop()
         await self.presence.stop()
         await asyncio.to_thread(self.db.close)  # waits for database work under way; the SQLite WAL is checkpointed
@@ -90,4 +93,5 @@ def build(settings: Settings) -> Services:
     rooms = Rooms(db, hub, presence, accounts, settings)
     lifecycle = Lifecycle()
     messages = Messages(db, hub, presence, settings, lifecycle)
-    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle)
+    unread = Unread(db, hub)
+    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle, unread)

@@ -85,3 +85,14 @@ class MessageView:
     # the lower-cased usernames it mentions, `room` for everyone (chat/mentions.py): a page compares its viewer's
     # username with them, no look-up needed
     mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoomUnread:
+    """One room in the user's room list: what is unread there (counted up to a cap) and whether it calls on them."""
+
+    room: RoomView
+    unread: int
+    mentioned: bool
+    last_read: int  # the newest message read (0: none)
+    newest: int = 0  # the newest message counted (the read mark when none is unread): a later one is new

@@ -70,7 +70,24 @@ NOTICE_CLASSES = ['self-center', 'text-xs', 'text-grey-7', 'dark:text-gray-400!'
 # never the browser's scroll anchor: a separator may go as an older page comes in, and the anchor must stay
 # looks like a notice, but is none (notices are the room's events: joined, left, renamed)
 SEPARATOR_CLASSES = [*(c for c in NOTICE_CLASSES if c != 'notice'), 'font-medium', '[overflow-anchor:none]']
-SEPARATOR_PROPS = {'data-testid': 'day-separator'}  # shared (light elements never edit their props in place)
+SEPARATOR_PROPS = {'data-testid': 'day-separator'}
+# where the reader stopped reading: a line with its words, in the accent colour (not a room notice either)
+UNREAD_CLASSES = [
+    'w-full',
+    'text-center',
+    'text-xs',
+    'font-medium',
+    'text-negative',
+    'border-t',
+    'border-red-300',
+    'mt-2',
+    'pt-1',
+    '[overflow-anchor:none]',
+]
+UNREAD_PROPS = {
+    'data-testid': 'unread-divider',
+    'role': 'separator',
+}  # shared (light elements never edit their props in place)
 # a follower's author above it when it is the first message in the window (Quasar's own name line, indented likewise)
 NAME_HEADER_CLASSES = ['text-[small]', 'pl-14', '[overflow-anchor:none]']
 OWN_NAME_HEADER_CLASSES = ['text-[small]', 'text-right', 'pr-14', '[overflow-anchor:none]']
@@ -462,6 +479,29 @@ class Feed:
             self.newest_id = max(self.newest_id, messages[-1].id)
         self.older.set_visibility(len(messages) >= self.page_size)
         self.beginning.set_visibility(0 < len(messages) < self.page_size)
+
+    def mark_unread_after(self, last_read: int) -> bool:
+        """A "New messages" line above the first message after the reader's read mark that someone else wrote (when
+        it is on screen); True when drawn."""
+        viewer = self.viewer.id
+        first = next(
+            (
+                (position, item)
+                for position, item in enumerate(self.items)
+                if item.message_id is not None and item.message_id > last_read and item.author_id != viewer
+            ),
+            None,
+        )
+        if first is None:
+            return False
+        position, item = first
+        block = self._block_of(item)
+        index = block.default_slot.children.index(item.element)  # below the day's separator, if it has one
+        with block:
+            divider = el.text(self.t('new_messages'), UNREAD_CLASSES, props=UNREAD_PROPS)
+        el.place(block, divider, index)
+        self.items.insert(position, Item(divider))
+        return True
 
     def append(self, message: MessageView) -> None:
         """A live message: shown once, at the bottom, pushing the oldest out of the window.

@@ -30,6 +30,9 @@ USERNAME_CLASSES = ['text-xs', *MUTED, 'px-4', 'pb-2', 'truncate']
 SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
+DRAWER_WIDTH = 272  # px
+DRAWER_CLASSES = 'bg-white dark:bg-slate-900'
+DRAWER_BUTTON = {**HEADER_BUTTON, 'dense': True}
 
 
 def hint(text: str) -> dict[str, str]:
@@ -77,14 +80,42 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-def header(ctx: PageContext, title: str | None = None) -> Element:
-    """Returns the title label so a page can change it live (e.g. a room rename)."""
+def drawers(ctx: PageContext) -> tuple[ui.left_drawer, ui.right_drawer]:
+    """The page's side panes: the user's rooms on the left, the room's people on the right. On a wide screen both
+    stay open beside the page; on a narrower one (a phone) they slide over it from the header's buttons."""
+    rooms = ui.left_drawer(value=None).props(f'bordered width={DRAWER_WIDTH} data-testid=rooms-drawer')
+    people = ui.right_drawer(value=None).props(f'bordered width={DRAWER_WIDTH} data-testid=people-drawer')
+    for drawer in (rooms, people):
+        drawer.classes(DRAWER_CLASSES)
+    return rooms, people
+
+
+def header(
+    ctx: PageContext,
+    title: str | None = None,
+    *,
+    rooms: ui.left_drawer | None = None,
+    people: ui.right_drawer | None = None,
+) -> Element:
+    """Returns the title label so a page can change it live (e.g. a room rename). `rooms` and `people`: the page's
+    drawers, each opened by a header button where the screen is too narrow to show it beside the page."""
     prepare_page(ctx.lang, ctx.user.theme)
     with ui.header().classes(HEADER_CLASSES):
         with el.row(LEFT_CLASSES):
+            if rooms is not None:
+                el.button(
+                    rooms.toggle, icon='menu', classes=['lt-md'], props={**DRAWER_BUTTON, **hint(ctx.t('open_rooms'))}
+                )
             el.link(ctx.t('app_name'), '/', APP_NAME_CLASSES)
             title_label = el.text(title or '', TITLE_CLASSES)
         with el.row(RIGHT_CLASSES):
+            if people is not None:
+                el.button(
+                    people.toggle,
+                    icon='group',
+                    classes=['lt-md'],
+                    props={**DRAWER_BUTTON, **hint(ctx.t('open_people'))},
+                )
             el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
             avatar, name, theme = user_menu(ctx)
 
@@ -140,7 +171,10 @@ def user_menu(ctx: PageContext) -> tuple[Element, Element, ThemeChoice]:
             el.box(tag='q-separator')
 
             async def sign_out() -> None:
-                await ctx.services.accounts.end_session(ctx.user)  # every page of this session ends on the server
+                # this page leaves by itself: it stops listening first, or the session's end (announced to every
+                # page of the user) would send it to the sign-in page a second time, maybe after it was there
+                ctx.close()
+                await ctx.services.accounts.end_session(ctx.user)  # every other page of this session ends too
                 ui.navigate.to(SIGNED_OUT)
 
             el.menu_item(ctx.t('sign_out'), sign_out, props={'data-testid': 'sign-out'})

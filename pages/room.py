@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from nicegui import ui
 from nicegui.element import Element
@@ -27,16 +30,19 @@ from pages import elements as el
 from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
-from pages.layout import header
+from pages.layout import drawers, header
 from pages.message_actions import MessageMenu, ReplyBar
+from pages.sidebar import RoomsSidebar
 
-ROOT_CLASSES = ['w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
-MAIN_CLASSES = ['grow', 'h-full', 'min-w-0', 'gap-2']
-SIDE_CLASSES = ['w-64', 'shrink-0', 'gap-2', 'max-sm:hidden']
+# the page's height less the header and the page's padding: the feed scrolls, the input stays on screen (dvh: a
+# phone's browser bars shrink the screen)
+MAIN_CLASSES = ['w-full', 'h-[calc(100dvh-5.5rem)]', 'min-w-0', 'gap-2', 'no-wrap']
+SIDE_CLASSES = ['w-full', 'gap-2', 'p-3']
 ERROR_CLASSES = ['text-negative', 'text-sm']
 BUTTON_ROW_CLASSES = ['w-full', 'justify-between']
 
 log = logging.getLogger(__name__)
+T = TypeVar('T')
 
 
 class OnlineList:
@@ -189,6 +195,48 @@ class PrivatePanel:
             self.input.value = ''
 
 
+class ReadMarker:
+    """Marks the room read up to the newest message this page shows: at once when the page opens, then at most
+    every `INTERVAL` seconds while messages arrive (the reader's other pages follow; chat/unread.py stores it).
+
+    "Shows" is what NiceGUI's Python side can tell: a page following the newest messages. Whether the tab is in
+    front is the browser's secret, so an open room in a background tab reads along."""
+
+    INTERVAL = 2.0
+
+    def __init__(self, ctx: PageContext, room_id: int) -> None:
+        self.ctx, self.room_id = ctx, room_id
+        self.marked = self.newest = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def seen(self, message_id: int, *, now: bool = False) -> None:
+        self.newest = max(self.newest, message_id)
+        if now:
+            self._send()
+        elif self._timer is None and self.newest > self.marked:
+            self._timer = asyncio.get_running_loop().call_later(self.INTERVAL, self._send)
+
+    def _send(self) -> None:
+        self._timer = None
+        if self.newest > self.marked and not self.ctx.closed:
+            self.marked = self.newest
+            self.ctx.run(self._mark(self.newest))
+
+    async def _mark(self, message_id: int) -> None:
+        with contextlib.suppress(ChatError):  # an ended session ends the page anyway
+            await self.ctx.services.unread.mark_read(self.ctx.user, self.room_id, message_id)
+
+    def close(self) -> Awaitable[None] | None:
+        """The page closes: what it showed since the last mark is marked now."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.newest > self.marked:
+            self.marked = self.newest
+            return self._mark(self.newest)
+        return None
+
+
 def register(services: Services) -> None:
     settings = services.settings
 
@@ -206,29 +254,32 @@ def register(services: Services) -> None:
         await build_room(ctx, room, int(message) if message and message.isdecimal() and len(message) < 19 else None)
 
     async def build_room(ctx: PageContext, room: RoomView, target: int | None = None) -> None:
-        title = header(ctx, room.name)
+        rooms_drawer, people_drawer = drawers(ctx)
+        with rooms_drawer:
+            sidebar = RoomsSidebar(ctx, room)
+        with people_drawer, el.column(SIDE_CLASSES):
+            el.text(ctx.t('online_here'), ['text-subtitle2'])
+            private = PrivatePanel(ctx, room.id)
+            online = OnlineList(ctx, private.open, settings.online_list_limit)
+            el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
+        title = header(ctx, room.name, rooms=rooms_drawer, people=people_drawer)
         client = ctx.client
-        with el.row(ROOT_CLASSES) as ctx.root:
-            with el.column(MAIN_CLASSES):
-                feed = Feed(
-                    ctx.user,
-                    ctx.t,
-                    window=settings.feed_window,
-                    page_size=settings.history_page_size,
-                    load_page=lambda before: services.messages.history(room.id, before),
-                    load_around=lambda message_id: services.messages.around(room.id, message_id),
-                    on_menu=lambda message: menu.open(message),
-                    on_react=lambda message_id, emoji, present: react(message_id, emoji, present),
-                    run=ctx.run,
-                )
-                reply = ReplyBar(ctx)
-                menu = MessageMenu(ctx, room, feed, reply)
-                Composer(ctx, room.id, reply, people=lambda: online.users.values())
-            with el.column(SIDE_CLASSES):
-                el.text(ctx.t('online_here'), ['text-subtitle2'])
-                private = PrivatePanel(ctx, room.id)
-                online = OnlineList(ctx, private.open, settings.online_list_limit)
-                el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
+        with el.column(MAIN_CLASSES) as ctx.root:
+            feed = Feed(
+                ctx.user,
+                ctx.t,
+                window=settings.feed_window,
+                page_size=settings.history_page_size,
+                load_page=lambda before: services.messages.history(room.id, before),
+                load_around=lambda message_id: services.messages.around(room.id, message_id),
+                on_menu=lambda message: menu.open(message),
+                on_react=lambda message_id, emoji, present: react(message_id, emoji, present),
+                run=ctx.run,
+            )
+            reply = ReplyBar(ctx)
+            menu = MessageMenu(ctx, room, feed, reply)
+            Composer(ctx, room.id, reply, people=lambda: online.users.values())
+        reads = ReadMarker(ctx, room.id)
 
         async def react(message_id: int, emoji: str, present: bool) -> None:
             try:
@@ -239,6 +290,8 @@ def register(services: Services) -> None:
         def on_room_event(event: Event) -> None:
             if isinstance(event, MessagePosted):
                 feed.append(event.message)
+                if feed.following:
+                    reads.seen(event.message.id)
             elif isinstance(event, ReactionsChanged):
                 feed.reactions_changed(event)
             elif isinstance(event, MessageEdited):
@@ -279,7 +332,15 @@ def register(services: Services) -> None:
                 await services.rooms.leave(ctx.user, room.id, client.id)
 
         ctx.on_close(leave)  # before any await: a tab closed while the page is still building must leave too
-        await show_history(ctx, feed, room, target)
+        ctx.on_close(reads.close)
+        # the history and the room list load at once (two database threads), each in the page's UI context
+        _, last_read = await asyncio.gather(
+            within(ctx.root, show_history(ctx, feed, room, target)), within(ctx.root, sidebar.load())
+        )
+        if last_read is not None:
+            feed.mark_unread_after(last_read)
+        if feed.following and feed.newest_id:
+            reads.seen(feed.newest_id, now=True)
         users = await services.rooms.enter(ctx.user, room.id, client.id)
         entered = True
         if client.is_deleted:  # the tab went away while we were entering
@@ -288,6 +349,13 @@ def register(services: Services) -> None:
         online.set(users)
         if ctx.user.time_zone is None:
             ctx.run(detect_time_zone(ctx, feed))
+
+
+async def within(element: Element, work: Awaitable[T]) -> T:
+    """Runs `work` in `element`'s UI context: `asyncio.gather` runs each of its coroutines as a task of its own,
+    which starts without the page's context."""
+    with element:
+        return await work
 
 
 async def show_history(ctx: PageContext, feed: Feed, room: RoomView, target: int | None) -> None:

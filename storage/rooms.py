@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
@@ -42,8 +43,9 @@ def remove(session: Session, room: Room) -> None:
 
 
 def touch_membership(session: Session, user_id: int, room_id: int) -> None:
-    """Records that the user has been in the room (one upsert, no read)."""
-    values = {'user_id': user_id, 'room_id': room_id, 'joined_at': utcnow()}
+    """Records that the user has been in the room (one upsert, no read). A new member has read what came before."""
+    newest = select(func.max(Message.id)).where(Message.room_id == room_id).scalar_subquery()
+    values = {'user_id': user_id, 'room_id': room_id, 'joined_at': utcnow(), 'last_read_message_id': newest}
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == 'postgresql' else sqlite_insert
     statement = insert(Membership).values(**values).on_conflict_do_nothing()

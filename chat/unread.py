@@ -1,0 +1,98 @@
+"""What each member has read, per room: counts for the room list, the "new messages" divider, "mark all read".
+
+A page showing a room's newest messages marks them read. Marks are kept in memory and written together every
+`FLUSH_INTERVAL` seconds (one transaction for every page of the instance, instead of a write per message per reader)
+and at shutdown; every page of the user hears of a mark at once through the user's topic, so the counts agree across
+tabs and devices before the database has it. A mark only moves forward.
+
+Counting is bounded: per joined room one range of the (room, id) index, at most `COUNT_CAP` rows (shown as "99+").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlmodel import Session
+
+from chat.accounts import check_actor
+from chat.events import ReadMarked
+from chat.hub import Hub, user_topic
+from chat.mentions import mentioned_usernames, mentions_user
+from chat.rooms import to_view as room_view
+from chat.views import RoomUnread, UserView
+from storage import reads as read_queries
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+COUNT_CAP = 100  # counted up to here; the room list shows "99+" beyond
+FLUSH_INTERVAL = 2.0
+
+
+class Unread:
+    def __init__(self, db: Database, hub: Hub, flush_interval: float = FLUSH_INTERVAL) -> None:
+        self.db, self.hub, self.flush_interval = db, hub, flush_interval
+        self._pending: dict[tuple[int, int], int] = {}  # (user, room) -> newest message read, not yet stored
+        self._flusher: asyncio.TimerHandle | None = None
+
+    async def summary(self, actor: UserView) -> list[RoomUnread]:
+        """The user's rooms in name order, each with its unread count (others' messages after the read mark, up to
+        the cap) and whether one of them mentions the user."""
+        pending = {room: message for (user, room), message in self._pending.items() if user == actor.id}
+
+        def work(session: Session) -> list[RoomUnread]:
+            user = check_actor(session, actor)
+            result = []
+            for room, stored in read_queries.joined_rooms(session, actor.id):
+                last_read = max(stored or 0, pending.get(room.id, 0))
+                newer = read_queries.newer_messages(session, room.id, last_read, COUNT_CAP)
+                others = [body for _, author, body in newer if author != actor.id]
+                mentioned = any(mentions_user(mentioned_usernames(body), user.username) for body in others)
+                newest = newer[-1][0] if newer else last_read
+                result.append(RoomUnread(room_view(room), len(others), mentioned, last_read, newest))
+            return result
+
+        return await self.db.run(work)
+
+    async def mark_read(self, actor: UserView, room_id: int, message_id: int) -> None:
+        """The user has seen the room up to this message: their other pages hear it now, the database shortly."""
+        key = (actor.id, room_id)
+        if self._pending.get(key, 0) >= message_id:
+            return
+        self._pending[key] = message_id
+        if self._flusher is None:
+            self._flusher = asyncio.get_running_loop().call_later(self.flush_interval, self._flush_soon)
+        await self.hub.publish(user_topic(actor.id), ReadMarked(actor.id, ((room_id, message_id),)))
+
+    async def mark_all_read(self, actor: UserView) -> None:
+        def work(session: Session) -> list[tuple[int, int]]:
+            check_actor(session, actor)
+            return read_queries.mark_all_read(session, actor.id)
+
+        marks = await self.db.run(work)
+        if marks:
+            await self.hub.publish(user_topic(actor.id), ReadMarked(actor.id, tuple(marks)))
+
+    def _flush_soon(self) -> None:
+        self._flusher = None
+        asyncio.get_running_loop().create_task(self.flush(), name='store read marks')
+
+    async def flush(self) -> None:
+        """Stores the marks made since the last flush (also at shutdown); kept for the next round if that fails."""
+        marks, self._pending = self._pending, {}
+        if not marks:
+            return
+        try:
+            await self.db.run(read_queries.raise_marks, [(u, r, m) for (u, r), m in marks.items()])
+        except Exception:
+            log.warning('storing read marks failed; trying again', exc_info=True)
+            for key, message_id in marks.items():
+                self._pending[key] = max(message_id, self._pending.get(key, 0))
+            if self._flusher is None:
+                self._flusher = asyncio.get_running_loop().call_later(self.flush_interval, self._flush_soon)
+
+    async def stop(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        await self.flush()

@@ -1,0 +1,195 @@
+"""The rooms I have joined, in a drawer beside every signed-in page: unread counts, a mark when I was mentioned, a
+filter that doubles as "join or create", "mark all read", and the unread total in the browser tab's title.
+
+Counts come from one service call when the page is built (chat/unread.py), then live: each listed room's activity
+topic says a message arrived (one small event, nothing else of that room reaches this page), and the user's topic
+says which rooms the user has read on any page. The room this page shows is never counted: the page reads it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nicegui import ui
+from nicegui.element import Element
+from nicegui.events import ValueChangeEventArguments
+
+from chat.errors import ChatError
+from chat.events import Event, MessageArrived, ReadMarked
+from chat.hub import activity_topic, user_topic
+from chat.mentions import mentions_user
+from chat.unread import COUNT_CAP
+from chat.views import RoomUnread, RoomView
+from pages.context import PageContext
+from pages.layout import MUTED, hint
+
+ENTRY_CLASSES = 'items-center gap-2 rounded-borders'
+NAME_CLASSES = 'grow min-w-0 truncate'
+COUNT_PROPS = 'color=primary rounded'
+MENTION_PROPS = 'color=negative rounded'
+SIDEBAR_WIDTH = 272  # px: the drawer's width on a wide screen
+
+
+@dataclass(slots=True, eq=False)
+class Entry:
+    room: RoomView
+    item: Element
+    name: ui.label
+    count: ui.badge | None = None  # made at the first unread message
+    mention: ui.badge | None = None
+    unread: int = 0
+    mentioned: bool = False
+    newest: int = 0  # the newest message counted (or read)
+
+
+def count_text(unread: int) -> str:
+    return f'{COUNT_CAP - 1}+' if unread >= COUNT_CAP else str(unread)
+
+
+class RoomsSidebar:
+    """Built inside the page's left drawer. `current`: the room the page shows (listed, highlighted, not counted)."""
+
+    def __init__(self, ctx: PageContext, current: RoomView | None = None) -> None:
+        self.ctx, self.current = ctx, current
+        self.entries: dict[int, Entry] = {}
+        self.title = ctx.t('app_name')
+        self.shown_total = 0
+        with ui.column().classes('w-full gap-2 p-3 no-wrap').props('data-testid=sidebar') as self.column:
+            with ui.row().classes('w-full items-center justify-between no-wrap'):
+                ui.label(ctx.t('joined_rooms')).classes('text-subtitle2')
+                ui.button(icon='done_all', on_click=self.mark_all_read).props(
+                    'flat round dense data-testid=mark-all-read'
+                ).props.update(hint(ctx.t('mark_all_read')))
+            self.filter = (
+                ui.input(placeholder=ctx.t('filter_or_create'), on_change=self._filter)
+                .classes('w-full')
+                .props('dense outlined clearable data-testid=rooms-filter')
+            )
+            self.filter.props.update({'aria-label': ctx.t('filter_or_create')})
+            self.filter.on('keydown.enter', self._open_typed)
+            self.list = ui.list().props('dense data-testid=my-rooms').classes('w-full')
+            self.none = ui.label(ctx.t('no_joined_rooms')).classes(' '.join(['text-sm', 'px-2', *MUTED]))
+            self.error = ui.label().classes('text-negative text-sm').props('data-testid=sidebar-error')
+            ui.link(ctx.t('browse_rooms'), '/').classes('text-sm px-2').props('data-testid=browse-rooms')
+        if current is not None:
+            self._add(RoomUnread(current, 0, False, 0))
+
+    async def load(self) -> int | None:
+        """The user's rooms and what is unread there, from then on kept live. Returns the current room's read mark
+        (None for a room not joined before)."""
+        try:
+            rooms = await self.ctx.services.unread.summary(self.ctx.user)
+        except ChatError:
+            return None  # the page itself says what is wrong (an ended session ends the page)
+        if self.ctx.closed:
+            return None
+        last_read = None
+        for room in rooms:
+            if self.current is not None and room.room.id == self.current.id:
+                last_read = room.last_read
+            else:
+                self._add(room)
+                self.ctx.subscribe(activity_topic(room.room.id), self._on_activity)
+        self.ctx.subscribe(user_topic(self.ctx.user.id), self._on_user_event)
+        self._show_total()
+        return last_read
+
+    def _add(self, room: RoomUnread) -> None:
+        current = self.current is not None and room.room.id == self.current.id
+        with self.list:
+            item = ui.item().classes(ENTRY_CLASSES).props(f'clickable data-testid=room-entry-{room.room.id}')
+            item.props.update({'href': f'/room/{room.room.id}', 'active': current})
+            if current:
+                item.props['aria-current'] = 'page'
+            with item:
+                name = ui.label(room.room.name).classes(NAME_CLASSES)
+        entry = self.entries[room.room.id] = Entry(room.room, item, name, newest=room.newest)
+        self._place(entry)
+        self._set(entry, room.unread, room.mentioned)
+        self.none.set_visibility(False)
+
+    def _place(self, entry: Entry) -> None:
+        """Name order (the list is loaded in name order; only the current room may come first)."""
+        key = entry.room.name.casefold()
+        index = sum(1 for other in self.entries.values() if other is not entry and other.room.name.casefold() < key)
+        entry.item.move(target_index=index)
+
+    def _set(self, entry: Entry, unread: int, mentioned: bool) -> None:
+        if unread and entry.count is None:
+            with entry.item:
+                entry.count = ui.badge(count_text(unread)).props(COUNT_PROPS)
+                entry.count.props['data-testid'] = f'unread-{entry.room.id}'
+                entry.count.props['aria-label'] = self.ctx.t('unread_count', count=unread)
+        elif entry.count is not None and unread != entry.unread:
+            entry.count.set_text(count_text(unread))
+            entry.count.props['aria-label'] = self.ctx.t('unread_count', count=unread)
+            entry.count.set_visibility(bool(unread))
+        if mentioned and entry.mention is None:
+            with entry.item:
+                entry.mention = ui.badge('@').props(MENTION_PROPS)
+                entry.mention.props['data-testid'] = f'mentioned-{entry.room.id}'
+                entry.mention.props['aria-label'] = self.ctx.t('mentioned_you')
+        elif entry.mention is not None and mentioned != entry.mentioned:
+            entry.mention.set_visibility(mentioned)
+        if bool(unread) != bool(entry.unread):
+            entry.name.classes(add='font-bold') if unread else entry.name.classes(remove='font-bold')
+        entry.unread, entry.mentioned = unread, mentioned
+
+    def _on_activity(self, event: Event) -> None:
+        if not isinstance(event, MessageArrived) or event.author_id == self.ctx.user.id:
+            return
+        entry = self.entries.get(event.room_id)
+        if entry is None or event.message_id <= entry.newest:
+            return
+        entry.newest = event.message_id
+        mentioned = entry.mentioned or mentions_user(event.mentions, self.ctx.user.username)
+        self._set(entry, min(entry.unread + 1, COUNT_CAP), mentioned)
+        self._show_total()
+
+    def _on_user_event(self, event: Event) -> None:
+        if not isinstance(event, ReadMarked):
+            return
+        for room_id, message_id in event.marks:
+            entry = self.entries.get(room_id)
+            if entry is not None and message_id >= entry.newest:
+                entry.newest = message_id
+                self._set(entry, 0, False)
+        self._show_total()
+
+    def _show_total(self) -> None:
+        """The browser tab says how much is unread elsewhere: "(3) Messenger"."""
+        total = sum(entry.unread for entry in self.entries.values())
+        if total != self.shown_total:
+            self.shown_total = total
+            ui.page_title(f'({count_text(total)}) {self.title}' if total else self.title)
+
+    def _filter(self, event: ValueChangeEventArguments) -> None:
+        words = (event.value or '').strip().casefold()
+        shown = 0
+        for entry in self.entries.values():
+            visible = words in entry.room.name.casefold()
+            shown += visible
+            if entry.item.visible != visible:
+                entry.item.set_visibility(visible)
+        self.none.text = self.ctx.t('no_rooms_match' if words else 'no_joined_rooms')
+        self.none.set_visibility(not shown)
+
+    async def _open_typed(self) -> None:
+        """Enter in the filter: the one room it leaves, or the room of that name (made when there is none)."""
+        words = (self.filter.value or '').strip()
+        matches = [entry for entry in self.entries.values() if entry.item.visible]
+        if len(matches) == 1 and words:
+            ui.navigate.to(f'/room/{matches[0].room.id}')
+            return
+        try:
+            room, _ = await self.ctx.services.rooms.open_by_name(self.ctx.user, words)
+        except ChatError as error:
+            self.error.text = self.ctx.t(error.key, **error.params)
+            return
+        ui.navigate.to(f'/room/{room.id}')
+
+    async def mark_all_read(self) -> None:
+        try:
+            await self.ctx.services.unread.mark_all_read(self.ctx.user)
+        except ChatError as error:
+            self.ctx.show_error(error)
