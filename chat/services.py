@@ -15,6 +15,7 @@ from chat.presence import LocalPresence, PresenceStore
 from chat.rooms import Rooms
 from chat.settings import Settings
 from chat.tasks import cancel_and_wait
+from chat.typing import Typing
 from storage import migrate
 from storage.db import Database
 
@@ -32,6 +33,7 @@ class Services:
     rooms: Rooms
     messages: Messages
     lifecycle: Lifecycle
+    typing: Typing
 
     started: bool = False
     _housekeeping: asyncio.Task | None = field(default=None, repr=False)
@@ -90,4 +92,5 @@ def build(settings: Settings) -> Services:
     rooms = Rooms(db, hub, presence, accounts, settings)
     lifecycle = Lifecycle()
     messages = Messages(db, hub, presence, settings, lifecycle)
-    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle)
+    typing = Typing(hub, presence, settings, lifecycle)
+    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle, typing)
