@@ -19,6 +19,7 @@ from chat.events import (
     ProfileChanged,
     ReactionsChanged,
     RoomChanged,
+    UserTyping,
 )
 from chat.hub import PROFILES, private_topic, room_topic
 from chat.services import Services
@@ -29,6 +30,7 @@ from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
 from pages.layout import header
 from pages.message_actions import MessageMenu, ReplyBar
+from pages.typing_line import TypingLine
 
 ROOT_CLASSES = ['w-full', 'h-[calc(100vh-5.5rem)]', 'no-wrap', 'gap-4']
 MAIN_CLASSES = ['grow', 'h-full', 'min-w-0', 'gap-2']
@@ -223,6 +225,7 @@ def register(services: Services) -> None:
                 )
                 reply = ReplyBar(ctx)
                 menu = MessageMenu(ctx, room, feed, reply)
+                typing = TypingLine(ctx)
                 Composer(ctx, room.id, reply, people=lambda: online.users.values())
             with el.column(SIDE_CLASSES):
                 el.text(ctx.t('online_here'), ['text-subtitle2'])
@@ -237,7 +240,10 @@ def register(services: Services) -> None:
                 ctx.show_error(error)
 
         def on_room_event(event: Event) -> None:
-            if isinstance(event, MessagePosted):
+            if isinstance(event, UserTyping):
+                typing.show(event.user)
+            elif isinstance(event, MessagePosted):
+                typing.stop(event.message.author.id)
                 feed.append(event.message)
             elif isinstance(event, ReactionsChanged):
                 feed.reactions_changed(event)

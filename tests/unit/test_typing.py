@@ -83,7 +83,7 @@ async def test_a_few_typists_per_room_then_no_more_until_one_expires(services: S
 
 
 async def test_two_rooms_are_independent_and_never_cross(services: Services, recorder: Recorder) -> None:
-    typing, clock, kitchen, (anna, boris) = await setup(services, 'anna', 'boris')
+    typing, _, kitchen, (anna, boris) = await setup(services, 'anna', 'boris')
     garden = await services.rooms.create(anna, 'Garden')
     await services.presence.enter(garden.id, anna.id, 'tab-anna-2')
     recorder.listen(services.hub, room_topic(kitchen.id), room_topic(garden.id))
@@ -98,7 +98,7 @@ async def test_two_rooms_are_independent_and_never_cross(services: Services, rec
 
 async def test_only_someone_present_in_the_room(services: Services, recorder: Recorder) -> None:
     """A page leaves the room when it closes or its session ends: then its person types no more there."""
-    typing, clock, room, (anna, boris) = await setup(services, 'anna', 'boris')
+    typing, _, room, (_anna, boris) = await setup(services, 'anna', 'boris')
     outsider = await add_user(services, 'vera')
     recorder.listen(services.hub, room_topic(room.id))
     assert not await typing.started(outsider, room.id)
