@@ -87,6 +87,15 @@ class PresenceChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class UserTyping:
+    """Someone is writing in the room: never stored, and each page forgets it by itself after a few seconds."""
+
+    room_id: int
+    user: UserView
+    kind: Literal['typing'] = 'typing'
+
+
+@dataclass(frozen=True, slots=True)
 class RoomCount:
     room_id: int
     count: int
@@ -129,6 +138,7 @@ Event = Annotated[
     | ReadMarked
     | PrivateMessage
     | PresenceChanged
+    | UserTyping
     | RoomCount
     | RoomChanged
     | ProfileChanged

@@ -149,6 +149,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'en': '{first}, {second} and {count} more left',
         'ru': '{first}, {second} и ещё {count} вышли из комнаты',
     },
+    'typing_one': {'en': '{name} is typing…', 'ru': '{name} печатает…'},
+    'typing_two': {'en': '{first} and {second} are typing…', 'ru': '{first} и {second} печатают…'},
+    'typing_many': {'en': 'Several people are typing…', 'ru': 'Несколько человек печатают…'},
     'message_empty': {'en': 'Write something first.', 'ru': 'Сначала напишите что-нибудь.'},
     'message_too_long': {
         'en': 'The message is too long: at most {max} characters.',

@@ -15,6 +15,7 @@ from chat.presence import LocalPresence, PresenceStore
 from chat.rooms import Rooms
 from chat.settings import Settings
 from chat.tasks import cancel_and_wait
+from chat.typing import Typing
 from chat.unread import Unread
 from storage import migrate
 from storage.db import Database
@@ -34,6 +35,7 @@ class Services:
     messages: Messages
     lifecycle: Lifecycle
     unread: Unread
+    typing: Typing
 
     started: bool = False
     _housekeeping: asyncio.Task | None = field(default=None, repr=False)
@@ -94,4 +96,5 @@ def build(settings: Settings) -> Services:
     lifecycle = Lifecycle()
     messages = Messages(db, hub, presence, settings, lifecycle)
     unread = Unread(db, hub)
-    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle, unread)
+    typing = Typing(hub, presence, settings, lifecycle)
+    return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle, unread, typing)

@@ -11,6 +11,8 @@ character counter near the limit, and the draft kept while the person is away.
   typing 50 characters far from the limit, 1 frame back to the browser; near it, 51).
 - The draft (pages/drafts.py) is written once typing has paused for `QUIET` seconds, when the field loses focus, when
   the tab disconnects and when the page closes: one timer handle per pause, no task per keystroke.
+- While the text changes, the room is told its writer is typing (pages/typing_line.py shows it to the others): at
+  most once per `typing_interval` seconds, checked here before any task is made.
 - While a mention being typed has suggestions (pages/mention_picker.py), Enter picks the selected person instead of
   sending; the send button always sends.
 """
@@ -58,6 +60,7 @@ class Composer:
         draft = self.drafts.get(room_id)
         self._dirty = False  # typed since the draft was last written
         self._changed_at = 0.0
+        self._reported: float | None = None  # when this page last told the room its person is typing
         self._timer: asyncio.TimerHandle | None = None
         self.counter: ui.label | None = None  # made the first time the text comes near the limit
         with el.row(INPUT_ROW_CLASSES) as row:
@@ -118,6 +121,18 @@ class Composer:
         self._changed_at = loop.time()
         if self._timer is None:
             self._timer = loop.call_later(QUIET, self._quiet)
+        if event.value:
+            self._report_typing(self._changed_at)
+
+    def _report_typing(self, now: float) -> None:
+        """Tells the room "typing" at most once per interval: the time check comes first, so most keystrokes make
+        no task (the service has its own limit for the person's other tabs)."""
+        if self._reported is not None and now - self._reported < self.ctx.services.settings.typing_interval:
+            return
+        if self.ctx.closed:
+            return
+        self._reported = now
+        self.ctx.run(self.ctx.services.typing.started(self.ctx.user, self.room_id))
 
     def _quiet(self) -> None:
         """`QUIET` s after the first keystroke of a pause: writes the draft, or waits for the rest of the pause."""

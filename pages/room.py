@@ -22,6 +22,7 @@ from chat.events import (
     ProfileChanged,
     ReactionsChanged,
     RoomChanged,
+    UserTyping,
 )
 from chat.hub import PROFILES, private_topic, room_topic
 from chat.services import Services
@@ -33,6 +34,7 @@ from pages.feed import Feed
 from pages.layout import drawers, header
 from pages.message_actions import MessageMenu, ReplyBar
 from pages.sidebar import RoomsSidebar
+from pages.typing_line import TypingLine
 
 # the page's height less the header and the page's padding: the feed scrolls, the input stays on screen (dvh: a
 # phone's browser bars shrink the screen)
@@ -278,6 +280,7 @@ def register(services: Services) -> None:
             )
             reply = ReplyBar(ctx)
             menu = MessageMenu(ctx, room, feed, reply)
+            typing = TypingLine(ctx)
             Composer(ctx, room.id, reply, people=lambda: online.users.values())
         reads = ReadMarker(ctx, room.id)
 
@@ -288,7 +291,10 @@ def register(services: Services) -> None:
                 ctx.show_error(error)
 
         def on_room_event(event: Event) -> None:
-            if isinstance(event, MessagePosted):
+            if isinstance(event, UserTyping):
+                typing.show(event.user)
+            elif isinstance(event, MessagePosted):
+                typing.stop(event.message.author.id)
                 feed.append(event.message)
                 if feed.following:
                     reads.seen(event.message.id)

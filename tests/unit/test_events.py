@@ -16,6 +16,7 @@ from chat.events import (
     RoomChanged,
     RoomCount,
     SessionEnded,
+    UserTyping,
     decode,
     encode,
 )
@@ -40,6 +41,7 @@ EVENTS: list[Event] = [
     PrivateMessage(5, ANNA, BORIS, 'secret \u200d text', NOW),
     PresenceChanged(5, BORIS, joined=True),
     PresenceChanged(5, BORIS, joined=False),
+    UserTyping(5, ANNA),
     RoomCount(5, 3),
     RoomChanged(ROOM, 'created'),
     RoomChanged(ROOM, 'renamed'),
@@ -56,6 +58,7 @@ def test_every_event_type_is_covered() -> None:
         MessagePosted,
         PrivateMessage,
         PresenceChanged,
+        UserTyping,
         RoomCount,
         RoomChanged,
         ProfileChanged,

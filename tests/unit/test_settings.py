@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ('log_format', 'xml'),
         ('log_level', 'loud'),
         ('trusted_proxies', ['not-an-address']),
+        ('typing_interval', 0),
+        ('typing_expiry', -1),
     ],
 )
 def test_out_of_bounds_values_are_refused(name: str, value: object) -> None:
