@@ -201,8 +201,9 @@ class ReadMarker:
     """Marks the room read up to the newest message this page shows: at once when the page opens, then at most
     every `INTERVAL` seconds while messages arrive (the reader's other pages follow; chat/unread.py stores it).
 
-    "Shows" is what NiceGUI's Python side can tell: a page following the newest messages. Whether the tab is in
-    front is the browser's secret, so an open room in a background tab reads along."""
+    "Shows" is what NiceGUI's Python side can tell: a connected page following the newest messages. Whether the
+    tab is in front is the browser's secret, so an open room in a background tab reads along; a page the browser has
+    left (it lingers a few seconds, in case the socket comes back) reads nothing."""
 
     INTERVAL = 2.0
 
@@ -210,8 +211,19 @@ class ReadMarker:
         self.ctx, self.room_id = ctx, room_id
         self.marked = self.newest = 0
         self._timer: asyncio.TimerHandle | None = None
+        self.away = False
+        ctx.client.on_disconnect(self._went_away)
+        ctx.client.on_connect(self._came_back)
+
+    def _went_away(self) -> None:
+        self.away = True
+
+    def _came_back(self) -> None:
+        self.away = False
 
     def seen(self, message_id: int, *, now: bool = False) -> None:
+        if self.away:
+            return
         self.newest = max(self.newest, message_id)
         if now:
             self._send()

@@ -1,0 +1,161 @@
+"""The rooms drawer: unread counts per room that follow new messages live, a mark for mentions, the "New messages"
+line, reading on one page clears the counts on the others, mark all read, the filter that opens or creates a room,
+and the unread total in the tab's title."""
+
+from __future__ import annotations
+
+from nicegui.testing import User
+
+from chat.services import Services
+from tests.ui.helpers import (
+    by_testid,
+    open_room,
+    people_in_room,
+    register,
+    send,
+    services,
+    sign_in,
+    wait_for,
+)
+from tests.waiting import until
+
+
+async def room_ids(service: Services, *names: str) -> list[int]:
+    from storage import rooms as room_queries
+
+    found = [await service.db.run(room_queries.by_name, name) for name in names]
+    return [room.id for room in found if room is not None and room.id is not None]
+
+
+def badge(user: User, testid: str) -> str | None:
+    """The text of a badge in the person's rooms drawer; None while it is absent or hidden (on a page still open)."""
+    assert user.client is not None and not user.client.is_deleted, 'the page is gone'
+    for element in user.client.elements.values():
+        if element.props.get('data-testid') == testid and not element.is_deleted and element.visible:
+            return element._text or ''
+    return None
+
+
+async def joined_earlier(username: str, room_name: str) -> None:
+    """The person was in the room before (a membership, as a visit leaves) and has no page there now."""
+    from storage import rooms as room_queries
+    from storage import users as user_queries
+
+    service = services()
+    found = await service.db.run(user_queries.by_username, username)
+    room = await service.db.run(room_queries.by_name, room_name)
+    assert found is not None and found.id is not None and room is not None and room.id is not None
+    await service.db.run(room_queries.touch_membership, found.id, room.id)
+
+
+async def shows_badge(user: User, testid: str, text: str | None) -> None:
+    await until(
+        lambda: badge(user, testid) == text, what=lambda: f'{testid} showing {text!r} ({badge(user, testid)!r})'
+    )
+
+
+async def title_of(user: User, title: str) -> None:
+    await until(lambda: user.client is not None and user.client.title == title, what=lambda: f'the title {title!r}')
+
+
+async def three_rooms(user: User, create_user) -> tuple[User, User, list[int]]:
+    """Anna and Boris have both been in General, Random and Trips; Boris is in General now."""
+    anna, boris = await people_in_room(user, create_user, ['Anna', 'Boris'], room='Random')
+    for name in ('Trips', 'General'):
+        await open_room(anna, name)
+        await open_room(boris, name)
+    return anna, boris, await room_ids(services(), 'General', 'Random', 'Trips')
+
+
+async def test_counts_follow_messages_in_other_rooms_live(user: User, create_user) -> None:
+    anna, boris, (general, random, trips) = await three_rooms(user, create_user)
+    await shows_badge(boris, f'unread-{random}', None)
+    await open_room(anna, 'Random')
+    await send(anna, 'one')
+    await send(anna, 'two')
+    await shows_badge(boris, f'unread-{random}', '2')
+    await open_room(anna, 'Trips')
+    await send(anna, '@boris look at this')
+    await shows_badge(boris, f'unread-{trips}', '1')
+    await shows_badge(boris, f'mentioned-{trips}', '@')
+    assert badge(boris, f'mentioned-{random}') is None
+    assert badge(boris, f'unread-{general}') is None  # the room on screen is read, not counted
+    await title_of(boris, '(3) Messenger')
+    # Anna's own messages are no news to her
+    assert badge(anna, f'unread-{random}') is None
+
+
+async def test_opening_a_room_shows_where_reading_stopped_and_clears_its_count_on_every_page(
+    user: User, create_user
+) -> None:
+    anna, boris = await people_in_room(user, create_user, ['Anna', 'Boris'], room='General')
+    await open_room(anna, 'Random')
+    await joined_earlier('boris', 'Random')  # no page of his is left on Random (simulated pages never close)
+    phone = create_user()  # Boris again, on another device
+    await sign_in(phone, 'boris')
+    await wait_for(phone, 'room-list')
+    await open_room(phone, 'General')
+    (random,) = await room_ids(services(), 'Random')
+    await send(anna, 'first unread')
+    await send(anna, 'second unread')
+    await shows_badge(phone, f'unread-{random}', '2')
+
+    await open_room(boris, 'Random')
+    await boris.should_see('New messages')
+    await boris.should_see('first unread')
+    await shows_badge(phone, f'unread-{random}', None)  # read on the laptop: cleared on the phone at once
+    await title_of(phone, 'Messenger')
+
+
+async def test_counts_come_from_the_database_on_the_next_visit(user: User, create_user) -> None:
+    anna, boris, (_, random, trips) = await three_rooms(user, create_user)
+    await open_room(anna, 'Random')
+    await send(anna, 'while boris was away')
+    await open_room(boris, 'Trips')  # Boris reads Trips, never Random
+    await services().unread.flush()
+    services().unread._pending.clear()  # nothing left in memory: what follows is read from the database
+    await open_room(boris, 'General')
+    await shows_badge(boris, f'unread-{random}', '1')
+    await shows_badge(boris, f'unread-{trips}', None)
+
+
+async def test_mark_all_read(user: User, create_user) -> None:
+    anna, boris, (_, random, trips) = await three_rooms(user, create_user)
+    for room in ('Random', 'Trips'):
+        await open_room(anna, room)
+        await send(anna, f'news in {room}')
+    await shows_badge(boris, f'unread-{trips}', '1')
+    by_testid(boris, 'mark-all-read').click()
+    await shows_badge(boris, f'unread-{random}', None)
+    await shows_badge(boris, f'unread-{trips}', None)
+    await title_of(boris, 'Messenger')
+
+
+async def test_the_filter_narrows_the_list_and_enter_opens_or_creates(user: User) -> None:
+    await register(user, 'anna')
+    for name in ('General', 'Random', 'Trips'):
+        await open_room(user, name)
+    by_testid(user, 'rooms-filter').type('ran')
+    await until(lambda: [e.visible for e in by_testid(user, 'my-rooms').elements][0])
+    entries = {
+        e.props['data-testid']: e.visible
+        for e in user.client.elements.values()  # type: ignore[union-attr]
+        if str(e.props.get('data-testid', '')).startswith('room-entry-')
+    }
+    assert sorted(entries.values()) == [False, False, True]  # Random only
+    by_testid(user, 'rooms-filter').trigger('keydown.enter')
+    await wait_for(user, 'message-input')
+    await user.should_see('Random')
+    by_testid(user, 'rooms-filter').type('Book club')
+    await user.should_see('No room matches; Enter creates it')
+    by_testid(user, 'rooms-filter').trigger('keydown.enter')
+    await until(lambda: bool(user.back_history) and 'room' in str(user.back_history[-1]))
+    await user.should_see('Book club')
+
+
+async def test_russian(user: User) -> None:
+    user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
+    await register(user, 'anna', expect='Комнаты')
+    await open_room(user, 'Kitchen')
+    await user.should_see('Мои комнаты')
+    await user.should_see('Все комнаты')
