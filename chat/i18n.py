@@ -66,6 +66,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     # rooms
     'rooms': {'en': 'Rooms', 'ru': 'Комнаты'},
+    'browse_rooms': {'en': 'Browse rooms', 'ru': 'Все комнаты'},
+    'no_rooms_match': {'en': 'No rooms match', 'ru': 'Подходящих комнат нет'},
+    'no_messages_yet': {'en': 'No messages yet', 'ru': 'Сообщений пока нет'},
     'no_rooms': {'en': 'No rooms yet. Create the first one!', 'ru': 'Комнат пока нет. Создайте первую!'},
     'join_or_create': {'en': 'Join or create a room by name', 'ru': 'Войти в комнату или создать её по имени'},
     'open': {'en': 'Open', 'ru': 'Открыть'},

@@ -19,12 +19,12 @@ from weakref import WeakValueDictionary
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from chat import markup, metrics, reactions, validation
+from chat import markup, metrics, previews, reactions, validation
 from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
 from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, PermissionDenied, RateLimited, Unavailable
-from chat.events import MessageDeleted, MessageEdited, MessagePosted, PrivateMessage, ReactionsChanged
-from chat.hub import Hub, private_topic, room_topic
+from chat.events import MessageDeleted, MessageEdited, MessagePosted, PrivateMessage, ReactionsChanged, RoomActivity
+from chat.hub import LOBBY, Hub, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.mentions import EVERYONE, mentioned_usernames
 from chat.presence import PresenceStore
@@ -129,6 +129,8 @@ class Messages:
                 )
                 raise Unavailable('storage_full' if reason else 'message_not_stored') from None
             await self.hub.publish(room_topic(room_id), MessagePosted(message))
+            # the room directory's row: under the same lock, so the lobby hears a room's posts in the order of ids
+            await self.hub.publish(LOBBY, _activity(message))
         return message
 
     async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:
@@ -262,6 +264,12 @@ class Messages:
         await self.hub.publish(private_topic(room_id, actor.id), event)
         metrics.PRIVATE_MESSAGES.labels(outcome='delivered').inc()
         return event
+
+
+def _activity(message: MessageView) -> RoomActivity:
+    """What the room directory shows of a new post: its words from the formatting made already (no parsing here)."""
+    text = previews.of_rendered(message.body, message.formatted)
+    return RoomActivity(message.room_id, message.id, message.author.display_name, text, message.created_at)
 
 
 def _history_page(session: Session, room_id: int, before_id: int | None, limit: int) -> list[MessageView]:
