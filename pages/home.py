@@ -64,11 +64,12 @@ class RoomList(LobbyView):
         self.query = ''
         # posts heard while the directory loads, for rooms without a row yet: the loaded row may predate them
         self.early: dict[int, RoomActivity] | None = {}
+        # the hints last in the list (rows are placed before them), so the list is never an empty, invisible box
         with ui.column().classes('w-full gap-1').props('data-testid=room-list') as self.container:
-            pass
-        self.empty = ui.label(ctx.t('no_rooms')).classes(' '.join(MUTED))
-        self.no_match = ui.label(ctx.t('no_rooms_match')).classes(' '.join(MUTED)).props('data-testid=no-rooms-match')
-        self.no_match.set_visibility(False)
+            self.empty = ui.label(ctx.t('no_rooms')).classes(' '.join(MUTED))
+            self.no_match = ui.label(ctx.t('no_rooms_match')).classes(' '.join(MUTED))
+            self.no_match.props('data-testid=no-rooms-match')
+            self.no_match.set_visibility(False)
 
     def load(self, summaries: list[RoomSummary], counts: dict[int, int]) -> None:
         self.counts.update(counts)

@@ -75,7 +75,7 @@ async def room_with(author: UserView, name: str, *texts: str) -> tuple[RoomView,
 
 def rows(user: User) -> list[Element]:
     (container,) = by_testid(user, 'room-list').elements
-    return list(container.default_slot.children)
+    return [row for row in container.default_slot.children if isinstance(row, ui.card)]
 
 
 def row_of(user: User, name: str) -> Element:
