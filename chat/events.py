@@ -103,6 +103,19 @@ class RoomCount:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomActivity:
+    """On the lobby: a message was posted in a room, so the room directory moves that room's row to the top with the
+    new preview (plain words, cut short: chat/previews.py). Edits and deletions are not announced here."""
+
+    room_id: int
+    message_id: int
+    author_name: str
+    preview: str
+    at: datetime
+    kind: Literal['room_activity'] = 'room_activity'
+
+
+@dataclass(frozen=True, slots=True)
 class RoomChanged:
     room: RoomView
     change: Literal['created', 'renamed', 'deleted']
@@ -140,6 +153,7 @@ Event = Annotated[
     | PresenceChanged
     | UserTyping
     | RoomCount
+    | RoomActivity
     | RoomChanged
     | ProfileChanged
     | SessionEnded

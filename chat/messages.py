@@ -19,7 +19,7 @@ from weakref import WeakValueDictionary
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from chat import markup, metrics, reactions, validation
+from chat import markup, metrics, previews, reactions, validation
 from chat.accounts import check_actor
 from chat.accounts import to_view as user_view
 from chat.errors import ChatError, InvalidInput, NotDelivered, NotFound, PermissionDenied, RateLimited, Unavailable
@@ -30,8 +30,9 @@ from chat.events import (
     MessagePosted,
     PrivateMessage,
     ReactionsChanged,
+    RoomActivity,
 )
-from chat.hub import Hub, activity_topic, private_topic, room_topic
+from chat.hub import LOBBY, Hub, activity_topic, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.mentions import EVERYONE, mentioned_usernames
 from chat.presence import PresenceStore
@@ -138,6 +139,8 @@ class Messages:
             await self.hub.publish(room_topic(room_id), MessagePosted(message))
             arrived = MessageArrived(room_id, message.id, actor.id, message.mentions)
             await self.hub.publish(activity_topic(room_id), arrived)
+            # the room directory's row: under the same lock, so the lobby hears a room's posts in the order of ids
+            await self.hub.publish(LOBBY, _activity(message))
         return message
 
     async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:
@@ -271,6 +274,12 @@ class Messages:
         await self.hub.publish(private_topic(room_id, actor.id), event)
         metrics.PRIVATE_MESSAGES.labels(outcome='delivered').inc()
         return event
+
+
+def _activity(message: MessageView) -> RoomActivity:
+    """What the room directory shows of a new post: its words from the formatting made already (no parsing here)."""
+    text = previews.of_rendered(message.body, message.formatted)
+    return RoomActivity(message.room_id, message.id, message.author.display_name, text, message.created_at)
 
 
 def _history_page(session: Session, room_id: int, before_id: int | None, limit: int) -> list[MessageView]:

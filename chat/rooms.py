@@ -7,7 +7,7 @@ import logging
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
-from chat import metrics, validation
+from chat import metrics, previews, validation
 from chat.accounts import Accounts, check_actor
 from chat.errors import Conflict, NotFound, PermissionDenied, RateLimited
 from chat.events import PresenceChanged, RoomChanged, RoomCount
@@ -15,7 +15,7 @@ from chat.hub import LOBBY, Hub, room_topic
 from chat.presence import PresenceStore
 from chat.ratelimit import RateLimiter
 from chat.settings import Settings
-from chat.views import RoomView, UserView
+from chat.views import RoomSummary, RoomView, UserView
 from models import Room
 from storage import rooms as room_queries
 from storage.db import Database, cannot_write
@@ -28,6 +28,21 @@ def to_view(room: Room) -> RoomView:
     return RoomView(id=room.id, name=room.name, owner_id=room.owner_id, created_at=room.created_at)
 
 
+def _directory(session: Session) -> list[RoomSummary]:
+    summaries = [
+        RoomSummary(
+            to_view(room),
+            message_id,
+            at,
+            author,
+            '' if deleted or body is None else previews.preview(body),
+            deleted,
+        )
+        for room, message_id, author, body, deleted, at in room_queries.directory(session, previews.PREVIEW_LENGTH)
+    ]
+    return sorted(summaries, key=lambda summary: summary.activity, reverse=True)
+
+
 class Rooms:
     def __init__(self, db: Database, hub: Hub, presence: PresenceStore, accounts: Accounts, settings: Settings) -> None:
         self.db, self.hub, self.presence, self.accounts = db, hub, presence, accounts
@@ -35,6 +50,11 @@ class Rooms:
 
     async def all(self) -> list[RoomView]:
         return [to_view(room) for room in await self.db.run(room_queries.all_rooms)]
+
+    async def directory(self) -> list[RoomSummary]:
+        """Every room with a glimpse of its newest message, most recently active first (rooms without messages after
+        them, newest first). Made into views in the database thread: previews render formatting into words."""
+        return await self.db.run(_directory)
 
     async def managed_by(self, actor: UserView) -> list[RoomView]:
         """The rooms the user may manage: their own, or all of them for an admin."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -46,6 +46,32 @@ class RoomView:
     name: str
     owner_id: int | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSummary:
+    """A row of the room directory: the room and a glimpse of its newest message (the `last_` fields are None for a
+    room without messages). The preview is one line of plain words, cut short: enough for a row, never the body."""
+
+    room: RoomView
+    last_message_id: int | None = None
+    last_message_at: datetime | None = None
+    last_author: str | None = None
+    last_preview: str = ''  # '' when deleted
+    last_deleted: bool = False
+
+    @property
+    def activity(self) -> tuple[bool, datetime, int]:
+        """The directory's order, newest first: rooms with messages by their newest one, then the others by when
+        they were created (times as UTC: SQLite hands them back without their zone)."""
+        if self.last_message_at is not None and self.last_message_id is not None:
+            return True, utc(self.last_message_at), self.last_message_id
+        return False, utc(self.room.created_at), self.room.id
+
+
+def utc(moment: datetime) -> datetime:
+    """Stored times are UTC, with or without their zone depending on the database: always with it here."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,15 @@ def stamp(created_at_utc: datetime, time_zone: str | None, now: datetime | None 
     return local.strftime('%H:%M') if local.date() == today else local.strftime('%d.%m.%Y %H:%M')
 
 
+def short_stamp(moment_utc: datetime, time_zone: str | None, now: datetime | None = None) -> str:
+    """A list's last-activity time in the viewer's time zone: the time today, the date before (no time: a row is
+    narrow, and the day is what tells an old room from a busy one)."""
+    zone = _zone(time_zone)
+    local = aware(moment_utc).astimezone(zone)
+    today = (now or datetime.now(UTC)).astimezone(zone).date()
+    return local.strftime('%H:%M') if local.date() == today else local.strftime('%d.%m.%Y')
+
+
 def aware(moment: datetime) -> datetime:
     """Stored times are UTC, with or without their zone depending on the database: always with it here."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -80,14 +80,23 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-def drawers(ctx: PageContext) -> tuple[ui.left_drawer, ui.right_drawer]:
-    """The page's side panes: the user's rooms on the left, the room's people on the right. On a wide screen both
-    stay open beside the page; on a narrower one (a phone) they slide over it from the header's buttons."""
-    rooms = ui.left_drawer(value=None).props(f'bordered width={DRAWER_WIDTH} data-testid=rooms-drawer')
-    people = ui.right_drawer(value=None).props(f'bordered width={DRAWER_WIDTH} data-testid=people-drawer')
-    for drawer in (rooms, people):
-        drawer.classes(DRAWER_CLASSES)
-    return rooms, people
+def rooms_drawer() -> ui.left_drawer:
+    """The user's rooms, left of the page. On a wide screen it stays open beside the page; on a narrower one (a
+    phone) it slides over it from the header's menu button."""
+    return (
+        ui.left_drawer(value=None)
+        .classes(DRAWER_CLASSES)
+        .props(f'bordered width={DRAWER_WIDTH} data-testid=rooms-drawer')
+    )
+
+
+def people_drawer() -> ui.right_drawer:
+    """A room's people, right of the page; like the rooms drawer, over the page on a phone."""
+    return (
+        ui.right_drawer(value=None)
+        .classes(DRAWER_CLASSES)
+        .props(f'bordered width={DRAWER_WIDTH} data-testid=people-drawer')
+    )
 
 
 def header(

@@ -1,8 +1,9 @@
-"""What the room list and the control panel share: following lobby events (rooms created, renamed, deleted, counts)."""
+"""What the room list and the control panel share: following lobby events (rooms created, renamed, deleted, counts,
+new posts)."""
 
 from __future__ import annotations
 
-from chat.events import Event, RoomChanged, RoomCount
+from chat.events import Event, RoomActivity, RoomChanged, RoomCount
 from chat.views import RoomView
 
 
@@ -21,9 +22,14 @@ class LobbyView:
     def set_count(self, room_id: int, count: int) -> None:
         raise NotImplementedError
 
+    def activity(self, event: RoomActivity) -> None:
+        """A message was posted in a room: only the room directory shows that (the control panel ignores it)."""
+
     def on_event(self, event: Event) -> None:
         if isinstance(event, RoomCount):
             self.set_count(event.room_id, event.count)
+        elif isinstance(event, RoomActivity):
+            self.activity(event)
         elif isinstance(event, RoomChanged):
             if event.change == 'created':
                 self.add(event.room)

@@ -31,7 +31,7 @@ from pages import elements as el
 from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
-from pages.layout import drawers, header
+from pages.layout import header, people_drawer, rooms_drawer
 from pages.message_actions import MessageMenu, ReplyBar
 from pages.sidebar import RoomsSidebar
 from pages.typing_line import TypingLine
@@ -268,15 +268,14 @@ def register(services: Services) -> None:
         await build_room(ctx, room, int(message) if message and message.isdecimal() and len(message) < 19 else None)
 
     async def build_room(ctx: PageContext, room: RoomView, target: int | None = None) -> None:
-        rooms_drawer, people_drawer = drawers(ctx)
-        with rooms_drawer:
+        with rooms_drawer() as rooms:
             sidebar = RoomsSidebar(ctx, room)
-        with people_drawer, el.column(SIDE_CLASSES):
+        with people_drawer() as people, el.column(SIDE_CLASSES):
             el.text(ctx.t('online_here'), ['text-subtitle2'])
             private = PrivatePanel(ctx, room.id)
             online = OnlineList(ctx, private.open, settings.online_list_limit)
             el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
-        title = header(ctx, room.name, rooms=rooms_drawer, people=people_drawer)
+        title = header(ctx, room.name, rooms=rooms, people=people)
         client = ctx.client
         with el.column(MAIN_CLASSES) as ctx.root:
             feed = Feed(

@@ -70,7 +70,7 @@ class RoomsSidebar:
             self.list = ui.list().props('dense data-testid=my-rooms').classes('w-full')
             self.none = ui.label(ctx.t('no_joined_rooms')).classes(' '.join(['text-sm', 'px-2', *MUTED]))
             self.error = ui.label().classes('text-negative text-sm').props('data-testid=sidebar-error')
-            ui.link(ctx.t('browse_rooms'), '/').classes('text-sm px-2').props('data-testid=browse-rooms')
+            ui.link(ctx.t('browse_all_rooms'), '/').classes('text-sm px-2').props('data-testid=browse-rooms')
         if current is not None:
             self._add(RoomUnread(current, 0, False, 0))
 
@@ -171,7 +171,7 @@ class RoomsSidebar:
             shown += visible
             if entry.item.visible != visible:
                 entry.item.set_visibility(visible)
-        self.none.text = self.ctx.t('no_rooms_match' if words else 'no_joined_rooms')
+        self.none.text = self.ctx.t('no_joined_match' if words else 'no_joined_rooms')
         self.none.set_visibility(not shown)
 
     async def _open_typed(self) -> None:

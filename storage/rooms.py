@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, delete, select
 
-from models import Membership, Message, Room
+from models import Membership, Message, Room, User
 from models.tables import utcnow
 
 
@@ -21,6 +24,40 @@ def by_name(session: Session, name: str) -> Room | None:
 
 def all_rooms(session: Session) -> list[Room]:
     return list(session.exec(select(Room).order_by(col(Room.name_key))))
+
+
+# (room, newest message id, its author's display name, its body's first characters, deleted, created_at): the
+# message fields are None for a room without messages
+DirectoryRow = tuple[Room, int | None, str | None, str | None, bool, datetime | None]
+
+
+def directory(session: Session, body_chars: int) -> list[DirectoryRow]:
+    """Every room with its newest message, in one query. The newest id per room is a correlated
+    `ORDER BY id DESC LIMIT 1` on the (room_id, id) index: one index probe per room, however many messages there are
+    (never a scan of the message table); that message and its author are then joined by primary key."""
+    newest = aliased(Message)
+    last_id = (
+        select(newest.id)
+        .where(col(newest.room_id) == col(Room.id))
+        .order_by(col(newest.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = select(col(Room.id).label('room_id'), last_id.label('message_id')).subquery()
+    query = (
+        select(
+            Room,
+            Message.id,
+            User.display_name,
+            func.substr(Message.body, 1, body_chars),
+            col(Message.deleted_at).is_not(None),
+            Message.created_at,
+        )
+        .join(latest, latest.c.room_id == col(Room.id))
+        .outerjoin(Message, col(Message.id) == latest.c.message_id)
+        .outerjoin(User, col(User.id) == col(Message.author_id))
+    )
+    return [(room, mid, name, body, bool(deleted), at) for room, mid, name, body, deleted, at in session.exec(query)]
 
 
 def owned_by(session: Session, user_id: int) -> list[Room]:

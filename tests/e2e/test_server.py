@@ -61,7 +61,7 @@ def test_pages_in_russian(people) -> None:
     expect(ivan.page.locator('.text-h5')).to_have_text('Создать аккаунт')
     expect(ivan.page.locator('[data-testid=submit]')).to_have_text('Зарегистрироваться')
     ivan.register()
-    expect(ivan.page.locator('header')).to_contain_text('Комнаты')
+    expect(ivan.page.locator('header')).to_contain_text('Все комнаты')
     expect(ivan.page.locator('input[data-testid=room-name]')).to_have_attribute(
         'aria-label', 'Войти в комнату или создать её по имени'
     )

@@ -45,7 +45,7 @@ def value_of(user: User, testid: str) -> object:
 
 
 async def register(
-    user: User, username: str, *, password: str = PASSWORD, display_name: str = '', expect: str = 'Rooms'
+    user: User, username: str, *, password: str = PASSWORD, display_name: str = '', expect: str = 'Browse rooms'
 ) -> None:
     await user.open('/register')
     by_testid(user, 'username').type(username)

@@ -95,7 +95,7 @@ async def test_counter_near_the_limit_and_an_over_long_paste_is_refused_and_kept
 
 async def test_counter_in_russian_groups_digits_the_russian_way(user: User) -> None:
     user.http_client.headers['accept-language'] = 'ru'
-    await register(user, 'anna', expect='Комнаты')
+    await register(user, 'anna', expect='Все комнаты')
     await open_room(user, 'Kitchen')
     by_testid(user, 'message-input').type('ж' * 4001)
     assert counter(user) == '4\u202f001 из 4\u202f000' and counter_is_red(user)

@@ -107,7 +107,7 @@ async def _days_in_history(user: User, create_user, language: str, today: str, y
     reader = create_user()
     if language == 'ru':
         reader.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(reader, 'boris', display_name='Boris', expect='Комнаты' if language == 'ru' else 'Rooms')
+    await register(reader, 'boris', display_name='Boris', expect='Все комнаты' if language == 'ru' else 'Browse rooms')
     await open_room(reader, 'Kitchen')
     await reader.should_see('just now')
     lines = [(kind, text) for kind, _, text in feed_lines(reader)]

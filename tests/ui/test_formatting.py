@@ -71,7 +71,7 @@ async def test_a_long_formatted_message_folds_too_and_the_button_speaks_russian(
     await open_room(user, 'Kitchen')
     boris = create_user()
     boris.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(boris, 'boris', display_name='Борис', expect='Комнаты')
+    await register(boris, 'boris', display_name='Борис', expect='Все комнаты')
     await open_room(boris, 'Kitchen')
     await send(user, '**start**\n' + '\n'.join(f'- item {n}' for n in range(1, 31)))
     await boris.should_see('start')

@@ -83,7 +83,7 @@ async def test_dark_is_stored_switches_the_other_pages_and_opens_dark(user: User
 
 async def test_the_page_speaks_the_language_of_its_reader_also_when_the_connection_drops(user: User) -> None:
     user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(user, 'anna', expect='Комнаты')
+    await register(user, 'anna', expect='Все комнаты')
     page = await user.http_client.get('/')
     assert '<html lang="ru"' in page.text
     assert 'Соединение потеряно' in page.text and 'Connection lost' not in page.text
@@ -103,7 +103,7 @@ async def test_an_unknown_address_shows_the_app_in_the_readers_language_with_a_w
     user: User, create_user
 ) -> None:
     user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(user, 'anna', expect='Комнаты')
+    await register(user, 'anna', expect='Все комнаты')
     await _not_found_page(user, '/no/such/page')
     assert by_testid(user, 'not-found').elements
     await user.should_see('Страница не найдена')

@@ -151,10 +151,10 @@ async def test_russian_from_accept_language_and_switch_sticks(user: User) -> Non
     user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9,en;q=0.5'
     await user.open('/login')
     await user.should_see('Войти')
-    await register(user, 'anna', expect='Комнаты')
+    await register(user, 'anna', expect='Все комнаты')
     by_testid(user, 'user-menu').click()
     by_testid(user, 'language-en').click()
-    await user.should_see('Rooms')
+    await user.should_see('Browse rooms')
     await user.open('/')
     await user.should_see('Join or create a room by name')
 

@@ -18,7 +18,7 @@ async def test_stop_tells_every_page_and_refuses_new_posts_and_pages(user: User,
     await register(user, 'anna', display_name='Anna')
     boris = create_user()
     boris.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(boris, 'boris', display_name='Boris', expect='Комнаты')
+    await register(boris, 'boris', display_name='Boris', expect='Все комнаты')
     await open_room(user, 'Kitchen')
     await open_room(boris, 'Kitchen')
     await send(user, 'before the stop')

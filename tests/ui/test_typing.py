@@ -87,7 +87,7 @@ async def test_russian_for_a_russian_viewer(user: User, create_user) -> None:
     await register(user, 'anna', display_name='Анна')
     bob = create_user()
     bob.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
-    await register(bob, 'boris', display_name='Борис', expect='Комнаты')
+    await register(bob, 'boris', display_name='Борис', expect='Все комнаты')
     carl = create_user()
     await register(carl, 'carl', display_name='Carl')
     for person in (user, bob, carl):

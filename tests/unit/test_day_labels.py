@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chat.i18n import translate
-from pages.formatting import day_label, local_day
+from pages.formatting import day_label, local_day, short_stamp
 
 TODAY = date(2026, 12, 6)
 
@@ -35,3 +35,11 @@ def test_a_day_is_the_viewer_s_own() -> None:
     assert local_day(late, 'Europe/Moscow') == date(2026, 12, 6)  # already the next day there
     assert local_day(late.replace(tzinfo=UTC), 'America/New_York') == date(2026, 12, 5)
     assert local_day(late, 'Not/AZone') == date(2026, 12, 5)  # an unknown zone: UTC
+
+
+def test_the_room_list_shows_the_time_today_and_the_date_before() -> None:
+    now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)  # 15:00 in Moscow
+    assert short_stamp(datetime(2026, 12, 6, 8, 5, tzinfo=UTC), 'Europe/Moscow', now) == '11:05'
+    assert short_stamp(datetime(2026, 12, 5, 20, 59), 'Europe/Moscow', now) == '05.12.2026'
+    assert short_stamp(datetime(2026, 12, 5, 21, 0), 'Europe/Moscow', now) == '00:00'  # stored without a zone: UTC
+    assert short_stamp(datetime(2026, 12, 5, 21, 0, tzinfo=UTC), None, now) == '05.12.2026'

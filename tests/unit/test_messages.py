@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from chat.errors import InvalidInput, NotAuthenticated, NotDelivered, NotFound, RateLimited, Unavailable
-from chat.events import MessagePosted, PrivateMessage
+from chat.events import MessagePosted, PrivateMessage, RoomActivity
 from chat.hub import LOBBY, PROFILES, private_topic, room_topic, user_topic
 from chat.services import Services
 from chat.views import RoomView, UserView
@@ -53,7 +53,11 @@ async def test_post_stores_then_publishes_to_the_room_only(services: Services, r
     assert message.body == 'Hello <b>world</b>\n  second line'
     assert (message.room_id, message.author) == (room.id, anna)
     assert recorder.of(room_topic(room.id)) == [MessagePosted(message)]
-    assert recorder.total() == 1
+    # and the room directory hears that the room was active (a preview, never the whole body)
+    assert recorder.of(LOBBY) == [
+        RoomActivity(room.id, message.id, anna.display_name, message.body.replace('\n  ', ' '), message.created_at)
+    ]
+    assert recorder.total() == 2
     (stored,) = await services.messages.history(room.id)
     assert (stored.id, stored.body, stored.author, stored.room_id) == (message.id, message.body, anna, room.id)
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, timedelta
 
 import pytest
+from sqlalchemy import event
+from sqlmodel import Session
 
 from chat.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, PermissionDenied, RateLimited
-from chat.events import RoomChanged
+from chat.events import RoomActivity, RoomChanged
 from chat.hub import LOBBY, room_topic
 from chat.services import Services
+from chat.views import RoomSummary
 from models import Membership, Message, Room
+from storage import rooms as room_queries
 from tests.unit.conftest import ServicesFactory
 from tests.unit.helpers import Recorder, add_user, count_rows, execute
+
+SECOND = timedelta(seconds=1)
 
 
 async def test_create_trims_stores_and_announces(services: Services, recorder: Recorder) -> None:
@@ -276,3 +283,92 @@ async def test_concurrent_creations_cannot_slip_past_the_room_rate(make_services
     )
     assert all(isinstance(result, RateLimited) for result in results if isinstance(result, BaseException)), results
     assert await count_rows(services, Room) == 3
+
+
+# --- the directory --------------------------------------------------------------------------------------------------
+
+
+async def test_directory_orders_by_last_activity_then_by_creation(services: Services) -> None:
+    anna = await add_user(services, 'anna', display_name='Anna')
+    quiet_old = await services.rooms.create(anna, 'Quiet old')
+    early = await services.rooms.create(anna, 'Early')
+    late = await services.rooms.create(anna, 'Late')
+    quiet_new = await services.rooms.create(anna, 'Quiet new')
+    await services.messages.post(anna, late.id, 'first of all')
+    await services.messages.post(anna, early.id, 'then here')
+    newest = await services.messages.post(anna, early.id, 'and here again')
+    directory = await services.rooms.directory()
+    assert [summary.room for summary in directory] == [early, late, quiet_new, quiet_old]
+    top = directory[0]
+    assert (top.last_message_id, top.last_author, top.last_preview, top.last_deleted) == (
+        newest.id,
+        'Anna',
+        'and here again',
+        False,
+    )
+    assert top.last_message_at is not None and abs(top.activity[1] - newest.created_at.replace(tzinfo=UTC)) < SECOND
+    await services.messages.post(anna, late.id, 'back in late')  # activity moves a room up
+    assert [summary.room.name for summary in await services.rooms.directory()][:2] == ['Late', 'Early']
+
+
+async def test_directory_previews_are_plain_short_words(services: Services) -> None:
+    anna = await add_user(services, 'anna', display_name='Анна <b>')
+    formatted = await services.rooms.create(anna, 'Formatted')
+    long = await services.rooms.create(anna, 'Long')
+    await services.messages.post(anna, formatted.id, '**bold** <i>tag</i>\n\n  second   line')
+    await services.messages.post(anna, long.id, 'word ' * 300)
+    previews = {summary.room.name: summary for summary in await services.rooms.directory()}
+    assert previews['Formatted'].last_author == 'Анна <b>'
+    assert previews['Formatted'].last_preview == 'bold <i>tag</i> second line'
+    assert previews['Long'].last_preview.startswith('word word')
+    assert len(previews['Long'].last_preview) <= 200
+
+
+async def test_directory_shows_a_deleted_last_message_and_an_empty_room(services: Services) -> None:
+    anna = await add_user(services, 'anna', display_name='Anna')
+    room = await services.rooms.create(anna, 'General')
+    empty = await services.rooms.create(anna, 'Empty')
+    await services.messages.post(anna, room.id, 'kept')
+    gone = await services.messages.post(anna, room.id, 'secret words')
+    await services.messages.delete(anna, room.id, gone.id)
+    general, nothing = await services.rooms.directory()
+    assert (general.room, general.last_message_id, general.last_deleted) == (room, gone.id, True)
+    assert general.last_preview == '' and general.last_author == 'Anna'
+    assert nothing == RoomSummary(empty)
+    assert nothing.last_message_at is None and nothing.last_preview == ''
+
+
+async def test_directory_reads_the_newest_message_by_index(services: Services) -> None:
+    """One index probe per room: the plan never scans the message table (it may hold millions of rows)."""
+    if services.db.engine.dialect.name != 'sqlite':
+        pytest.skip('SQLite plan')
+
+    def plan(session: Session) -> str:
+        captured: list[tuple[str, tuple]] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany) -> None:
+            captured.append((statement, parameters))
+
+        engine = session.get_bind()
+        event.listen(engine, 'before_cursor_execute', record)
+        try:
+            room_queries.directory(session, 200)
+        finally:
+            event.remove(engine, 'before_cursor_execute', record)
+        ((statement, parameters),) = captured  # one query
+        rows = session.connection().exec_driver_sql(f'EXPLAIN QUERY PLAN {statement}', parameters).all()
+        return '\n'.join(str(row[-1]) for row in rows)
+
+    found = await services.db.run(plan)
+    assert 'ix_message_room_id_id' in found, found
+    assert 'SCAN message' not in found, found
+
+
+async def test_a_post_announces_activity_on_the_lobby(services: Services, recorder: Recorder) -> None:
+    anna = await add_user(services, 'anna', display_name='Anna')
+    room = await services.rooms.create(anna, 'General')
+    recorder.listen(services.hub, LOBBY)
+    message = await services.messages.post(anna, room.id, '*Hello*\nworld')
+    assert recorder.of(LOBBY) == [RoomActivity(room.id, message.id, 'Anna', 'Hello world', message.created_at)]
+    await services.messages.delete(anna, room.id, message.id)
+    assert len(recorder.of(LOBBY)) == 1  # deletions are not announced there
