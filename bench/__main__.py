@@ -105,6 +105,7 @@ def main(argv: list[str] | None = None) -> dict:
     conv_sizes = ints(args.conversation_sizes or ('50' if quick else '200'))
     conv_actions = args.conversation_actions or (50 if quick else 200)
     side_tabs = args.sidebar_tabs or (20 if quick else 200)
+    side_rooms = args.sidebar_rooms or (10 if quick else 100)
     sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
     sat_seconds = args.saturation_seconds or (5.0 if quick else 10.0)
     history = ints(args.history or ('0,1000,10000,100000' if quick else '0,10000,100000,1000000'))
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> dict:
     if 'conversation' in chosen:
         needed = max(needed, *conv_sizes)
     if 'sidebar' in chosen:
-        needed = max(needed, side_tabs + 1)  # and the sender
+        needed = max(needed, side_tabs + side_rooms)  # readers, and a sender per room
     if 'saturation' in chosen:
         needed = max(needed, *sat_sizes)
     if 'memory' in chosen:
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> dict:
                 report['rows'] += sidebar.sidebar(
                     fixture,
                     side_tabs,
-                    args.sidebar_rooms or (10 if quick else 100),
+                    side_rooms,
                     args.sidebar_joined or (5 if quick else 50),
                     args.sidebar_rate or (5.0 if quick else 20.0),
                     args.sidebar_messages or (50 if quick else 400),

@@ -1,9 +1,9 @@
 """The `sidebar` scenario: the "My rooms" drawer of room pages, live and at opening.
 
 1. Updates. N reader tabs, each of a different user who has joined M of R rooms, all sit in one more room (`lobby`),
-   so every room they joined is listed as another room, with an unread badge. One sender (a user who is no reader)
-   posts at a fixed total rate, round robin over the R rooms, from R tabs of its own (one per room, typing into
-   each room's input and pressing Enter, as the other scenarios post). For every message and every reader that has
+   so every room they joined is listed as another room, with an unread badge. Senders (R more users, none a reader,
+   each with one tab in one of the R rooms) post at a fixed total rate, round robin over the R rooms, typing into the
+   room's input and pressing Enter, as the other scenarios post. For every message and every reader that has
    joined its room, the latency runs from the Enter's emit to the arrival of the `update` frame that changes that
    reader's badge of that room: the badge is found by its `data-testid` (`unread-<room id>`) in the frame's element
    dicts, also when the frame makes it (the first unread message), and followed by its element id after that. The
@@ -152,16 +152,17 @@ def _count(element: dict) -> int:
     return int(text) if text.isdecimal() else 0
 
 
-async def _open_senders(http, url: str, cookie: str, rooms: list[int], pid: int | None) -> Crowd:
-    """One tab of the sender per room (a room page posts into its own room), four opening at a time."""
+async def _open_senders(http, url: str, cookies: list[str], rooms: list[int], pid: int | None) -> Crowd:
+    """One sender per room, each a user of its own in that room only (a room page posts into its own room, and a
+    sender's own room list then holds nothing to update), four opening at a time."""
     crowd = Crowd(http, url, server_pid=pid)
     gate = asyncio.Semaphore(4)
 
-    async def one(room: int) -> None:
+    async def one(cookie: str, room: int) -> None:
         async with gate:
             await crowd.open([cookie], f'/room/{room}', concurrency=1)
 
-    await asyncio.gather(*(one(room) for room in rooms))
+    await asyncio.gather(*(one(cookie, room) for cookie, room in zip(cookies, rooms, strict=True)))
     return crowd
 
 
@@ -177,7 +178,7 @@ async def _updates_run(
 ) -> dict:
     pid = server.process.pid if server.process else None
     async with new_http() as http:
-        senders = await _open_senders(http, server.url, fixture.cookies[n_tabs], rooms, pid)
+        senders = await _open_senders(http, server.url, fixture.cookies[n_tabs : n_tabs + len(rooms)], rooms, pid)
         by_room = {int(tab.path.rsplit('/', 1)[1]): tab for tab in senders.tabs}
         readers = Crowd(http, server.url, server_pid=pid)
         open_s = await readers.open(fixture.cookies[:n_tabs], f'/room/{lobby}')
@@ -216,6 +217,7 @@ async def _updates_run(
             'reconnects': sum(t.reconnects for t in readers.tabs),
             'skipped_ids': sum(t.skipped_ids for t in readers.tabs),
             'server_cpu_us_per_delivery': round(cpu * 1e6 / max(1, tracker.delivered()), 1),
+            'server_cpu_ms_per_msg': round(cpu * 1000 / count, 1),
             'texts': tracker.texts,
         }
         await readers.close()
@@ -232,8 +234,8 @@ def updates(fixture: Fixture, n_tabs: int, n_rooms: int, n_joined: int, rate: fl
     """Measurement 1: badge update latency of N readers × M joined rooms of R while one sender posts."""
     if count > n_rooms * MAX_PER_ROOM:
         raise SystemExit(f'sidebar: at most {n_rooms * MAX_PER_ROOM} messages over {n_rooms} rooms (badges say 99+)')
-    if n_joined > n_rooms or len(fixture.cookies) <= n_tabs:
-        raise SystemExit('sidebar: needs joined <= rooms and one more user than tabs (the sender)')
+    if n_joined > n_rooms or len(fixture.cookies) < n_tabs + n_rooms:
+        raise SystemExit('sidebar: needs joined <= rooms, and a user per tab and per room (the senders)')
     server = fixture.server(f'sidebar-{n_tabs}')
     lobby, rooms = seed_updates(server.data_dir, fixture.prepared.users[:n_tabs], n_rooms, n_joined)
     with server:
@@ -247,7 +249,7 @@ def updates(fixture: Fixture, n_tabs: int, n_rooms: int, n_joined: int, rate: fl
         'joined': n_joined,
         'rate': rate,
         'messages': count,
-        'sender_tabs': n_rooms,
+        'senders': n_rooms,
         **result,
         'stored_once': check['stored_once'],
         'load_avg': round(os.getloadavg()[0], 1),
@@ -399,7 +401,7 @@ def sidebar(
         f'  sidebar {n_tabs} tabs x {n_joined}/{n_rooms} rooms @{rate}/s: p50 {live["p50"]} p95 {live["p95"]} '
         f'p99 {live["p99"]} max {live["max"]} ms, {live["deliveries"]}/{live["expected"]} badge updates, '
         f'missed {live["missed"]}, strays {live["strays"]}, server CPU {live["server_cpu_us_per_delivery"]} '
-        f'µs/delivery',
+        f'µs/update, {live["server_cpu_ms_per_msg"]} ms/message',
         flush=True,
     )
     opened = opening(fixture, open_rooms, open_messages, opens)
