@@ -231,7 +231,7 @@ def _testid(element: dict) -> str:
 
 
 def updates(fixture: Fixture, n_tabs: int, n_rooms: int, n_joined: int, rate: float, count: int) -> dict:
-    """Measurement 1: badge update latency of N readers × M joined rooms of R while one sender posts."""
+    """Measurement 1: badge update latency of N readers × M joined rooms of R while a sender per room posts."""
     if count > n_rooms * MAX_PER_ROOM:
         raise SystemExit(f'sidebar: at most {n_rooms * MAX_PER_ROOM} messages over {n_rooms} rooms (badges say 99+)')
     if n_joined > n_rooms or len(fixture.cookies) < n_tabs + n_rooms:
