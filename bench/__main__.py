@@ -4,6 +4,7 @@
     python -m bench --quick               # smaller sizes, a couple of minutes
     python -m bench --scenarios fanout --sizes 10,200 --rates 5,20
     python -m bench --scenarios conversation --conversation-sizes 200  # posts, edits, reactions, deletes
+    python -m bench --scenarios sidebar --sidebar-tabs 200 --sidebar-joined 50 --sidebar-rooms 100  # room lists
     python -m bench --scenarios browsers  # real Chromium tabs (not in the default run): 16 tabs, 5 msg/s
     python -m bench --scenarios browsers --browser-tabs 8,32 --browser-rates 5,20 --browser-senders 2
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from bench import scenarios
 from bench.report import table
 
-ALL = ['fanout', 'conversation', 'saturation', 'opening', 'memory', 'persistence', 'flood']
+ALL = ['fanout', 'conversation', 'sidebar', 'saturation', 'opening', 'memory', 'persistence', 'flood']
 # Only when named: real Chromium tabs (Playwright and Debian's chromium needed; 16 tabs take some 2.7 GB and most of
 # a 2-core machine's CPU)
 EXTRA = ['browsers']
@@ -49,6 +50,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         help='actions per run, a fifth of them edits, reactions and deletes (default 200; quick 50)',
     )
+    parser.add_argument('--sidebar-tabs', type=int, help='reader tabs, one user each (default 200; quick 20)')
+    parser.add_argument('--sidebar-rooms', type=int, help='rooms messages go to (default 100; quick 10)')
+    parser.add_argument('--sidebar-joined', type=int, help='of those, rooms each reader joined (default 50; quick 5)')
+    parser.add_argument('--sidebar-rate', type=float, help='messages per second, all rooms (default 20; quick 5)')
+    parser.add_argument('--sidebar-messages', type=int, help='messages per run (default 400; quick 50)')
+    parser.add_argument(
+        '--sidebar-open-rooms', type=int, help='rooms joined by the user who opens a page (default 200; quick 20)'
+    )
+    parser.add_argument(
+        '--sidebar-open-messages', type=int, help='messages in those rooms (default 1000000; quick 20000)'
+    )
+    parser.add_argument('--sidebar-opens', type=int, default=20, help='page openings measured (default 20)')
     parser.add_argument('--saturation-sizes', help='client counts for saturation (default 10,50,200; quick 10,50)')
     parser.add_argument('--saturation-seconds', type=float, help='length of each saturation run (default 10)')
     parser.add_argument(
@@ -91,6 +104,8 @@ def main(argv: list[str] | None = None) -> dict:
     count = args.messages or (40 if quick else 100)
     conv_sizes = ints(args.conversation_sizes or ('50' if quick else '200'))
     conv_actions = args.conversation_actions or (50 if quick else 200)
+    side_tabs = args.sidebar_tabs or (20 if quick else 200)
+    side_rooms = args.sidebar_rooms or (10 if quick else 100)
     sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
     sat_seconds = args.saturation_seconds or (5.0 if quick else 10.0)
     history = ints(args.history or ('0,1000,10000,100000' if quick else '0,10000,100000,1000000'))
@@ -104,6 +119,8 @@ def main(argv: list[str] | None = None) -> dict:
         needed = max(needed, *sizes)
     if 'conversation' in chosen:
         needed = max(needed, *conv_sizes)
+    if 'sidebar' in chosen:
+        needed = max(needed, side_tabs + side_rooms)  # readers, and a sender per room
     if 'saturation' in chosen:
         needed = max(needed, *sat_sizes)
     if 'memory' in chosen:
@@ -132,6 +149,20 @@ def main(argv: list[str] | None = None) -> dict:
                 from bench import conversation
 
                 report['rows'] += conversation.conversation(fixture, conv_sizes, args.conversation_rate, conv_actions)
+            elif name == 'sidebar':
+                from bench import sidebar
+
+                report['rows'] += sidebar.sidebar(
+                    fixture,
+                    side_tabs,
+                    side_rooms,
+                    args.sidebar_joined or (5 if quick else 50),
+                    args.sidebar_rate or (5.0 if quick else 20.0),
+                    args.sidebar_messages or (50 if quick else 400),
+                    args.sidebar_open_rooms or (20 if quick else 200),
+                    args.sidebar_open_messages or (20_000 if quick else 1_000_000),
+                    args.sidebar_opens,
+                )
             elif name == 'saturation':
                 report['rows'] += scenarios.saturation(fixture, sat_sizes, sat_seconds)
             elif name == 'opening':

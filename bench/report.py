@@ -47,6 +47,35 @@ def table(report: dict) -> str:
                     f'| {k["p99"]} | {k["max"]} | {k["lost"]} | {k["failed"]} | {r["server_cpu_us_per_delivery"]} '
                     f'| {r["load_avg"]} |'
                 )
+    side = [r for r in rows if r['scenario'] == 'sidebar']
+    if side:
+        lines += [
+            '',
+            '| sidebar: post to unread badge | rooms joined / posted to | msg/s | messages | badge updates '
+            '| p50 ms | p95 ms | p99 ms | max ms | missed | server CPU µs/update (ms/msg) | load avg |',
+            '|---|---|---|---|---|---|---|---|---|---|---|---|',
+        ]
+        for r in side:
+            lines.append(
+                f'| {r["tabs"]} tabs | {r["joined"]} / {r["rooms"]} | {_fmt(r["rate"])} | {r["messages"]} '
+                f'| {r["deliveries"]}/{r["expected"]} | {r["p50"]} | {r["p95"]} | {r["p99"]} | {r["max"]} '
+                f'| {r["missed"]} | {r["server_cpu_us_per_delivery"]} ({r["server_cpu_ms_per_msg"]}) '
+                f'| {r["load_avg"]} |'
+            )
+    side_open = [r for r in rows if r['scenario'] == 'sidebar-open']
+    if side_open:
+        lines += [
+            '',
+            '| sidebar: open a room page | messages in them / in the database | GET median ms | GET p95 ms '
+            '| with socket median ms | summary() median ms | summary() p95 ms | opens |',
+            '|---|---|---|---|---|---|---|---|',
+        ]
+        for r in side_open:
+            lines.append(
+                f'| {r["rooms"]} rooms joined | {r["messages"]:,} / {r["messages_in_db"]:,} | {r["get_median_ms"]} '
+                f'| {r["get_p95_ms"]} '
+                f'| {r["connected_median_ms"]} | {r["summary_median_ms"]} | {r["summary_p95_ms"]} | {r["opens"]} |'
+            )
     sat = [r for r in rows if r['scenario'] == 'saturation']
     if sat:
         lines += [
