@@ -69,6 +69,15 @@ class ReadMarked:
 
 
 @dataclass(frozen=True, slots=True)
+class RoomJoined:
+    """The user entered a room for the first time: their other pages add it to their room lists."""
+
+    user_id: int
+    room: RoomView
+    kind: Literal['room_joined'] = 'room_joined'
+
+
+@dataclass(frozen=True, slots=True)
 class PrivateMessage:
     room_id: int
     sender: UserView
@@ -149,6 +158,7 @@ Event = Annotated[
     | ReactionsChanged
     | MessageArrived
     | ReadMarked
+    | RoomJoined
     | PrivateMessage
     | PresenceChanged
     | UserTyping

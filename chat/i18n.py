@@ -74,6 +74,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'browse_all_rooms': {'en': 'Browse all rooms', 'ru': 'Все комнаты'},
     'unread_count': {'en': '{count} unread', 'ru': 'Непрочитанных: {count}'},
     'mentioned_you': {'en': 'You were mentioned', 'ru': 'Вас упомянули'},
+    'mentioned_in': {'en': 'You were mentioned in {room}', 'ru': 'Вас упомянули в комнате «{room}»'},
     'new_messages': {'en': 'New messages', 'ru': 'Новые сообщения'},
     'open_rooms': {'en': 'Rooms', 'ru': 'Комнаты'},
     'open_people': {'en': 'People here', 'ru': 'Кто здесь'},

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from chat import metrics, previews, validation
 from chat.accounts import Accounts, check_actor
 from chat.errors import Conflict, NotFound, PermissionDenied, RateLimited
-from chat.events import PresenceChanged, RoomChanged, RoomCount
-from chat.hub import LOBBY, Hub, room_topic
+from chat.events import PresenceChanged, RoomChanged, RoomCount, RoomJoined
+from chat.hub import LOBBY, Hub, room_topic, user_topic
 from chat.presence import PresenceStore
 from chat.ratelimit import RateLimiter
 from chat.settings import Settings
@@ -159,7 +159,10 @@ class Rooms:
             await self.hub.publish(room_topic(room_id), PresenceChanged(room_id, actor.public, joined=True))
             await self._publish_count(room_id)
         try:
-            await self.db.run(room_queries.touch_membership, actor.id, room_id)
+            if await self.db.run(room_queries.touch_membership, actor.id, room_id):
+                room = await self.db.run(room_queries.by_id, room_id)
+                if room is not None:  # the user's other pages list the room from now on
+                    await self.hub.publish(user_topic(actor.id), RoomJoined(actor.id, to_view(room)))
         except SQLAlchemyError as error:
             if isinstance(error, IntegrityError) or not cannot_write(error):
                 await self.leave(actor, room_id, conn_id)

@@ -15,7 +15,7 @@ from nicegui.element import Element
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
-from chat.events import Event, MessageArrived, ReadMarked
+from chat.events import Event, MessageArrived, ReadMarked, RoomJoined
 from chat.hub import activity_topic, user_topic
 from chat.mentions import mentions_user
 from chat.unread import COUNT_CAP
@@ -142,11 +142,18 @@ class RoomsSidebar:
         if entry is None or event.message_id <= entry.newest:
             return
         entry.newest = event.message_id
-        mentioned = entry.mentioned or mentions_user(event.mentions, self.ctx.user.username)
-        self._set(entry, min(entry.unread + 1, COUNT_CAP), mentioned)
+        calls_me = mentions_user(event.mentions, self.ctx.user.username)
+        self._set(entry, min(entry.unread + 1, COUNT_CAP), entry.mentioned or calls_me)
         self._show_total()
+        if calls_me:  # said elsewhere: the person hears of it here, and the room's entry is the way there
+            ui.notify(self.ctx.t('mentioned_in', room=entry.room.name), position='top-right', type='info')
 
     def _on_user_event(self, event: Event) -> None:
+        if isinstance(event, RoomJoined):
+            if event.room.id not in self.entries:  # entered on another page of the user
+                self._add(RoomUnread(event.room, 0, False, 0))
+                self.ctx.subscribe(activity_topic(event.room.id), self._on_activity)
+            return
         if not isinstance(event, ReadMarked):
             return
         for room_id, message_id in event.marks:

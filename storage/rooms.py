@@ -79,12 +79,14 @@ def remove(session: Session, room: Room) -> None:
     session.commit()
 
 
-def touch_membership(session: Session, user_id: int, room_id: int) -> None:
-    """Records that the user has been in the room (one upsert, no read). A new member has read what came before."""
+def touch_membership(session: Session, user_id: int, room_id: int) -> bool:
+    """Records that the user has been in the room (one upsert, no read); True when they had not been before. A new
+    member has read what came before."""
     newest = select(func.max(Message.id)).where(Message.room_id == room_id).scalar_subquery()
     values = {'user_id': user_id, 'room_id': room_id, 'joined_at': utcnow(), 'last_read_message_id': newest}
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == 'postgresql' else sqlite_insert
     statement = insert(Membership).values(**values).on_conflict_do_nothing()
-    session.exec(statement)  # type: ignore[call-overload]
+    result = session.exec(statement)  # type: ignore[call-overload]
     session.commit()
+    return result.rowcount == 1

@@ -4,6 +4,7 @@ and the unread total in the tab's title."""
 
 from __future__ import annotations
 
+from nicegui import Client
 from nicegui.testing import User
 
 from chat.services import Services
@@ -46,6 +47,20 @@ async def joined_earlier(username: str, room_name: str) -> None:
     room = await service.db.run(room_queries.by_name, room_name)
     assert found is not None and found.id is not None and room is not None and room.id is not None
     await service.db.run(room_queries.touch_membership, found.id, room.id)
+
+
+async def only_page(user: User, room_name: str) -> None:
+    """Opens the room and closes the person's other pages, as a browser that moves on does (simulated pages stay
+    open otherwise, and would each hear what a page of the person hears)."""
+    await open_room(user, room_name)
+    for client in list(Client.instances.values()):
+        if client is not user.client and owner(client) is not None and owner(client) == owner(user.client):
+            client.delete()
+
+
+def owner(client: Client | None) -> object:
+    """The browser a page belongs to: its session's id."""
+    return client.request.session.get('id') if client is not None and client.request is not None else None
 
 
 async def shows_badge(user: User, testid: str, text: str | None) -> None:
@@ -158,3 +173,31 @@ async def test_russian(user: User) -> None:
     await open_room(user, 'Kitchen')
     await user.should_see('Мои комнаты')
     await user.should_see('Все комнаты')
+
+
+async def test_a_mention_elsewhere_is_announced_and_the_current_room_is_not(user: User, create_user) -> None:
+    anna, boris = await people_in_room(user, create_user, ['Anna', 'Boris'], room='General')
+    await open_room(anna, 'Trips')
+    await joined_earlier('boris', 'Trips')
+    await only_page(boris, 'General')  # a fresh page, listing Trips, and no other page of his (each would toast)
+    general, trips = await room_ids(services(), 'General', 'Trips')
+    await send(anna, '@boris are you coming?')
+    await shows_badge(boris, f'mentioned-{trips}', '@')
+    await until(lambda: 'You were mentioned in Trips' in boris.notify.messages, what='the mention toast')
+    await open_room(anna, 'General')
+    await send(anna, '@boris and here?')
+    await boris.should_see('and here?')  # in the room on screen: no toast, no count
+    assert boris.notify.messages.count('You were mentioned in Trips') == 1
+    assert not any('General' in message for message in boris.notify.messages)
+    assert badge(boris, f'unread-{general}') is None
+
+
+async def test_a_room_entered_on_another_device_joins_the_list_live(user: User, create_user) -> None:
+    await register(user, 'boris')
+    await open_room(user, 'General')
+    phone = create_user()
+    await sign_in(phone, 'boris')
+    await wait_for(phone, 'room-list')
+    await open_room(phone, 'Books')
+    (books,) = await room_ids(services(), 'Books')
+    await wait_for(user, f'room-entry-{books}')
