@@ -125,6 +125,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     'load_older': {'en': 'Load older messages', 'ru': 'Загрузить более ранние сообщения'},
     'jump_newest': {'en': 'Jump to the newest messages', 'ru': 'К новым сообщениям'},
+    'new_below': {'en': 'New messages below: {count}', 'ru': 'Новые сообщения ниже: {count}'},
     'show_more': {'en': 'Show more', 'ru': 'Показать полностью'},
     'show_less': {'en': 'Show less', 'ru': 'Свернуть'},
     'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},

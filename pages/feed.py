@@ -36,7 +36,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
+from nicegui import ui
 from nicegui.element import Element
+from nicegui.events import GenericEventArguments
 
 from chat.events import MessageDeleted, MessageEdited, PrivateMessage, ReactionsChanged
 from chat.mentions import mentions_user
@@ -154,6 +156,12 @@ class Feed:
         self.newest_id = 0  # newest message id on screen (or seen and pushed out)
         self.oldest_id: int | None = None  # oldest message id on screen
         self.following = True  # False while the reader has paged away from the newest messages
+        self.at_bottom = True  # False while the reader has scrolled up from the newest messages
+        # live messages that arrived below a reader scrolled up: how many, and the first of them
+        self.unseen = 0
+        self.first_unseen: Item | None = None  # the "New messages" line above the first of them
+        self.live_divider: Item | None = None  # the newest such line (one at a time)
+        self.on_bottom: Callable[[], object] | None = None  # the reader is back at the newest messages
         # items the window holds: grows while the reader pages back (up to `cap`), so older pages prepend
         self.limit = window
         self.cap = max(window, PAGED_WINDOW * page_size)
@@ -191,6 +199,47 @@ class Feed:
             props={'rounded': True, 'data-testid': 'jump-newest'},
         )
         self.newer.set_visibility(False)
+        self.below = el.button(
+            self.show_unseen,
+            label='',
+            icon='south',
+            classes=['self-center'],
+            props={'rounded': True, 'color': 'primary', 'data-testid': 'new-below'},
+        )
+        self.below.set_visibility(False)
+        # a line one pixel high under the newest message: Quasar's intersection component (the browser's
+        # IntersectionObserver; no JavaScript of ours) says when it comes into view and leaves it, that is whether
+        # the reader is at the newest messages, which decides whether new ones are read or announced. First child of
+        # the `flex-col-reverse` scroller, so it sits at the bottom.
+        with self.scroller:
+            bottom = ui.element('q-intersection').classes('w-full h-px shrink-0')
+        el.place(self.scroller, bottom, 0)
+        bottom.on('visibility', self._bottom_seen)
+
+    # --- where the reader is ------------------------------------------------------------------------------------
+
+    def _bottom_seen(self, event: GenericEventArguments) -> None:
+        at_bottom = event.args is True or (isinstance(event.args, list) and event.args[:1] == [True])
+        if at_bottom == self.at_bottom:
+            return
+        self.at_bottom = at_bottom
+        if at_bottom:
+            self._forget_unseen()
+            if self.on_bottom is not None:
+                self.on_bottom()
+
+    def _forget_unseen(self) -> None:
+        self.unseen, self.first_unseen = 0, None
+        if self.below.visible:
+            self.below.set_visibility(False)
+
+    def show_unseen(self) -> None:
+        """ "N new messages ↓": to the first message that arrived while the reader was scrolled up (the line above
+        it, which this page owns; a message's bubble may be shared with other pages)."""
+        first = self.first_unseen
+        self._forget_unseen()
+        if first is not None and first in self.items:
+            first.element.run_method('scrollIntoView', {'block': 'start'})
 
     # --- rendering ----------------------------------------------------------------------------------------------
 
@@ -495,13 +544,18 @@ class Feed:
         if first is None:
             return False
         position, item = first
-        block = self._block_of(item)
-        index = block.default_slot.children.index(item.element)  # below the day's separator, if it has one
-        with block:
-            divider = el.text(self.t('new_messages'), UNREAD_CLASSES, props=UNREAD_PROPS)
-        el.place(block, divider, index)
-        self.items.insert(position, Item(divider))
+        self._divider_before(position, item)
         return True
+
+    def _divider_before(self, position: int, item: Item) -> Item:
+        """A "New messages" line above `item` (at `position` among the items), below its day's separator."""
+        block = self._block_of(item)
+        index = block.default_slot.children.index(item.element)
+        with block:
+            divider = Item(el.text(self.t('new_messages'), UNREAD_CLASSES, props=UNREAD_PROPS))
+        el.place(block, divider.element, index)
+        self.items.insert(position, divider)
+        return divider
 
     def append(self, message: MessageView) -> None:
         """A live message: shown once, at the bottom, pushing the oldest out of the window.
@@ -518,6 +572,16 @@ class Feed:
         if self.empty.visible:
             self.empty.set_visibility(False)
         self._trim_top()
+        if not self.at_bottom and message.author.id != self.viewer.id:
+            self.unseen += 1
+            if self.first_unseen is None:  # where the reader's "new messages" begin: a line of this page's own
+                if self.live_divider is not None and self.live_divider in self.items:
+                    self.items.remove(self.live_divider)
+                    self._drop(self.live_divider, self._block_of(self.live_divider))
+                self.first_unseen = self.live_divider = self._divider_before(len(self.items) - 1, self.items[-1])
+            el.set_text(self.below, self.t('new_below', count=self.unseen))
+            if not self.below.visible:
+                self.below.set_visibility(True)
 
     def _on_screen(self, message_id: int) -> bool:
         """Only asked for a message not newer than the newest shown (a duplicate, or one overtaken by a later one):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from nicegui import ui
 from nicegui.element import Element
@@ -29,6 +29,7 @@ MENU_HEADING = ['text-xs', 'uppercase', *MUTED, 'px-4', 'pt-2', 'pb-1']
 USERNAME_CLASSES = ['text-xs', *MUTED, 'px-4', 'pb-2', 'truncate']
 SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
+D = TypeVar('D', ui.left_drawer, ui.right_drawer)
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
 DRAWER_CLASSES = 'bg-white dark:bg-slate-900'
@@ -83,20 +84,21 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
 def rooms_drawer() -> ui.left_drawer:
     """The user's rooms, left of the page. On a wide screen it stays open beside the page; on a narrower one (a
     phone) it slides over it from the header's menu button."""
-    return (
-        ui.left_drawer(value=None)
-        .classes(DRAWER_CLASSES)
-        .props(f'bordered width={DRAWER_WIDTH} data-testid=rooms-drawer')
-    )
+    return _open_if_wide(ui.left_drawer(value=False), 'rooms-drawer')
 
 
 def people_drawer() -> ui.right_drawer:
     """A room's people, right of the page; like the rooms drawer, over the page on a phone."""
-    return (
-        ui.right_drawer(value=None)
-        .classes(DRAWER_CLASSES)
-        .props(f'bordered width={DRAWER_WIDTH} data-testid=people-drawer')
-    )
+    return _open_if_wide(ui.right_drawer(value=False), 'people-drawer')
+
+
+def _open_if_wide(drawer: D, testid: str) -> D:
+    """Quasar opens the drawer itself on a wide screen (`show-if-above`) and tells the server through the drawer's
+    value. (NiceGUI's own way, `value=None`, asks every browser for the drawer's state by JavaScript on each
+    connection: a round trip per drawer per page.)"""
+    drawer.classes(DRAWER_CLASSES)
+    drawer.props.update({'show-if-above': True, 'bordered': True, 'width': DRAWER_WIDTH, 'data-testid': testid})
+    return drawer
 
 
 def header(

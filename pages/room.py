@@ -294,6 +294,7 @@ def register(services: Services) -> None:
             typing = TypingLine(ctx)
             Composer(ctx, room.id, reply, people=lambda: online.users.values())
         reads = ReadMarker(ctx, room.id)
+        feed.on_bottom = lambda: reads.seen(feed.newest_id) if feed.following else None
 
         async def react(message_id: int, emoji: str, present: bool) -> None:
             try:
@@ -307,7 +308,7 @@ def register(services: Services) -> None:
             elif isinstance(event, MessagePosted):
                 typing.stop(event.message.author.id)
                 feed.append(event.message)
-                if feed.following:
+                if feed.following and feed.at_bottom:
                     reads.seen(event.message.id)
             elif isinstance(event, ReactionsChanged):
                 feed.reactions_changed(event)

@@ -84,35 +84,42 @@ class RoomsSidebar:
         if self.ctx.closed:
             return None
         last_read = None
-        for room in rooms:
+        for room in rooms:  # in name order: each goes to the end of the list
             if self.current is not None and room.room.id == self.current.id:
                 last_read = room.last_read
             else:
-                self._add(room)
+                self._add(room, place=False)
                 self.ctx.subscribe(activity_topic(room.room.id), self._on_activity)
+        if self.current is not None:  # built first, before the others were known
+            self._place(self.entries[self.current.id])
         self.ctx.subscribe(user_topic(self.ctx.user.id), self._on_user_event)
         self._show_total()
         return last_read
 
-    def _add(self, room: RoomUnread) -> None:
+    def _add(self, room: RoomUnread, *, place: bool = True) -> None:
+        """The room's entry, at the end of the list, or (`place`) where its name belongs."""
         current = self.current is not None and room.room.id == self.current.id
+        props = {'clickable': True, 'href': f'/room/{room.room.id}', 'data-testid': f'room-entry-{room.room.id}'}
+        if current:
+            props.update({'active': True, 'aria-current': 'page'})
         with self.list:
-            item = ui.item().classes(ENTRY_CLASSES).props(f'clickable data-testid=room-entry-{room.room.id}')
-            item.props.update({'href': f'/room/{room.room.id}', 'active': current})
-            if current:
-                item.props['aria-current'] = 'page'
+            item = ui.item().classes(ENTRY_CLASSES)
+            item.props.update(props)
             with item:
                 name = ui.label(room.room.name).classes(NAME_CLASSES)
         entry = self.entries[room.room.id] = Entry(room.room, item, name, newest=room.newest)
-        self._place(entry)
+        if place:
+            self._place(entry)
         self._set(entry, room.unread, room.mentioned)
-        self.none.set_visibility(False)
+        if self.none.visible:
+            self.none.set_visibility(False)
 
     def _place(self, entry: Entry) -> None:
-        """Name order (the list is loaded in name order; only the current room may come first)."""
+        """Name order: a room joined later, or the current room (listed before the others were known)."""
         key = entry.room.name.casefold()
         index = sum(1 for other in self.entries.values() if other is not entry and other.room.name.casefold() < key)
-        entry.item.move(target_index=index)
+        if self.list.default_slot.children.index(entry.item) != index:
+            entry.item.move(target_index=index)
 
     def _set(self, entry: Entry, unread: int, mentioned: bool) -> None:
         if unread and entry.count is None:
