@@ -31,7 +31,7 @@ SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session 
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
-DRAWER_CLASSES = 'bg-white dark:bg-slate-900'
+DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # !: Quasar's bg-white is !important too
 DRAWER_BUTTON = {**HEADER_BUTTON, 'dense': True}
 
 
@@ -125,7 +125,7 @@ def header(
                     classes=['lt-md'],
                     props={**DRAWER_BUTTON, **hint(ctx.t('open_people'))},
                 )
-            el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
+            el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('browse_rooms'))})
             avatar, name, theme = user_menu(ctx)
 
     def on_user_event(event: Event) -> None:
