@@ -65,7 +65,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Не так быстро: снова можно отправить через {seconds} с.',
     },
     # rooms
-    'rooms': {'en': 'Rooms', 'ru': 'Комнаты'},
     'joined_rooms': {'en': 'My rooms', 'ru': 'Мои комнаты'},
     'mark_all_read': {'en': 'Mark all as read', 'ru': 'Отметить всё как прочитанное'},
     'filter_or_create': {'en': 'Find or create a room', 'ru': 'Найти или создать комнату'},
@@ -110,7 +109,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     # room page
     'message_placeholder': {
         'en': 'Write a message… (Shift+Enter: new line)',
-        'ru': 'Напишите сообщение… (Shift+Enter — новая строка)',
+        'ru': 'Сообщение… (Shift+Enter — новая строка)',  # one line on a phone
     },
     'message_counter': {'en': '{count} / {max}', 'ru': '{count} из {max}'},
     'message_counter_hint': {

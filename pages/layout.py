@@ -32,7 +32,7 @@ HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 D = TypeVar('D', ui.left_drawer, ui.right_drawer)
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
-DRAWER_CLASSES = 'bg-white dark:bg-slate-900'
+DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # !: Quasar's bg-white is !important too
 DRAWER_BUTTON = {**HEADER_BUTTON, 'dense': True}
 
 
@@ -127,7 +127,7 @@ def header(
                     classes=['lt-md'],
                     props={**DRAWER_BUTTON, **hint(ctx.t('open_people'))},
                 )
-            el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('rooms'))})
+            el.button(lambda: ui.navigate.to('/'), icon='forum', props={**HEADER_BUTTON, **hint(ctx.t('browse_rooms'))})
             avatar, name, theme = user_menu(ctx)
 
     def on_user_event(event: Event) -> None:
