@@ -105,7 +105,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'en': 'Only the room’s owner or an admin may do this.',
         'ru': 'Это может сделать только владелец комнаты или администратор.',
     },
-    'back_to_rooms': {'en': 'Back to all rooms', 'ru': 'Ко всем комнатам'},
+    'back_to_rooms': {'en': 'All rooms', 'ru': 'Все комнаты'},
     # room page
     'message_placeholder': {
         'en': 'Write a message… (Shift+Enter: new line)',
