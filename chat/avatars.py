@@ -67,9 +67,10 @@ def process_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> bytes:
     buffers (libwebp's and a raw copy), so a WebP may have a quarter of `max_pixels`.
     """
     from chat.errors import InvalidInput
+    from chat.i18n import Bytes, Pixels
 
     if len(data) > max_bytes:
-        raise InvalidInput('avatar_too_large', mb=round(max_bytes / 1024 / 1024, 1))
+        raise InvalidInput('avatar_too_large', size=Bytes(max_bytes))
     if not data:
         raise InvalidInput('avatar_not_image')
     try:
@@ -81,7 +82,7 @@ def process_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> bytes:
             width, height = image.size
             limit = max_pixels // 4 if image.format == 'WEBP' else max_pixels
             if width * height > limit or width <= 0 or height <= 0:
-                raise InvalidInput('avatar_too_many_pixels', pixels=limit)
+                raise InvalidInput('avatar_too_many_pixels', pixels=Pixels(limit))
             orientation = image.getexif().get(0x0112)
             if image.format == 'JPEG':  # the shorter side stays at least SIZE after scaling
                 side = min(width, height)
@@ -90,7 +91,7 @@ def process_upload(data: bytes, *, max_bytes: int, max_pixels: int) -> bytes:
     except InvalidInput:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise InvalidInput('avatar_too_many_pixels', pixels=max_pixels) from None
+        raise InvalidInput('avatar_too_many_pixels', pixels=Pixels(max_pixels)) from None
     except (OSError, SyntaxError, ValueError, Image.UnidentifiedImageError, EOFError):
         raise InvalidInput('avatar_not_image') from None
     mode = 'RGBA' if image.mode in ('RGBA', 'LA', 'P') else 'RGB'

@@ -294,14 +294,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'saved': {'en': 'Saved.', 'ru': 'Сохранено.'},
     'avatar': {'en': 'Avatar', 'ru': 'Аватар'},
     'avatar_upload': {
-        'en': 'Upload an image (PNG, JPEG, WebP or GIF, up to {mb} MB)',
-        'ru': 'Загрузите изображение (PNG, JPEG, WebP или GIF, до {mb} МБ)',
+        'en': 'Upload an image (PNG, JPEG, WebP or GIF, up to {size})',
+        'ru': 'Загрузите изображение (PNG, JPEG, WebP или GIF, до {size})',
     },
     'avatar_remove': {'en': 'Use the default avatar', 'ru': 'Вернуть аватар по умолчанию'},
     'avatar_saved': {'en': 'Your new avatar is saved.', 'ru': 'Новый аватар сохранён.'},
     'avatar_too_large': {
-        'en': 'The image is too large: at most {mb} MB.',
-        'ru': 'Изображение слишком большое: не больше {mb} МБ.',
+        'en': 'The image is too large: at most {size}.',
+        'ru': 'Изображение слишком большое: не больше {size}.',
     },
     'avatar_not_image': {
         'en': 'This file is not a readable image (or it is truncated).',
@@ -358,7 +358,24 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'По этому адресу ничего нет: возможно, в ссылке опечатка или то, на что она вела, удалено.',
     },
     'not_found_sign_in': {'en': 'Go to sign-in', 'ru': 'Перейти ко входу'},
+    # units: the forms of a word after a number (English: one | other; Russian: one | few | many, see `plural`)
+    'unit_bytes': {'en': 'byte|bytes', 'ru': 'байт|байта|байт'},
+    'unit_kb': {'en': 'KB|KB', 'ru': 'КБ|КБ|КБ'},
+    'unit_mb': {'en': 'MB|MB', 'ru': 'МБ|МБ|МБ'},
+    'unit_pixels': {'en': 'pixel|pixels', 'ru': 'пиксель|пикселя|пикселей'},
+    'unit_megapixels': {'en': 'megapixel|megapixels', 'ru': 'мегапиксель|мегапикселя|мегапикселей'},
 }
+
+# parameters that are always a count of something: grouped as the reader's language writes numbers ("4,000")
+COUNT_PARAMETERS = frozenset({'count', 'max', 'min'})
+
+
+class Bytes(int):
+    """A size in bytes, shown to a person as "5 MB" / "5 МБ" (equal to the plain number everywhere else)."""
+
+
+class Pixels(int):
+    """A number of pixels, shown to a person as "16 megapixels" / "16 мегапикселей"."""
 
 
 def translate(language: str, key: str, **params: Any) -> str:
@@ -366,13 +383,70 @@ def translate(language: str, key: str, **params: Any) -> str:
     if entry is None:
         return key
     text = entry.get(language) or entry['en']
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: _for_reader(language, name, value) for name, value in params.items()})
 
 
-def format_number(language: str, value: int) -> str:
-    """Thousands grouped as each language writes them: 4,000 and 4 000 (a narrow no-break space)."""
-    grouped = f'{value:,}'
-    return grouped.replace(',', '\u202f') if language == 'ru' else grouped
+def _for_reader(language: str, name: str, value: Any) -> Any:
+    """Numbers as a person reads them: sizes and pixel counts with their unit, counts grouped; the services pass
+    plain numbers (or `Bytes` / `Pixels`), since only here is the reader's language known."""
+    if isinstance(value, Bytes):
+        return format_size(language, value)
+    if isinstance(value, Pixels):
+        return format_pixels(language, value)
+    if name in COUNT_PARAMETERS and isinstance(value, int) and not isinstance(value, bool):
+        return format_number(language, value)
+    return value
+
+
+def format_number(language: str, value: float) -> str:
+    """Thousands grouped as each language writes them: 4,000 and 4 000 (a narrow no-break space); a fraction keeps
+    at most one decimal, after a point or, in Russian, a comma (2.5 and 2,5); 5.0 is written 5."""
+    rounded = round(value, 1)
+    whole = rounded == int(rounded)
+    grouped = f'{int(rounded):,}' if whole else f'{rounded:,.1f}'
+    if language == 'ru':
+        return grouped.replace(',', '\u202f').replace('.', ',')
+    return grouped
+
+
+def plural(language: str, key: str, value: float) -> str:
+    """The form of a unit's word (`unit_*` in the table) that goes after `value`: English has one form for 1 and
+    another for the rest; Russian has three for whole numbers (1 мегапиксель, 2 мегапикселя, 5 мегапикселей) and
+    the second one after a fraction (2,5 мегапикселя)."""
+    forms = translate(language, key).split('|')
+    if language != 'ru':
+        return forms[0] if value == 1 else forms[-1]
+    if value != int(value):
+        return forms[1]
+    last_two, last = int(value) % 100, int(value) % 10
+    if last == 1 and last_two != 11:
+        return forms[0]
+    if 2 <= last <= 4 and not 12 <= last_two <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def _with_unit(language: str, value: float, unit: str) -> str:
+    shown = round(value, 1)
+    return f'{format_number(language, shown)}\u00a0{plural(language, unit, shown)}'  # a no-break space
+
+
+def format_size(language: str, size: int) -> str:
+    """Bytes as people count them: 5 MB, 512 KB, 300 bytes (binary units, as the limits are set: 5 × 1024 × 1024)."""
+    if size >= 1024 * 1024:
+        return _with_unit(language, size / 1024 / 1024, 'unit_mb')
+    if size >= 1024:
+        return _with_unit(language, size / 1024, 'unit_kb')
+    return _with_unit(language, size, 'unit_bytes')
+
+
+def format_pixels(language: str, pixels: int) -> str:
+    """16 megapixels / 16 мегапикселей; below a megapixel the pixels themselves (65,536 pixels)."""
+    if pixels >= 1_000_000:
+        return _with_unit(language, pixels / 1_000_000, 'unit_megapixels')
+    return _with_unit(language, pixels, 'unit_pixels')
 
 
 def best_language(accept_language: str | None, default: str = 'en') -> str:

@@ -104,15 +104,17 @@ class PageContext:
         self.subscriptions.append(self.services.hub.subscribe(topic, deliver))
 
     def leave_page(self, target: str, message: str) -> None:
-        """The page no longer holds (room deleted, session ended): say why on the page itself, then go."""
+        """What the page showed no longer exists (its room was deleted): the page says why and offers a link to
+        `target`, and stays. Sending the person on at once would take the explanation away before it is read."""
         with self.root or self.client:
             if self.root is not None:
                 self.root.clear()
                 with self.root:
                     ui.label(message).classes('text-h6').props('data-testid=page-gone')
-                    ui.link(self.t('back_to_rooms') if target == '/' else self.t('sign_in'), target)
+                    ui.link(self.t('back_to_rooms') if target == '/' else self.t('sign_in'), target).props(
+                        'data-testid=page-gone-link'
+                    )
             ui.notify(message, type='warning')
-            ui.navigate.to(target)
 
     def run(self, coro: Any) -> None:
         background_tasks.create(coro, name='page task')
@@ -142,6 +144,8 @@ class PageContext:
             return
         self.close()
         self.leave_page(target, message)
+        with self.root or self.client:
+            ui.navigate.to(target)  # nothing may be done here any more: the page goes at once
         self.run(self._drop_connection())
 
     async def _drop_connection(self) -> None:

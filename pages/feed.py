@@ -161,7 +161,8 @@ class Feed:
         self.unseen = 0
         self.first_unseen: Item | None = None  # the "New messages" line above the first of them
         self.live_divider: Item | None = None  # the newest such line (one at a time)
-        self.on_bottom: Callable[[], object] | None = None  # the reader is back at the newest messages
+        # the reader is back at the newest messages (called with the newest id, while following them)
+        self.on_bottom: Callable[[int], object] | None = None
         # items the window holds: grows while the reader pages back (up to `cap`), so older pages prepend
         self.limit = window
         self.cap = max(window, PAGED_WINDOW * page_size)
@@ -225,8 +226,8 @@ class Feed:
         self.at_bottom = at_bottom
         if at_bottom:
             self._forget_unseen()
-            if self.on_bottom is not None:
-                self.on_bottom()
+            if self.on_bottom is not None and self.following and self.newest_id:
+                self.on_bottom(self.newest_id)
 
     def _forget_unseen(self) -> None:
         self.unseen, self.first_unseen = 0, None

@@ -24,6 +24,7 @@ from chat.events import RoomActivity
 from chat.hub import LOBBY
 from chat.services import Services
 from chat.views import RoomSummary, RoomView, utc
+from pages import forms
 from pages.context import PageContext, signed_in_page
 from pages.formatting import short_stamp
 from pages.layout import MUTED, header, rooms_drawer
@@ -194,17 +195,15 @@ def register(services: Services) -> None:
         header(ctx, ctx.t('browse_rooms'), rooms=drawer)
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:
             with ui.row().classes('w-full items-start no-wrap gap-2'):
-                name = (
-                    ui.input(ctx.t('join_or_create'))
-                    .classes('grow')
-                    .props('outlined dense maxlength=64 data-testid=room-name')
+                name = forms.clears_when_typing(
+                    ui.input(ctx.t('join_or_create')).classes('grow').props('outlined dense data-testid=room-name')
                 )
 
                 async def open_room() -> None:
                     try:
                         room, created = await services.rooms.open_by_name(ctx.user, name.value)
                     except ChatError as error:
-                        ctx.show_error(error)
+                        forms.show(name, ctx, error)
                         return
                     if created:
                         ui.notify(ctx.t('room_created', name=room.name), type='positive')

@@ -8,8 +8,10 @@ from nicegui import events, ui
 
 from chat.errors import ChatError, InvalidInput
 from chat.hub import LOBBY
+from chat.i18n import Bytes
 from chat.services import Services
 from chat.views import RoomView
+from pages import forms
 from pages.context import PageContext, signed_in_page
 from pages.layout import header
 from pages.lobby import LobbyView
@@ -46,11 +48,11 @@ class ManagedRooms(LobbyView):
                     badge = ui.badge(t('online_count', count=self.counts.get(room.id, 0))).props(
                         'color=positive outline'
                     )
-                with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    name = (
+                with ui.row().classes('w-full items-start no-wrap gap-2'):
+                    name = forms.clears_when_typing(
                         ui.input(t('rename'), value=room.name)
                         .classes('grow')
-                        .props(f'dense outlined maxlength=64 data-testid=rename-{room.id}')
+                        .props(f'dense outlined data-testid=rename-{room.id}')
                     )
                     ui.button(t('rename'), on_click=lambda r=room.id: self.save_name(r)).props(
                         f'flat data-testid=rename-save-{room.id}'
@@ -58,7 +60,15 @@ class ManagedRooms(LobbyView):
                     ui.button(t('delete'), icon='delete', on_click=lambda r=room.id: self.confirm_delete(r)).props(
                         f'flat color=negative data-testid=delete-{room.id}'
                     )
-        self.rows[room.id] = {'card': card, 'link': link, 'badge': badge, 'input': name, 'name': room.name}
+                error = forms.error_line(f'delete-error-{room.id}')
+        self.rows[room.id] = {
+            'card': card,
+            'link': link,
+            'badge': badge,
+            'input': name,
+            'error': error,
+            'name': room.name,
+        }
         self.empty.set_visibility(False)
 
     def rename(self, room: RoomView) -> None:
@@ -66,7 +76,8 @@ class ManagedRooms(LobbyView):
         if row is None:
             return self.add(room)
         row['link'].text = row['name'] = room.name
-        row['input'].value = room.name
+        if row['input'].error is None:  # a refused name stays in the field with its reason, to be corrected
+            row['input'].value = room.name
 
     def remove(self, room_id: int) -> None:
         row = self.rows.pop(room_id, None)
@@ -84,8 +95,9 @@ class ManagedRooms(LobbyView):
         try:
             room = await self.ctx.services.rooms.rename(self.ctx.user, room_id, row['input'].value)
         except ChatError as error:
-            self.ctx.show_error(error)
+            forms.show(row['input'], self.ctx, error)
             return
+        forms.clear(row['input'])
         self.rename(room)
         with self.container:
             ui.notify(self.ctx.t('room_renamed', name=room.name), type='positive')
@@ -98,7 +110,8 @@ class ManagedRooms(LobbyView):
         try:
             await self.ctx.services.rooms.delete(self.ctx.user, room_id)
         except ChatError as error:
-            self.ctx.show_error(error)
+            if row := self.rows.get(room_id):
+                forms.say(row['error'], self.ctx.t(error.key, **error.params))
             return
         self.remove(room_id)  # the lobby event may have removed the row already: the button's slot is gone
         with self.container:
@@ -122,28 +135,29 @@ def register(services: Services) -> None:
                         .props('data-testid=avatar-preview')
                     )
                     with ui.column().classes('grow gap-1'):
-                        mb = round(settings.max_avatar_bytes / 1024 / 1024, 1)
+                        limit = Bytes(settings.max_avatar_bytes)
 
                         async def upload(event: events.UploadEventArguments) -> None:
                             try:
                                 if event.file.size() > settings.max_avatar_bytes:
-                                    raise InvalidInput('avatar_too_large', mb=mb)
+                                    raise InvalidInput('avatar_too_large', size=limit)
                                 ctx.user = await services.accounts.upload_avatar(ctx.user, await event.file.read())
                             except ChatError as error:
-                                ctx.show_error(error)
+                                forms.say(avatar_error, t(error.key, **error.params))
                                 return
                             finally:
                                 uploader.reset()
+                            forms.say(avatar_error, '')
                             preview.source = ctx.user.avatar_url
                             ui.notify(t('avatar_saved'), type='positive')
 
                         uploader = (
                             ui.upload(
-                                label=t('avatar_upload', mb=mb),
+                                label=t('avatar_upload', size=limit),
                                 auto_upload=True,
                                 on_upload=upload,
                                 max_file_size=settings.max_avatar_bytes,
-                                on_rejected=lambda: ctx.show_error(InvalidInput('avatar_too_large', mb=mb)),
+                                on_rejected=lambda: forms.say(avatar_error, t('avatar_too_large', size=limit)),
                             )
                             .props(
                                 'accept="image/png,image/jpeg,image/webp,image/gif" flat bordered '
@@ -152,29 +166,32 @@ def register(services: Services) -> None:
                             .classes('w-full')
                         )
 
+                        avatar_error = forms.error_line('avatar-error')
+
                         async def remove_avatar() -> None:
                             try:
                                 ctx.user = await services.accounts.remove_avatar(ctx.user)
                             except ChatError as error:
-                                ctx.show_error(error)
+                                forms.say(avatar_error, t(error.key, **error.params))
                                 return
+                            forms.say(avatar_error, '')
                             preview.source = ctx.user.avatar_url
 
                         ui.button(t('avatar_remove'), on_click=remove_avatar).props(
                             'flat dense no-caps data-testid=remove-avatar'
                         )
-                with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    display = (
+                with ui.row().classes('w-full items-start no-wrap gap-2'):
+                    display = forms.clears_when_typing(
                         ui.input(t('display_name'), value=ctx.user.display_name)
                         .classes('grow')
-                        .props('outlined dense maxlength=40 data-testid=profile-display-name')
+                        .props('outlined dense data-testid=profile-display-name')
                     )
 
                     async def save_name() -> None:
                         try:
                             ctx.user = await services.accounts.set_display_name(ctx.user, display.value)
                         except ChatError as error:
-                            ctx.show_error(error)
+                            forms.show(display, ctx, error)
                             return
                         display.value = ctx.user.display_name
                         ui.notify(t('saved'), type='positive')
@@ -184,12 +201,12 @@ def register(services: Services) -> None:
 
             with ui.card().classes('w-full'):
                 ui.label(t('change_password')).classes('text-h6')
-                current = (
+                current = forms.clears_when_typing(
                     ui.input(t('current_password'), password=True)
                     .classes('w-full')
                     .props('dense outlined data-testid=current-password')
                 )
-                new = (
+                new = forms.clears_when_typing(
                     ui.input(t('new_password'), password=True)
                     .classes('w-full')
                     .props(f'dense outlined hint="{t("password_hint")}" data-testid=new-password')
@@ -199,7 +216,8 @@ def register(services: Services) -> None:
                     try:
                         ctx.user = await services.accounts.change_password(ctx.user, current.value, new.value)
                     except ChatError as error:
-                        ctx.show_error(error)
+                        # the current password is the wrong one, or the new one breaks a rule
+                        forms.show(current if error.key == 'password_wrong' else new, ctx, error)
                         return
                     current.value = new.value = ''
                     ui.notify(t('password_changed'), type='positive')
@@ -208,18 +226,16 @@ def register(services: Services) -> None:
 
             with ui.card().classes('w-full'):
                 ui.label(t('all_rooms_admin') if ctx.user.is_admin else t('my_rooms')).classes('text-h6')
-                with ui.row().classes('w-full items-center no-wrap gap-2'):
-                    new_room = (
-                        ui.input(t('new_room'))
-                        .classes('grow')
-                        .props('dense outlined maxlength=64 data-testid=panel-new-room')
+                with ui.row().classes('w-full items-start no-wrap gap-2'):
+                    new_room = forms.clears_when_typing(
+                        ui.input(t('new_room')).classes('grow').props('dense outlined data-testid=panel-new-room')
                     )
 
                     async def create_room() -> None:
                         try:
                             room = await services.rooms.create(ctx.user, new_room.value)
                         except ChatError as error:
-                            ctx.show_error(error)
+                            forms.show(new_room, ctx, error)
                             return
                         new_room.value = ''
                         rooms.add(room)

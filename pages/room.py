@@ -153,11 +153,7 @@ class PrivatePanel:
         ctx = self.ctx
         with self.anchor, ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
             self.title = el.text('', ['text-sm', 'font-bold'])
-            self.input = (
-                ui.input()
-                .classes('w-full')
-                .props(f'dense outlined maxlength={ctx.services.settings.max_message_length} data-testid=private-input')
-            )
+            self.input = ui.input().classes('w-full').props('dense outlined data-testid=private-input')
             self.input.on('keydown.enter', self.send)
             self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'private-error'})
             with el.row(BUTTON_ROW_CLASSES):
@@ -294,7 +290,7 @@ def register(services: Services) -> None:
             typing = TypingLine(ctx)
             Composer(ctx, room.id, reply, people=lambda: online.users.values())
         reads = ReadMarker(ctx, room.id)
-        feed.on_bottom = lambda: reads.seen(feed.newest_id) if feed.following else None
+        feed.on_bottom = reads.seen  # a method of another object: a closure over `feed` would be a reference cycle
 
         async def react(message_id: int, emoji: str, present: bool) -> None:
             try:

@@ -69,7 +69,7 @@ def test_a_long_paste_is_refused_with_its_reason_and_kept(people) -> None:
     expect(counter).to_have_class(RED)
     vera.page.keyboard.press('Enter')
     expect(vera.page.locator('[data-testid=send-error]')).to_have_text(
-        'The message is too long: at most 4000 characters.'
+        'The message is too long: at most 4,000 characters.'
     )
     expect(field).to_have_value(text)  # still there, to be shortened
     assert not bubble_texts(vera.page, 'word0001')

@@ -16,7 +16,7 @@ DEFAULT_ROSA = re.compile('^/avatars/default/rosa[.]png$')
 MEDIA = re.compile(r'^/media/[0-9a-f]{64}')  # an uploaded avatar (content-hash name)
 
 
-def test_owner_renames_then_deletes_a_room_and_the_others_follow(people) -> None:
+def test_owner_renames_then_deletes_a_room_and_the_others_are_told(people) -> None:
     olga, pavel = people('olga', 'Olga'), people('pavel', 'Pavel')
     olga.register()
     pavel.register()
@@ -46,7 +46,11 @@ def test_owner_renames_then_deletes_a_room_and_the_others_follow(people) -> None
     deleted_notice = panel.locator('.q-notification').filter(has_text='Room “Star Deck” deleted.')
     expect(deleted_notice).to_be_visible()
 
-    for page in (pavel.page, olga.page):  # both room pages go back to the room list
+    for page in (pavel.page, olga.page):  # both room pages say why and stay; the way back is a link
+        expect(page.locator('[data-testid=page-gone]')).to_have_text('The room “Star Deck” was deleted.')
+        expect(page.locator('textarea[data-testid=message-input]')).to_have_count(0)
+        assert page.url.endswith(f'/room/{room_id}')
+        page.locator('[data-testid=page-gone-link]').click()
         page.wait_for_url(lambda url: url.rstrip('/').endswith(str(pavel.server.port)))
         expect(page.locator('[data-testid=room-list]')).to_be_visible()
         expect(page.get_by_role('link', name='Star Deck', exact=True)).to_have_count(0)

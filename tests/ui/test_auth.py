@@ -2,7 +2,7 @@
 
 from nicegui.testing import User
 
-from tests.ui.helpers import by_testid, register, sign_in, wait_for
+from tests.ui.helpers import by_testid, register, services, sign_in, wait_for
 
 
 async def test_anonymous_visitor_is_sent_to_sign_in_and_back(user: User) -> None:
@@ -76,3 +76,63 @@ async def test_repeated_failed_sign_ins_have_to_wait(user: User) -> None:
         await user.should_see('Wrong username or password.', retries=50)
     await sign_in(user, 'anna', 'correct-horse')  # even the right password waits now
     await user.should_see('Too many failed attempts. Try again in', retries=50)
+
+
+def _props(user: User, testid: str) -> dict:
+    (element,) = by_testid(user, testid).elements
+    return element.props
+
+
+async def test_sign_in_and_registration_are_forms_password_managers_know(user: User) -> None:
+    await user.open('/login')
+    (form,) = by_testid(user, 'login-form').elements
+    assert form.tag == 'form'
+    assert {'username', 'password', 'submit'} <= {child.props.get('data-testid') for child in form.descendants()}
+    assert (_props(user, 'username')['name'], _props(user, 'username')['autocomplete']) == ('username', 'username')
+    assert (_props(user, 'password')['name'], _props(user, 'password')['autocomplete']) == (
+        'password',
+        'current-password',
+    )
+    assert _props(user, 'submit')['type'] == 'submit'
+    await user.open('/register')
+    (form,) = by_testid(user, 'register-form').elements
+    assert form.tag == 'form'
+    assert _props(user, 'username')['autocomplete'] == 'username'
+    assert _props(user, 'display-name')['autocomplete'] == 'nickname'
+    assert (_props(user, 'password')['name'], _props(user, 'password')['autocomplete']) == ('password', 'new-password')
+    assert _props(user, 'submit')['type'] == 'submit'
+
+
+async def test_a_double_submit_signs_in_once_and_shows_no_error(user: User, monkeypatch) -> None:
+    await register(user, 'anna')
+    by_testid(user, 'sign-out').click()
+    await wait_for(user, 'submit')
+    accounts = services().accounts
+    started: list[str] = []
+    original = accounts.start_session
+
+    async def start_session(person):
+        started.append(person.username)
+        return await original(person)
+
+    monkeypatch.setattr(accounts, 'start_session', start_session)
+    await user.open('/login')
+    by_testid(user, 'username').type('anna')
+    by_testid(user, 'password').type('correct-horse')
+    (error,) = by_testid(user, 'error').elements
+    by_testid(user, 'submit').click()
+    by_testid(user, 'submit').click()  # a double click, or Enter and then the button
+    await wait_for(user, 'room-list')
+    assert started == ['anna']
+    assert error.text == ''  # type: ignore[attr-defined]
+
+
+async def test_a_double_submit_registers_once(user: User) -> None:
+    await user.open('/register')
+    by_testid(user, 'username').type('anna')
+    by_testid(user, 'password').type('correct-horse')
+    (error,) = by_testid(user, 'error').elements
+    by_testid(user, 'submit').click()
+    by_testid(user, 'submit').click()
+    await wait_for(user, 'room-list')
+    assert error.text == ''  # type: ignore[attr-defined]  # not "This username is taken."

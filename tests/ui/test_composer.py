@@ -80,7 +80,7 @@ async def test_counter_near_the_limit_and_an_over_long_paste_is_refused_and_kept
     field.type(' ' + 'y' * 1799)  # a paste: 5,400 characters in all
     assert counter(user) == '5,400 / 4,000' and counter_is_red(user)
     field.trigger(ENTER)
-    await user.should_see('The message is too long: at most 4000 characters.')
+    await user.should_see('The message is too long: at most 4,000 characters.')
     assert value_of(user, 'message-input') == 'x' * 3600 + ' ' + 'y' * 1799  # not cut: the text stays as it was
     assert await bodies(room_id_of(user)) == []
     field.clear().type('x' * 3700 + '   ')  # counted as the service counts: outer spaces aside

@@ -11,7 +11,17 @@ from PIL import Image
 from chat.errors import PermissionDenied
 from chat.views import UserView
 from tests.ui import images
-from tests.ui.helpers import by_testid, open_room, register, room_id_of, send, services, sign_in, wait_for
+from tests.ui.helpers import (
+    by_testid,
+    open_room,
+    register,
+    room_id_of,
+    send,
+    services,
+    sign_in,
+    value_of,
+    wait_for,
+)
 from tests.waiting import until
 
 
@@ -63,22 +73,29 @@ async def test_rename_clash_says_why(user: User) -> None:
     await user.should_see('A room named “GARDEN” already exists.')
 
 
-async def test_delete_takes_people_inside_back_to_the_list(user: User, create_user) -> None:
+async def test_delete_tells_the_people_inside_why_and_lets_them_stay(user: User, create_user) -> None:
     await register(user, 'anna')
     await open_room(user, 'Kitchen')
     room_id = room_id_of(user)
     bob = create_user()
     await register(bob, 'bob')
     await open_room(bob, 'Kitchen')
+    went: list[str] = []
+    bob.navigate.to = lambda target, new_tab=False: went.append(str(target))  # type: ignore[method-assign]
     await user.open('/panel')
     await wait_for(user, f'delete-{room_id}')
     by_testid(user, f'delete-{room_id}').click()
     await user.should_see('Delete the room “Kitchen” with all its messages?')
     by_testid(user, 'confirm-delete').click()
     await user.should_see('Room “Kitchen” deleted.')
-    # Bob's page says so and navigates to the room list (the simulation cannot follow navigation issued by another
-    # user's action, so the navigation itself is proven by the browser test)
+    # Bob's page says why, offers the way back and stays where it is: nothing sends him on before he has read it
     await bob.should_see('The room “Kitchen” was deleted.')
+    await bob.should_see('All rooms')
+    (link,) = by_testid(bob, 'page-gone-link').elements
+    assert (link.text, link.props.get('href')) == ('All rooms', '/')  # type: ignore[attr-defined]
+    assert went == []
+    assert str(bob.back_history[-1]) == f'/room/{room_id}'
+    await bob.should_not_see(marker='message-input')
     await bob.open('/')
     await bob.should_see('No rooms yet. Create the first one!')
 
@@ -115,12 +132,56 @@ async def test_display_name_change_is_seen_live(user: User, create_user) -> None
     await bob.should_see('Anna K.')  # the author of her message in the open feed, and the online list
 
 
-async def test_display_name_rules(user: User) -> None:
-    await register(user, 'anna')
+def _field_error(person: User, testid: str) -> str | None:
+    """The reason shown under a field (Quasar's `error-message`, shown while `error` is set)."""
+    (field,) = by_testid(person, testid).elements
+    return field.props.get('error-message') if field.props.get('error') else None
+
+
+@pytest.mark.parametrize(
+    ('accept_language', 'reason'),
+    [('en', 'A display name has 1–40 characters.'), ('ru', 'Отображаемое имя: от 1 до 40 символов.')],
+)
+async def test_display_name_rules_are_shown_at_the_field(user: User, accept_language: str, reason: str) -> None:
+    user.http_client.headers['accept-language'] = accept_language
+    await register(user, 'anna', expect='Browse rooms' if accept_language == 'en' else 'Все комнаты')
     await user.open('/panel')
-    by_testid(user, 'profile-display-name').clear().type('x' * 41)
+    await wait_for(user, 'profile-display-name')
+    by_testid(user, 'profile-display-name').clear().type('x' * 41)  # nothing cuts the 41st character off
     by_testid(user, 'save-display-name').click()
-    await user.should_see('A display name has 1–40 characters.')
+    await user.should_see(reason)
+    assert _field_error(user, 'profile-display-name') == reason
+    assert value_of(user, 'profile-display-name') == 'x' * 41
+    assert reason not in user.notify.messages  # at the field, not in a toast
+    by_testid(user, 'profile-display-name').type('!')
+    assert _field_error(user, 'profile-display-name') is None
+    by_testid(user, 'profile-display-name').clear().type('Anna')
+    by_testid(user, 'save-display-name').click()
+    await user.should_see('Saved.' if accept_language == 'en' else 'Сохранено.')
+
+
+@pytest.mark.parametrize(
+    ('accept_language', 'reason'),
+    [('en', 'A room name has 1–64 characters.'), ('ru', 'Название комнаты: от 1 до 64 символов.')],
+)
+async def test_room_name_rules_are_shown_at_the_field(user: User, accept_language: str, reason: str) -> None:
+    user.http_client.headers['accept-language'] = accept_language
+    await register(user, 'anna', expect='Browse rooms' if accept_language == 'en' else 'Все комнаты')
+    await open_room(user, 'Kitchen')
+    room_id = room_id_of(user)
+    await user.open('/panel')
+    await wait_for(user, f'rename-{room_id}')
+    long_name = 'K' * 70
+    by_testid(user, f'rename-{room_id}').clear().type(long_name)
+    by_testid(user, f'rename-save-{room_id}').click()
+    await user.should_see(reason)
+    assert _field_error(user, f'rename-{room_id}') == reason
+    assert value_of(user, f'rename-{room_id}') == long_name
+    by_testid(user, 'panel-new-room').type(long_name).trigger('keydown.enter')
+    await until(lambda: _field_error(user, 'panel-new-room') == reason, what='the new room field saying why')
+    assert value_of(user, 'panel-new-room') == long_name
+    assert reason not in user.notify.messages
+    assert (await services().rooms.get(room_id)).name == 'Kitchen'
 
 
 @pytest.mark.parametrize(
@@ -166,8 +227,8 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(
     [
         ('notes.png', 'image/png', b'just some text, not an image', 'This file is not a readable image'),
         ('broken.png', 'image/png', images.truncated_png(), 'This file is not a readable image'),
-        ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels'),
-        ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 1024 * 1024 + 1), 'The image is too large: at most 5.0 MB.'),
+        ('bomb.png', 'image/png', images.bomb_png(), 'The image has too many pixels (at most 16\xa0megapixels).'),
+        ('huge.png', 'image/png', b'\x89PNG' + b'0' * (5 * 2**20 + 1), 'The image is too large: at most 5\xa0MB.'),
     ],
 )
 async def test_bad_avatar_uploads_are_refused_with_a_reason(
@@ -221,3 +282,18 @@ async def test_wrong_current_password_is_refused(user: User) -> None:
     by_testid(user, 'new-password').type('battery-staple')
     by_testid(user, 'change-password').click()
     await user.should_see('The current password is wrong.', retries=50)
+    assert _field_error(user, 'current-password') == 'The current password is wrong.'
+    assert _field_error(user, 'new-password') is None
+
+
+async def test_a_short_new_password_is_refused_at_its_field_in_russian(user: User) -> None:
+    user.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
+    await register(user, 'anna', expect='Все комнаты')
+    await user.open('/panel')
+    await wait_for(user, 'current-password')
+    by_testid(user, 'current-password').type('correct-horse')
+    by_testid(user, 'new-password').type('short')
+    by_testid(user, 'change-password').click()
+    await user.should_see('Пароль должен быть не короче 8 символов.')
+    assert _field_error(user, 'new-password') == 'Пароль должен быть не короче 8 символов.'
+    assert _field_error(user, 'current-password') is None

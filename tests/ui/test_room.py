@@ -89,7 +89,7 @@ async def test_too_long_message_is_refused_and_kept(user: User) -> None:
     await open_room(user, 'Kitchen')
     text = 'x' * 4001
     await send(user, text)
-    await user.should_see('The message is too long: at most 4000 characters.')
+    await user.should_see('The message is too long: at most 4,000 characters.')
     assert value_of(user, 'message-input') == text
 
 

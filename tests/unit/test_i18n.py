@@ -9,7 +9,17 @@ from pathlib import Path
 import pytest
 
 from chat import errors
-from chat.i18n import LANGUAGES, TRANSLATIONS, best_language, translate
+from chat.i18n import (
+    LANGUAGES,
+    TRANSLATIONS,
+    Bytes,
+    Pixels,
+    best_language,
+    format_pixels,
+    format_size,
+    plural,
+    translate,
+)
 from tests.unit.helpers import placeholders
 
 CHAT = Path(__file__).resolve().parents[2] / 'chat'
@@ -120,3 +130,56 @@ def test_best_language_default() -> None:
     assert best_language('de', default='ru') == 'ru'
     assert best_language(None, default='ru') == 'ru'
     assert best_language('en', default='ru') == 'en'
+
+
+@pytest.mark.parametrize(
+    ('language', 'value', 'expected'),
+    [
+        ('en', 1, 'megapixel'),
+        ('en', 16, 'megapixels'),
+        ('en', 2.5, 'megapixels'),
+        ('ru', 1, 'мегапиксель'),
+        ('ru', 21, 'мегапиксель'),
+        ('ru', 2, 'мегапикселя'),
+        ('ru', 34, 'мегапикселя'),
+        ('ru', 2.5, 'мегапикселя'),
+        ('ru', 5, 'мегапикселей'),
+        ('ru', 11, 'мегапикселей'),
+        ('ru', 12, 'мегапикселей'),
+        ('ru', 16, 'мегапикселей'),
+        ('ru', 25, 'мегапикселей'),
+        ('ru', 111, 'мегапикселей'),
+    ],
+)
+def test_plural_forms(language: str, value: float, expected: str) -> None:
+    assert plural(language, 'unit_megapixels', value) == expected
+
+
+def test_every_unit_has_its_plural_forms() -> None:
+    for key in (key for key in TRANSLATIONS if key.startswith('unit_')):
+        assert len(TRANSLATIONS[key]['en'].split('|')) == 2, key
+        assert len(TRANSLATIONS[key]['ru'].split('|')) == 3, key
+
+
+def test_sizes_and_pixels_read_like_people_write_them() -> None:
+    nbsp = '\u00a0'
+    assert format_size('en', 5 * 1024 * 1024) == f'5{nbsp}MB'
+    assert format_size('ru', 5 * 1024 * 1024) == f'5{nbsp}МБ'
+    assert format_size('ru', 1536 * 1024) == f'1,5{nbsp}МБ'
+    assert format_size('en', 512 * 1024) == f'512{nbsp}KB'
+    assert format_size('ru', 300) == f'300{nbsp}байт'
+    assert format_pixels('en', 25_000_000) == f'25{nbsp}megapixels'
+    assert format_pixels('ru', 25_000_000) == f'25{nbsp}мегапикселей'
+    assert format_pixels('ru', 4_000_000) == f'4{nbsp}мегапикселя'
+    assert format_pixels('en', 65_536) == f'65,536{nbsp}pixels'
+
+
+def test_translated_numbers_are_formatted_for_the_reader() -> None:
+    assert translate('en', 'avatar_too_large', size=Bytes(5 * 2**20)) == 'The image is too large: at most 5\xa0MB.'
+    assert translate('ru', 'avatar_too_many_pixels', pixels=Pixels(16_000_000)) == (
+        'В изображении слишком много пикселей (не больше 16\xa0мегапикселей).'
+    )
+    assert translate('en', 'message_too_long', max=4000) == 'The message is too long: at most 4,000 characters.'
+    assert translate('ru', 'online_count', count=1200) == 'в сети: 1\u202f200'
+    assert translate('en', 'day_date_year', d=5, m='December', y=2026) == '5 December 2026'  # a year is no count
+    assert Pixels(9_999) == 9_999  # the services' errors still compare as plain numbers
