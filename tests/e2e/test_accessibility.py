@@ -182,3 +182,25 @@ def test_the_avatar_picker_opens_the_file_dialog_from_the_keyboard(scene: Scene)
         assert chooser.value.element.get_attribute('accept') == 'image/png,image/jpeg,image/webp,image/gif'
     finally:
         page.close()
+
+
+@pytest.mark.parametrize('theme', THEMES)
+def test_a_skip_link_leads_the_keyboard_past_the_header_to_the_messages(scene: Scene, theme: str) -> None:
+    """In a room, the first Tab from the top of the page shows "Skip to messages" (legible: audited too); Enter puts
+    the focus on the feed, where the arrow keys scroll."""
+    page = scene.anna.context.new_page()
+    try:
+        page.emulate_media(color_scheme=theme)
+        page.goto(f'/room/{scene.room}')
+        expect(page.locator(READY['room'])).to_be_visible()
+        page.locator('.q-layout').focus()  # the composer has the focus: as if Tab came from the top of the page
+        page.keyboard.press('Tab')
+        link = page.get_by_role('link', name='Skip to messages')
+        expect(link).to_be_focused()
+        expect(link).to_be_visible()
+        results = Axe().run(page, context={'include': [['.nicegui-skip-link']]}, options={'runOnly': AXE_TAGS})
+        assert not results.response['violations'], _describe(results.response['violations'])
+        page.keyboard.press('Enter')
+        expect(page.locator('[data-testid=feed]')).to_be_focused()
+    finally:
+        page.close()
