@@ -128,6 +128,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'show_more': {'en': 'Show more', 'ru': 'Показать полностью'},
     'show_less': {'en': 'Show less', 'ru': 'Свернуть'},
     'no_messages': {'en': 'No messages yet. Say hello!', 'ru': 'Сообщений пока нет. Поздоровайтесь!'},
+    'feed_label': {'en': 'Messages', 'ru': 'Сообщения'},
+    'skip_to_messages': {'en': 'Skip to messages', 'ru': 'Перейти к сообщениям'},
     # the feed's day separators and its first line
     'day_today': {'en': 'Today', 'ru': 'Сегодня'},
     'day_yesterday': {'en': 'Yesterday', 'ru': 'Вчера'},

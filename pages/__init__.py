@@ -6,7 +6,9 @@ from chat.services import Services
 def register(services: Services) -> None:
     from nicegui import app
 
-    from pages import auth, home, media, not_found, ops, panel, room, sessions
+    from pages import auth, home, media, not_found, ops, panel, room, sessions, theme
+
+    theme.install()
 
     app.state.session_watch = sessions.register(services)
     auth.register(services)

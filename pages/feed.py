@@ -170,7 +170,9 @@ class Feed:
         self.relative_days: list[Item] = []  # separators saying "Today" or "Yesterday": renamed as days pass
         # the newest presence notice and what it says (kind, first two names, count): the next arrival may join it
         self.last_presence: tuple[Item, str, list[str], int] | None = None
-        with el.box(SCROLLER_CLASSES, props={'data-testid': 'feed'}) as self.scroller:
+        # a named region the keyboard can reach (tabindex) and scroll with the arrow keys
+        scroller_props = {'data-testid': 'feed', 'tabindex': '0', 'role': 'region', 'aria-label': t('feed_label')}
+        with el.box(SCROLLER_CLASSES, props=scroller_props) as self.scroller:
             # items-stretch: own messages sit on the right
             with el.column(COLUMN_CLASSES) as self.column:
                 # never the browser's scroll anchor: the message being read is, so it stays put as older ones come in

@@ -21,7 +21,8 @@ HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-
 MUTED = ['text-grey-7', 'dark:text-gray-400!']  # Quasar's grey is too dim on a dark page (its classes are !important)
 LEFT_CLASSES = ['items-center', 'gap-2', 'no-wrap', 'min-w-0', 'shrink']
 RIGHT_CLASSES = ['items-center', 'gap-1', 'no-wrap', 'shrink-0']
-APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white', 'no-underline', 'whitespace-nowrap', 'gt-xs']
+# text-white! (important): it is a link, and links have a colour class of their own (pages/theme.py)
+APP_NAME_CLASSES = ['text-lg', 'font-bold', 'text-white!', 'no-underline', 'whitespace-nowrap', 'gt-xs']
 TITLE_CLASSES = ['text-lg', 'truncate', 'min-w-0']
 AVATAR_CLASSES = ['w-8', 'h-8', 'rounded-full', 'shrink-0']
 NAME_CLASSES = ['max-w-40', 'truncate', 'gt-xs']  # the name beside the avatar: not on a phone (it is in the menu)
@@ -32,8 +33,12 @@ HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 D = TypeVar('D', ui.left_drawer, ui.right_drawer)
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
-DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # !: Quasar's bg-white is !important too
+DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # ! like Quasar's bg-white, or the drawer stays white on a dark page
 DRAWER_BUTTON = {**HEADER_BUTTON, 'dense': True}
+# The user menu holds more than menu items (names, headings, the theme's radio group): a dialog, not a `menu`, whose
+# list has only list items (its separators are drawn, not read)
+MENU_PROPS = {'auto-close': True, 'anchor': 'bottom right', 'self': 'top right', 'role': 'dialog'}
+SEPARATOR = {'role': 'none', 'aria-orientation': None}  # null: Vue drops Quasar's attribute
 
 
 def hint(text: str) -> dict[str, str]:
@@ -161,14 +166,14 @@ def user_menu(ctx: PageContext) -> tuple[Element, Element, ThemeChoice]:
             name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
             el.box(tag='q-icon', props={'name': 'arrow_drop_down'})
         with (
-            el.box(tag='q-menu', props={'auto-close': True, 'anchor': 'bottom right', 'self': 'top right'}),
+            el.box(tag='q-menu', props={**MENU_PROPS, 'aria-label': ctx.t('user_menu')}),
             el.box(['min-w-56', 'max-w-80'], tag='q-list', props={'dense': True}),
         ):
             el.text(ctx.user.display_name, ['px-4', 'pt-3', 'pb-1', 'font-bold', 'truncate'])
             el.text('@' + ctx.user.username, USERNAME_CLASSES)
-            el.box(tag='q-separator')
+            el.box(tag='q-separator', props=SEPARATOR)
             el.menu_item(ctx.t('profile'), lambda: ui.navigate.to('/panel'), props={'data-testid': 'panel-link'})
-            el.box(tag='q-separator')
+            el.box(tag='q-separator', props=SEPARATOR)
             el.text(ctx.t('language'), MENU_HEADING)
             for code, language in LANGUAGE_NAMES.items():
                 el.menu_item(
@@ -176,10 +181,11 @@ def user_menu(ctx: PageContext) -> tuple[Element, Element, ThemeChoice]:
                     lambda code=code: _change_language(ctx, code),
                     props={'active': code == ctx.lang, 'data-testid': f'language-{code}'},
                 )
-            el.box(tag='q-separator')
+            el.box(tag='q-separator', props=SEPARATOR)
             el.text(ctx.t('theme'), MENU_HEADING)
-            theme = ThemeChoice(ctx)
-            el.box(tag='q-separator')
+            with el.box(props={'role': 'listitem'}):
+                theme = ThemeChoice(ctx)
+            el.box(tag='q-separator', props=SEPARATOR)
 
             async def sign_out() -> None:
                 # this page leaves by itself: it stops listening first, or the session's end (announced to every

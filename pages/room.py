@@ -285,6 +285,7 @@ def register(services: Services) -> None:
                 on_react=lambda message_id, emoji, present: react(message_id, emoji, present),
                 run=ctx.run,
             )
+            ui.skip_link(ctx.t('skip_to_messages'), target=feed.scroller)  # Tab's first stop: past header and rooms
             reply = ReplyBar(ctx)
             menu = MessageMenu(ctx, room, feed, reply)
             typing = TypingLine(ctx)
