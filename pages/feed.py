@@ -215,7 +215,7 @@ class Feed:
         # the reader is at the newest messages, which decides whether new ones are read or announced. First child of
         # the `flex-col-reverse` scroller, so it sits at the bottom.
         with self.scroller:
-            bottom = ui.element('q-intersection').classes('w-full h-px shrink-0')
+            bottom = ui.element('q-intersection').classes('h-px shrink-0')
         el.place(self.scroller, bottom, 0)
         bottom.on('visibility', self._bottom_seen)
 

@@ -27,7 +27,7 @@ from chat.views import RoomSummary, RoomView, utc
 from pages import forms
 from pages.context import PageContext, signed_in_page
 from pages.formatting import short_stamp
-from pages.layout import MUTED, header, rooms_drawer
+from pages.layout import MUTED, RoomsDrawer, header
 from pages.lobby import LobbyView
 from pages.sidebar import RoomsSidebar
 
@@ -190,7 +190,7 @@ class RoomList(LobbyView):
 def register(services: Services) -> None:
     @signed_in_page(services, '/')
     async def home_page(ctx: PageContext) -> None:
-        with rooms_drawer() as drawer:
+        with RoomsDrawer() as drawer:
             sidebar = RoomsSidebar(ctx)
         header(ctx, ctx.t('browse_rooms'), rooms=drawer)
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from nicegui import ui
 from nicegui.element import Element
@@ -30,7 +30,6 @@ MENU_HEADING = ['text-xs', 'uppercase', *MUTED, 'px-4', 'pt-2', 'pb-1']
 USERNAME_CLASSES = ['text-xs', *MUTED, 'px-4', 'pb-2', 'truncate']
 SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session (pages/sessions.py), then sign-in
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
-D = TypeVar('D', ui.left_drawer, ui.right_drawer)
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
 DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # ! like Quasar's bg-white, or the drawer stays white on a dark page
@@ -86,24 +85,43 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-def rooms_drawer() -> ui.left_drawer:
+class RoomsDrawer(ui.left_drawer):
     """The user's rooms, left of the page. On a wide screen it stays open beside the page; on a narrower one (a
-    phone) it slides over it from the header's menu button."""
-    return _open_if_wide(ui.left_drawer(value=False), 'rooms-drawer')
+    phone) it slides over it from the header's menu button.
+
+    The browser owns whether it is open: Quasar opens it on a wide screen (`show-if-above`), closes it when the
+    window narrows, and the header's button toggles it there. The server keeps no copy (its value lives in a prop
+    Quasar ignores): a copy echoed back after a resize would open it over the page again, and NiceGUI's way to keep
+    one, `value=None`, asks every browser for the state by JavaScript on each connection."""
+
+    VALUE_PROP = 'server-value'
+
+    def __init__(self) -> None:
+        super().__init__(value=False)
+        _side_pane(self, 'rooms-drawer')
+
+    def toggle(self) -> RoomsDrawer:
+        self.run_method('toggle')
+        return self
 
 
-def people_drawer() -> ui.right_drawer:
+class PeopleDrawer(ui.right_drawer):
     """A room's people, right of the page; like the rooms drawer, over the page on a phone."""
-    return _open_if_wide(ui.right_drawer(value=False), 'people-drawer')
+
+    VALUE_PROP = 'server-value'
+
+    def __init__(self) -> None:
+        super().__init__(value=False)
+        _side_pane(self, 'people-drawer')
+
+    def toggle(self) -> PeopleDrawer:
+        self.run_method('toggle')
+        return self
 
 
-def _open_if_wide(drawer: D, testid: str) -> D:
-    """Quasar opens the drawer itself on a wide screen (`show-if-above`) and tells the server through the drawer's
-    value. (NiceGUI's own way, `value=None`, asks every browser for the drawer's state by JavaScript on each
-    connection: a round trip per drawer per page.)"""
+def _side_pane(drawer: ui.left_drawer | ui.right_drawer, testid: str) -> None:
     drawer.classes(DRAWER_CLASSES)
     drawer.props.update({'show-if-above': True, 'bordered': True, 'width': DRAWER_WIDTH, 'data-testid': testid})
-    return drawer
 
 
 def header(

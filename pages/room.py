@@ -31,7 +31,7 @@ from pages import elements as el
 from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
-from pages.layout import header, people_drawer, rooms_drawer
+from pages.layout import PeopleDrawer, RoomsDrawer, header
 from pages.message_actions import MessageMenu, ReplyBar
 from pages.sidebar import RoomsSidebar
 from pages.typing_line import TypingLine
@@ -264,9 +264,9 @@ def register(services: Services) -> None:
         await build_room(ctx, room, int(message) if message and message.isdecimal() and len(message) < 19 else None)
 
     async def build_room(ctx: PageContext, room: RoomView, target: int | None = None) -> None:
-        with rooms_drawer() as rooms:
+        with RoomsDrawer() as rooms:
             sidebar = RoomsSidebar(ctx, room)
-        with people_drawer() as people, el.column(SIDE_CLASSES):
+        with PeopleDrawer() as people, el.column(SIDE_CLASSES):
             el.text(ctx.t('online_here'), ['text-subtitle2'])
             private = PrivatePanel(ctx, room.id)
             online = OnlineList(ctx, private.open, settings.online_list_limit)

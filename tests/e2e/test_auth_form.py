@@ -24,27 +24,27 @@ def sessions_of(server: Server, username: str) -> int:
 
 
 def test_enter_and_the_button_each_sign_in_once(people, server: Server) -> None:
-    vera = people('vera', 'Vera')
+    vera = people('vesna', 'Vesna')
     page = vera.page
     page.goto('/register')
     form = page.locator('form')
     expect(form.locator('input[name=username]')).to_have_attribute('autocomplete', 'username')
     expect(form.locator('input[name=nickname]')).to_have_attribute('autocomplete', 'nickname')
     expect(form.locator('input[name=password]')).to_have_attribute('autocomplete', 'new-password')
-    page.locator('input[data-testid=username]').fill('vera')
+    page.locator('input[data-testid=username]').fill('vesna')
     page.locator('input[data-testid=password]').fill(PASSWORD)
     page.locator('input[data-testid=password]').press('Enter')  # the browser's implicit submission
     expect(page.locator('[data-testid=room-list]')).to_be_visible()
     assert '?' not in page.url and PASSWORD not in page.url  # no native submission reached an address
-    assert sessions_of(server, 'vera') == 1
+    assert sessions_of(server, 'vesna') == 1
 
     for submit in ('Enter', 'click'):
         page.locator('[data-testid=user-menu]').click()
         page.locator('[data-testid=sign-out]').click()
         expect(page.locator('[data-testid=submit]')).to_have_text('Sign in')
-        assert sessions_of(server, 'vera') == 0
+        assert sessions_of(server, 'vesna') == 0
         expect(page.locator('input[name=password]')).to_have_attribute('autocomplete', 'current-password')
-        page.locator('input[data-testid=username]').fill('vera')
+        page.locator('input[data-testid=username]').fill('vesna')
         page.locator('input[data-testid=password]').fill(PASSWORD)
         if submit == 'Enter':
             page.locator('input[data-testid=password]').press('Enter')
@@ -52,4 +52,4 @@ def test_enter_and_the_button_each_sign_in_once(people, server: Server) -> None:
             page.locator('[data-testid=submit]').click()
         expect(page.locator('[data-testid=room-list]')).to_be_visible()
         expect(page.locator('[data-testid=error]')).to_have_count(0)
-        assert sessions_of(server, 'vera') == 1, submit
+        assert sessions_of(server, 'vesna') == 1, submit

@@ -17,13 +17,14 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageGrab, ImageStat
 
+from pages.theme import BRAND
 from tests.e2e.conftest import require
 from tests.e2e.helpers import Server, app_environment, keep_picture
 from tests.waiting import Timeout, until_sync
 
 pytestmark = pytest.mark.e2e
 
-HEADER_BLUE = (0x58, 0x98, 0xD4)  # NiceGUI's default primary colour: the header and the "Sign in" button
+HEADER_BLUE = tuple(int(BRAND['primary'][i : i + 2], 16) for i in (1, 3, 5))  # the header and the "Sign in" button
 INSTALL = (
     'apt-get install -y xvfb xdotool libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 && '
     "pip install 'pywebview[qt]'"

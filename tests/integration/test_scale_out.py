@@ -151,7 +151,8 @@ async def test_room_rename_and_delete_seen_on_both_instances(cluster: Cluster, h
         'asking to confirm the deletion',
     )
     await panel.click('confirm-delete')
-    assert await b.next_navigation() == '/'
+    await b.wait_for_text(f'The room “{new_name}” was deleted.')  # said on the page, which stays until Boris leaves
+    assert b.shows('All rooms')  # the way back
     for lobby in (lobby1, lobby2):
         await lobby.wait_until(lambda lobby=lobby: room_link_text(lobby, room_id) is None, 'without the room')
     for browser in (anna, boris, watcher1, watcher2):
