@@ -43,13 +43,22 @@ class Unread:
         def work(session: Session) -> list[RoomUnread]:
             user = check_actor(session, actor)
             result = []
-            for room, stored in read_queries.joined_rooms(session, actor.id):
-                last_read = max(stored or 0, pending.get(room.id, 0))
-                newer = read_queries.newer_messages(session, room.id, last_read, COUNT_CAP)
-                others = [body for _, author, body in newer if author != actor.id]
-                mentioned = any(mentions_user(mentioned_usernames(body), user.username) for body in others)
-                newest = newer[-1][0] if newer else last_read
-                result.append(RoomUnread(room_view(room), len(others), mentioned, last_read, newest))
+            for found in read_queries.unread_in_joined_rooms(session, actor.id, COUNT_CAP):
+                room_id, after, bound, unread, maybe = (
+                    found.room.id,
+                    found.after,
+                    found.bound,
+                    found.unread,
+                    found.maybe_mentioned,
+                )
+                if pending.get(room_id, 0) > after:  # read on a page in the last seconds, not stored yet
+                    after = pending[room_id]
+                    bound, unread, maybe = read_queries.unread_after(session, room_id, actor.id, after, COUNT_CAP)
+                mentioned = maybe and any(
+                    mentions_user(mentioned_usernames(body), user.username)
+                    for body in read_queries.mention_candidates(session, room_id, actor.id, after, bound)
+                )
+                result.append(RoomUnread(room_view(found.room), unread, mentioned, after, max(bound, after)))
             return result
 
         return await self.db.run(work)

@@ -86,7 +86,8 @@ def touch_membership(session: Session, user_id: int, room_id: int) -> bool:
     values = {'user_id': user_id, 'room_id': room_id, 'joined_at': utcnow(), 'last_read_message_id': newest}
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == 'postgresql' else sqlite_insert
-    statement = insert(Membership).values(**values).on_conflict_do_nothing()
-    result = session.exec(statement)  # type: ignore[call-overload]
+    # RETURNING, not the row count: psycopg reports -1 for an INSERT ... ON CONFLICT
+    statement = insert(Membership).values(**values).on_conflict_do_nothing().returning(col(Membership.user_id))
+    inserted = session.connection().execute(statement).all()
     session.commit()
-    return result.rowcount == 1
+    return bool(inserted)
