@@ -1,4 +1,4 @@
-"""`python -m bench`: runs the scenarios of issue 5 against the real server, prints a table, writes JSON.
+"""`python -m bench`: runs the benchmark scenarios against the real server, prints a table, writes JSON.
 
     python -m bench                       # everything at full size (about 20-30 minutes on 2 cores)
     python -m bench --quick               # smaller sizes, a couple of minutes

@@ -1,4 +1,4 @@
-"""The scenarios of issue 5. Each starts its own server on a fresh copy of a prepared data folder.
+"""The benchmark scenarios. Each starts its own server on a fresh copy of a prepared data folder.
 
 Preparation (once per run): users and rooms through the service layer, then every user signs in once through the
 real login page of a running server; the signed-in session cookies stay valid for every later server started on a

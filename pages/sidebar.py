@@ -20,6 +20,7 @@ from chat.hub import activity_topic, user_topic
 from chat.mentions import mentions_user
 from chat.unread import COUNT_CAP
 from chat.views import RoomUnread, RoomView
+from pages import elements as el
 from pages.context import PageContext
 from pages.layout import MUTED, hint
 
@@ -27,7 +28,7 @@ ENTRY_CLASSES = 'items-center gap-2 rounded-borders'
 NAME_CLASSES = 'grow min-w-0 truncate'
 COUNT_PROPS = 'color=primary rounded'
 MENTION_PROPS = 'color=negative rounded'
-SIDEBAR_WIDTH = 272  # px: the drawer's width on a wide screen
+MARK_ALL_PROPS = {'flat': True, 'round': True, 'dense': True}
 
 
 @dataclass(slots=True, eq=False)
@@ -54,12 +55,15 @@ class RoomsSidebar:
         self.entries: dict[int, Entry] = {}
         self.title = ctx.t('app_name')
         self.shown_total = 0
-        with ui.column().classes('w-full gap-2 p-3 no-wrap').props('data-testid=sidebar') as self.column:
-            with ui.row().classes('w-full items-center justify-between no-wrap'):
-                ui.label(ctx.t('joined_rooms')).classes('text-subtitle2')
-                ui.button(icon='done_all', on_click=self.mark_all_read).props(
-                    'flat round dense data-testid=mark-all-read'
-                ).props.update(hint(ctx.t('mark_all_read')))
+        # the fixed parts from the element API (light elements with the speed layer: every page holds them)
+        with el.column(['w-full', 'gap-2', 'p-3', 'no-wrap'], props={'data-testid': 'sidebar'}) as self.column:
+            with el.row(['w-full', 'items-center', 'justify-between', 'no-wrap']):
+                el.text(ctx.t('joined_rooms'), ['text-subtitle2'])
+                el.button(
+                    self.mark_all_read,
+                    icon='done_all',
+                    props={**MARK_ALL_PROPS, 'data-testid': 'mark-all-read', **hint(ctx.t('mark_all_read'))},
+                )
             self.filter = (
                 ui.input(placeholder=ctx.t('filter_or_create'), on_change=self._filter)
                 .classes('w-full')
@@ -68,9 +72,9 @@ class RoomsSidebar:
             self.filter.props.update({'aria-label': ctx.t('filter_or_create')})
             self.filter.on('keydown.enter', self._open_typed)
             self.list = ui.list().props('dense data-testid=my-rooms').classes('w-full')
-            self.none = ui.label(ctx.t('no_joined_rooms')).classes(' '.join(['text-sm', 'px-2', *MUTED]))
-            self.error = ui.label().classes('text-negative text-sm').props('data-testid=sidebar-error')
-            ui.link(ctx.t('browse_all_rooms'), '/').classes('text-sm px-2').props('data-testid=browse-rooms')
+            self.none = el.text(ctx.t('no_joined_rooms'), ['text-sm', 'px-2', *MUTED])
+            self.error = el.text('', ['text-negative', 'text-sm'], props={'data-testid': 'sidebar-error'})
+            el.link(ctx.t('browse_all_rooms'), '/', ['text-sm', 'px-2'])
         if current is not None:
             self._add(RoomUnread(current, 0, False, 0))
 
@@ -185,7 +189,7 @@ class RoomsSidebar:
             shown += visible
             if entry.item.visible != visible:
                 entry.item.set_visibility(visible)
-        self.none.text = self.ctx.t('no_joined_match' if words else 'no_joined_rooms')
+        el.set_text(self.none, self.ctx.t('no_joined_match' if words else 'no_joined_rooms'))
         self.none.set_visibility(not shown)
 
     async def _open_typed(self) -> None:
@@ -198,7 +202,7 @@ class RoomsSidebar:
         try:
             room, _ = await self.ctx.services.rooms.open_by_name(self.ctx.user, words)
         except ChatError as error:
-            self.error.text = self.ctx.t(error.key, **error.params)
+            el.set_text(self.error, self.ctx.t(error.key, **error.params))
             return
         ui.navigate.to(f'/room/{room.id}')
 

@@ -93,7 +93,7 @@ PAGE_TYPES = {'Client', 'PageContext', 'Feed', 'OnlineList', 'PrivatePanel', 'Fe
 
 async def test_a_closed_room_page_is_freed_without_the_cycle_collector(user: User) -> None:
     """Nothing of a closed room page may sit in a reference cycle: garbage waiting for a full collection is memory
-    the allocator keeps, and a full collection stalls every page (docs/PERFORMANCE.md, log items 18 and 20)."""
+    the allocator keeps, and a full collection stalls every page (docs/PERFORMANCE.md)."""
     from tests.ui.helpers import open_room, register, send
 
     await register(user, 'anna')
@@ -283,7 +283,7 @@ def test_page_html_is_escaped_as_nicegui_escapes_it() -> None:
 
 async def test_a_pruned_user_storage_is_freed_without_the_cycle_collector(user: User) -> None:
     """Every request without a session cookie makes a user storage that NiceGUI drops when no page uses it; a dropped
-    one waiting for the cycle collector pinned the allocator's arenas (docs/PERFORMANCE.md, log item 41)."""
+    one waiting for the cycle collector pinned the allocator's arenas (docs/PERFORMANCE.md)."""
     from nicegui import app
     from nicegui.app import app as app_module
     from nicegui.storage import Storage

@@ -42,7 +42,7 @@ def test_freeze_then_full_collection_frees_frozen_cycles() -> None:
 def test_garbage_made_between_ticks_is_collected_not_frozen() -> None:
     """A request's reference cycles (starlette's middleware, anyio's task groups) that died since the last tick:
     frozen, they would wait for the next full collection; 27 static files per first visit made that 80-160 KB per
-    browser tab (docs/PERFORMANCE.md log item 39)."""
+    browser tab (docs/PERFORMANCE.md)."""
     schedule = CollectorSchedule(freeze_every=1.0, full_every=3600.0)
     gc.disable()  # only the tick may collect here
     try:
