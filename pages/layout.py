@@ -85,38 +85,32 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-class RoomsDrawer(ui.left_drawer):
-    """The user's rooms, left of the page. On a wide screen it stays open beside the page; on a narrower one (a
-    phone) it slides over it from the header's menu button.
-
-    The browser owns whether it is open: Quasar opens it on a wide screen (`show-if-above`), closes it when the
-    window narrows, and the header's button toggles it there. The server keeps no copy (its value lives in a prop
-    Quasar ignores): a copy echoed back after a resize would open it over the page again, and NiceGUI's way to keep
-    one, `value=None`, asks every browser for the state by JavaScript on each connection."""
+class _BrowserOwned:
+    """A side pane whose open state the browser owns: Quasar opens it on a wide screen (`show-if-above`), closes it
+    when the window narrows, and the header's button toggles it there. The server keeps no copy (its value lives in
+    a prop Quasar ignores): a copy echoed back after a resize would open it over the page again, and NiceGUI's way to
+    keep one, `value=None`, asks every browser for the state by JavaScript on each connection."""
 
     VALUE_PROP = 'server-value'
+
+    def toggle(self) -> None:
+        self.run_method('toggle')  # type: ignore[attr-defined]
+
+
+class RoomsDrawer(_BrowserOwned, ui.left_drawer):
+    """The user's rooms, left of the page: beside it on a wide screen, over it on a phone."""
 
     def __init__(self) -> None:
         super().__init__(value=False)
         _side_pane(self, 'rooms-drawer')
 
-    def toggle(self) -> RoomsDrawer:
-        self.run_method('toggle')
-        return self
 
-
-class PeopleDrawer(ui.right_drawer):
-    """A room's people, right of the page; like the rooms drawer, over the page on a phone."""
-
-    VALUE_PROP = 'server-value'
+class PeopleDrawer(_BrowserOwned, ui.right_drawer):
+    """A room's people, right of the page: beside it on a wide screen, over it on a phone."""
 
     def __init__(self) -> None:
         super().__init__(value=False)
         _side_pane(self, 'people-drawer')
-
-    def toggle(self) -> PeopleDrawer:
-        self.run_method('toggle')
-        return self
 
 
 def _side_pane(drawer: ui.left_drawer | ui.right_drawer, testid: str) -> None:

@@ -89,3 +89,34 @@ def test_the_new_messages_line_marks_where_reading_stopped(reading_server: Serve
     away = bob.page.locator('[data-testid=feed] .q-message').filter(has_text='while bob was away').bounding_box()
     assert seen is not None and line is not None and away is not None
     assert seen['y'] < line['y'] < away['y']
+
+
+def test_unread_counts_survive_a_restart(reading_server: Server, people) -> None:
+    ann, bob = people('ann3', 'Ann', on=reading_server), people('bob3', 'Bob', on=reading_server)
+    ann.register()
+    bob.register()
+    pantry = ann.create_room('Pantry')
+    attic = ann.create_room('Attic')
+    bob.enter(pantry)
+    bob.enter(attic)  # Bob has been in both; he stays in the attic
+    ann.enter(pantry)
+    ann.say('jam is ready')
+    badge = bob.page.locator(f'[data-testid=unread-{pantry}]')
+    expect(badge).to_have_text('1')
+
+    reading_server.stop()  # a graceful stop: the read marks of the last seconds are written too
+    reading_server.start()
+    bob.enter(attic)
+    expect(badge).to_have_text('1')  # still unread after the restart
+    bob.enter(pantry)  # read now
+    sees_message(bob, 'jam is ready')
+    other = bob.context.new_page()
+    bob.enter(attic, other)
+    expect(other.locator(f'[data-testid=unread-{pantry}]')).to_be_hidden()  # the service has the mark (in memory)
+    other.close()
+
+    reading_server.stop()
+    reading_server.start()
+    bob.enter(attic)
+    expect(bob.page.locator(f'[data-testid=room-entry-{pantry}]')).to_be_visible()
+    expect(badge).to_be_hidden()  # read before the restart: still read
