@@ -8,6 +8,7 @@ says which rooms the user has read on any page. The room this page shows is neve
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from nicegui import ui
@@ -65,10 +66,14 @@ class RoomsSidebar:
                     props={**MARK_ALL_PROPS, 'data-testid': 'mark-all-read', **hint(ctx.t('mark_all_read'))},
                 )
             self.filter = (
-                ui.input(placeholder=ctx.t('filter_or_create'), on_change=self._filter)
+                ui.input(placeholder=ctx.t('filter_or_create'))
                 .classes('w-full')
                 .props('dense outlined clearable data-testid=rooms-filter')
             )
+            # through a weak reference: a change handler kept on the field, which NiceGUI does not drop with the page,
+            # would hold this drawer in a reference cycle, freed only by a full collection
+            weak_filter = weakref.WeakMethod(self._filter)
+            self.filter.on_value_change(lambda event: (method := weak_filter()) and method(event))
             self.filter.props.update({'aria-label': ctx.t('filter_or_create')})
             self.filter.on('keydown.enter', self._open_typed)
             self.list = ui.list().props('dense data-testid=my-rooms').classes('w-full')
