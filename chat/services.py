@@ -95,6 +95,6 @@ def build(settings: Settings) -> Services:
     rooms = Rooms(db, hub, presence, accounts, settings)
     lifecycle = Lifecycle()
     messages = Messages(db, hub, presence, settings, lifecycle)
-    unread = Unread(db, hub)
+    unread = Unread(db, hub, settings.read_flush_interval)
     typing = Typing(hub, presence, settings, lifecycle)
     return Services(settings, db, hub, presence, accounts, rooms, messages, lifecycle, unread, typing)

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     reaction_rate_window: float = Field(10.0, gt=0)  # ... per this many seconds
     typing_interval: float = Field(3.0, gt=0)  # seconds between two "is typing" reports of one person in one room
     typing_expiry: float = Field(6.0, gt=0)  # seconds a page shows "is typing" after the person's last report
+    read_flush_interval: float = Field(2.0, gt=0)  # seconds read marks wait in memory before they are stored together
     room_create_rate: int = Field(20, ge=1)  # rooms per user per hour
     register_rate: int = Field(20, ge=1)  # registrations per client address per hour
     login_max_failures: int = Field(5, ge=1)
