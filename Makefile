@@ -27,8 +27,12 @@ native: $(VENV)/.runtime
 	$(PY) -m pip install -q 'pywebview[qt]'
 	$(PY) main.py --native $(ARGS)
 
+# Four worker processes even on two cores: much of a test's time is waiting (for a browser, a server, PostgreSQL's
+# disk), not computing. JOBS=0 runs everything in this one process (needed for pdb).
+# The slowest tests are listed at the end: where the suite's time goes.
+JOBS ?= 4
 test: $(VENV)/.dev
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest $(if $(filter 0,$(JOBS)),,-n $(JOBS)) --durations=15 --durations-min=5 $(ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -40,6 +44,7 @@ bench: $(VENV)/.dev
 # The newest NiceGUI and transport releases in a virtualenv of their own, with the screen and wire tests: when a
 # version differs from those the speed layer was written for (pages/fastpath), its guard must switch it off.
 CANARY ?= .venv-canary
+CANARY_PACKAGES := ^(nicegui|python-socketio|python-engineio|uvicorn|wsproto|starlette|fastapi)==
 canary: $(VENV)/.runtime
 	rm -rf $(CANARY)
 	$(PYTHON) -m venv $(CANARY)
@@ -49,4 +54,9 @@ canary: $(VENV)/.runtime
 	  starlette fastapi
 	$(CANARY)/bin/python -c 'from pages import fastpath; print("canary: speed layer", \
 	  "off, found " + str(fastpath.version_mismatches()) if fastpath.version_mismatches() else "on (pinned versions)")'
-	$(CANARY)/bin/python -m pytest -p no:cacheprovider tests/ui tests/wire $(ARGS)
+	@if [ "$$($(CANARY)/bin/python -m pip list --format=freeze | grep -iE "$(CANARY_PACKAGES)")" = \
+	      "$$($(PY) -m pip list --format=freeze | grep -iE "$(CANARY_PACKAGES)")" ]; then \
+	  echo "canary: the newest releases are the pinned ones, whose screen and wire tests already ran"; \
+	else \
+	  $(CANARY)/bin/python -m pytest -p no:cacheprovider $(if $(filter 0,$(JOBS)),,-n $(JOBS)) tests/ui tests/wire $(ARGS); \
+	fi

@@ -118,14 +118,20 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> None:
         )
     try:
         manifest, path = backup(
-            settings.data_dir.resolve(), Path(url.database or ''), settings.media_path, args.file, Progress()
+            settings.data_dir.resolve(),
+            Path(url.database or ''),
+            settings.media_path,
+            args.file,
+            Progress(),
+            files_dir=settings.files_path,
         )
     except BackupError as error:
         fail(str(error))
     counts = manifest.counts
     print(
         f'Backup written to {path}: {counts["users"]} users, {counts["rooms"]} rooms, {counts["messages"]} messages, '
-        f'{manifest.files["media"]} media files (schema {manifest.alembic_revision}).'
+        f'{manifest.files["media"]} media files, {manifest.files.get("files", 0)} attachment files '
+        f'(schema {manifest.alembic_revision}).'
     )
     if settings.storage_secret:
         print('The storage secret comes from CHAT_STORAGE_SECRET and is not in the archive: keep it with the archive.')
@@ -208,10 +214,12 @@ def create_app(settings: Settings) -> None:
     services.migrate()
     app.state.services = services  # for tests and admin tooling; pages get it through pages.register
     app.on_startup(services.start)
-    app.on_shutdown(services.stop)
     app.state.graceful = shutdown.install(services, server=not SIMULATION)
     security.install(settings)
     pages.register(services)
+    # NiceGUI runs shutdown handlers in the order they were added: the services (and their database) stop last,
+    # after what the pages run on them (the session sweep) has stopped
+    app.on_shutdown(services.stop)
 
 
 def session_options(settings: Settings) -> dict:

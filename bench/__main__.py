@@ -7,6 +7,8 @@
     python -m bench --scenarios sidebar --sidebar-tabs 200 --sidebar-joined 50 --sidebar-rooms 100  # room lists
     python -m bench --scenarios browsers  # real Chromium tabs (not in the default run): 16 tabs, 5 msg/s
     python -m bench --scenarios browsers --browser-tabs 8,32 --browser-rates 5,20 --browser-senders 2
+    python -m bench --scenarios search    # full-text search over 1M messages, SQLite and PostgreSQL (in-process)
+    python -m bench --scenarios search --search-messages 100000 --search-databases sqlite
 
 The load generator runs in this process; the server (and the transport-floor server) in a subprocess each. On a
 2-core machine they share the cores, which is reported with the results.
@@ -28,7 +30,7 @@ from bench.report import table
 ALL = ['fanout', 'conversation', 'sidebar', 'saturation', 'opening', 'memory', 'persistence', 'flood']
 # Only when named: real Chromium tabs (Playwright and Debian's chromium needed; 16 tabs take some 2.7 GB and most of
 # a 2-core machine's CPU)
-EXTRA = ['browsers']
+EXTRA = ['browsers', 'search']  # search: fills 1M messages per database, some minutes each
 RESULTS = Path(__file__).resolve().parent / 'results'
 
 
@@ -48,7 +50,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         '--conversation-actions',
         type=int,
-        help='actions per run, a fifth of them edits, reactions and deletes (default 200; quick 50)',
+        help='actions per run, a fifth of them edits, reactions and deletes (default 600: ~40 of each; quick 50)',
     )
     parser.add_argument('--sidebar-tabs', type=int, help='reader tabs, one user each (default 200; quick 20)')
     parser.add_argument('--sidebar-rooms', type=int, help='rooms messages go to (default 100; quick 10)')
@@ -83,6 +85,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=50,
         help='messages in the room before the tabs open (default 50: a full feed window)',
     )
+    parser.add_argument('--search-messages', type=int, help='messages to search (default 1000000; quick 20000)')
+    parser.add_argument(
+        '--search-databases', default='sqlite,postgresql', help='sqlite and/or postgresql (default both)'
+    )
+    parser.add_argument(
+        '--search-postgres',
+        default='postgresql+psycopg://postgres@127.0.0.1:5432/postgres',
+        help='a PostgreSQL server to create the search database on (and drop it afterwards)',
+    )
+    parser.add_argument('--search-repeats', type=int, default=20, help='runs of each search query (default 20)')
     parser.add_argument('--work', help='working folder (default: a temporary folder, removed afterwards)')
     parser.add_argument('--out', help='JSON file (default bench/results/<timestamp>.json)')
     return parser.parse_args(argv)
@@ -103,7 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
     rates = [float(x) for x in args.rates.split(',')]
     count = args.messages or (40 if quick else 100)
     conv_sizes = ints(args.conversation_sizes or ('50' if quick else '200'))
-    conv_actions = args.conversation_actions or (50 if quick else 200)
+    conv_actions = args.conversation_actions or (50 if quick else 600)
     side_tabs = args.sidebar_tabs or (20 if quick else 200)
     side_rooms = args.sidebar_rooms or (10 if quick else 100)
     sat_sizes = ints(args.saturation_sizes or ('10,50' if quick else '10,50,200'))
@@ -139,7 +151,8 @@ def main(argv: list[str] | None = None) -> dict:
     try:
         print(f'preparing {needed} users in {work} ...', flush=True)
         hist = dict(zip(['h0', 'h10k', 'h100k', 'h1m'], history, strict=False)) if 'opening' in chosen else {}
-        fixture = scenarios.prepare_fixture(work, needed, hist)
+        # the search scenario runs in this process on a database of its own: no users or server needed
+        fixture = scenarios.prepare_fixture(work, needed, hist) if set(chosen) - {'search'} else None
         report['history_sizes'] = history
         for name in chosen:
             print(f'{name} ...', flush=True)
@@ -173,6 +186,16 @@ def main(argv: list[str] | None = None) -> dict:
                 report['rows'] += scenarios.persistence(work, 1000 if quick else 5000, 10)
             elif name == 'flood':
                 report['rows'] += scenarios.flood(fixture, args.flood or (500 if quick else 5000))
+            elif name == 'search':
+                from bench import search
+
+                report['rows'] += search.search(
+                    work,
+                    [d for d in args.search_databases.split(',') if d],
+                    args.search_messages or (20_000 if quick else 1_000_000),
+                    repeats=args.search_repeats,
+                    pg_base=args.search_postgres,
+                )
             elif name == 'browsers':
                 from bench import browsers  # Playwright: a dev requirement, imported only when asked for
 

@@ -360,6 +360,13 @@ class Tab:
         element_id, element = self.find(testid)
         self.event(element_id, self._listener(element, 'click'), ['{"isTrusted":true}'])
 
+    def open_menu(self, testid: str) -> None:
+        """What Quasar sends as a menu opens: a menu built on demand (the user menu, with the speed layer) gets its
+        items a moment later; a menu made with its page (plain NiceGUI) listens to nothing, and nothing is sent."""
+        element_id, element = self.find(testid)
+        if any(listener['type'] == 'beforeShow' for listener in element.get('events', [])):
+            self.event(element_id, self._listener(element, 'beforeShow'), [])
+
 
 def _ignore_result(task: asyncio.Future) -> None:
     if not task.cancelled():

@@ -76,6 +76,21 @@ def table(report: dict) -> str:
                 f'| {r["get_p95_ms"]} '
                 f'| {r["connected_median_ms"]} | {r["summary_median_ms"]} | {r["summary_p95_ms"]} | {r["opens"]} |'
             )
+    found = [r for r in rows if r['scenario'] == 'search']
+    if found:
+        lines += [
+            '',
+            '| search: first page (20) | messages | query | runs | p50 ms | p95 ms | p99 ms | max ms '
+            '| loop lateness max ms (idle) | load avg |',
+            '|---|---|---|---|---|---|---|---|---|---|',
+        ]
+        for r in found:
+            for kind, k in r['kinds'].items():
+                lines.append(
+                    f'| {r["database"]} | {r["messages"]:,} | {kind} | {k["runs"]} | {k["p50"]} | {k["p95"]} '
+                    f'| {k["p99"]} | {k["max"]} | {r["loop_lateness_max_ms"]} ({r["idle_lateness_max_ms"]}) '
+                    f'| {r["load_avg"]} |'
+                )
     sat = [r for r in rows if r['scenario'] == 'saturation']
     if sat:
         lines += [

@@ -23,6 +23,7 @@ from chat.i18n import LANGUAGES
 from chat.passwords import hash_password, verify_password
 from chat.ratelimit import RateLimiter
 from chat.settings import Settings
+from chat.tasks import in_turn
 from chat.views import UserView
 from models import LoginSession, User
 from storage import media
@@ -71,7 +72,7 @@ def check_actor(session: Session, actor: UserView) -> User:
     session was signed out or expired. Views without a token are the command line's and the tests'.
     """
     user = user_queries.by_id(session, actor.id)
-    if user is None or user.session_version != actor.session_version:
+    if user is None or user.session_version != actor.session_version or user.disabled:
         raise NotAuthenticated('session_ended')
     if actor.session_token is not None:
         login = session_queries.get(session, token_hash(actor.session_token))
@@ -162,6 +163,8 @@ class Accounts:
         valid, new_hash = await verify_password(password or '', user.password_hash if user else None)
         if not valid or user is None:
             raise InvalidInput('login_failed')
+        if user.disabled:  # said only to whoever knows the password
+            raise InvalidInput('account_disabled')
         for key in keys:
             self.login_failures.reset(key)
         if new_hash:
@@ -199,7 +202,9 @@ class Accounts:
             if login is None or _aware(login.expires_at) <= datetime.now(UTC):
                 return None
             user = user_queries.by_id(session, login.user_id)
-            return replace(to_view(user), session_token=token) if user is not None else None
+            if user is None or user.disabled:
+                return None
+            return replace(to_view(user), session_token=token)
 
         return await self.db.run(work)
 
@@ -361,29 +366,12 @@ class Accounts:
         return await self.set_avatar(actor, name)
 
     async def _decode(self, data: bytes) -> bytes:
-        """process_upload on a worker thread, at most AVATAR_DECODES_AT_ONCE at a time. The turn ends when the thread
-        does, not when the caller goes (a closed page cancels its upload handler, but not a running thread)."""
-        await self._decoding.acquire()
-        try:
-            work = asyncio.ensure_future(
-                asyncio.to_thread(
-                    process_upload,
-                    data,
-                    max_bytes=self.settings.max_avatar_bytes,
-                    max_pixels=self.settings.max_avatar_pixels,
-                )
-            )
-        except BaseException:
-            self._decoding.release()
-            raise
-
-        def done(future: asyncio.Future) -> None:
-            self._decoding.release()
-            if not future.cancelled():
-                future.exception()  # retrieved: a refusal nobody waits for any more is not logged as unhandled
-
-        work.add_done_callback(done)
-        return await asyncio.shield(work)
+        """process_upload on a worker thread, at most AVATAR_DECODES_AT_ONCE at a time."""
+        settings = self.settings
+        return await in_turn(
+            self._decoding,
+            lambda: process_upload(data, max_bytes=settings.max_avatar_bytes, max_pixels=settings.max_avatar_pixels),
+        )
 
     async def remove_avatar(self, actor: UserView) -> UserView:
         return await self.set_avatar(actor, None)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from chat.views import MessageView, ReactionView, RoomView, UserView
+from chat.views import FilesGlimpse, MessageView, ReactionView, RoomView, UserView
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,20 +114,26 @@ class RoomCount:
 @dataclass(frozen=True, slots=True)
 class RoomActivity:
     """On the lobby: a message was posted in a room, so the room directory moves that room's row to the top with the
-    new preview (plain words, cut short: chat/previews.py). Edits and deletions are not announced here."""
+    new preview (plain words, cut short: chat/previews.py). `changed`: the room's newest message was edited or
+    (`deleted`) deleted since; its row shows that in place."""
 
     room_id: int
     message_id: int
     author_name: str
     preview: str
     at: datetime
+    files: FilesGlimpse | None = None  # a message of files alone: what the preview says of them
+    changed: bool = False
+    deleted: bool = False
     kind: Literal['room_activity'] = 'room_activity'
 
 
 @dataclass(frozen=True, slots=True)
 class RoomChanged:
     room: RoomView
-    change: Literal['created', 'renamed', 'deleted']
+    # 'updated': topic or privacy changed (on the room's topic); 'hidden': the room became private, on the lobby with
+    # its id only, so lists of rooms drop it (its members find it in their own list)
+    change: Literal['created', 'renamed', 'deleted', 'updated', 'hidden']
     kind: Literal['room'] = 'room'
 
 
@@ -141,6 +147,21 @@ class ProfileChanged:
 class SessionEnded:
     user_id: int
     kind: Literal['session_ended'] = 'session_ended'
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationNotice:
+    """On the affected person's user topic: what was done to them in a room (chat/moderation.py), for each of their
+    pages to say in their language and to follow (a muted composer, a page that leaves the room)."""
+
+    user_id: int
+    room_id: int
+    room_name: str
+    action: str  # appoint, dismiss, mute, unmute, kick, ban, unban
+    actor_name: str
+    reason: str | None = None
+    until: datetime | None = None  # a mute's end (None: until lifted)
+    kind: Literal['moderation'] = 'moderation'
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +188,7 @@ Event = Annotated[
     | RoomChanged
     | ProfileChanged
     | SessionEnded
+    | ModerationNotice
     | HubStatus,
     Field(discriminator='kind'),
 ]

@@ -1,4 +1,5 @@
-"""A room's whole public history as JSON or as one self-contained HTML page, written while it is read.
+"""A room's whole public history as JSON or as one self-contained HTML page, written while it is read. Each message
+lists its attachments (name, size, type; JSON also the path the app serves it at), never their bytes.
 
 Rows are read a page at a time by id ranges on the (room_id, id) index and written out at once, so a room of a million
 messages never sits in memory. The export covers the messages up to the newest id at its start: posts arriving
@@ -19,7 +20,10 @@ from typing import Literal, TextIO
 from sqlmodel import Session
 
 from chat.errors import NotFound
-from chat.i18n import translate
+from chat.files import described
+from chat.i18n import format_size, translate
+from models import Attachment
+from storage import files as file_queries
 from storage import messages as message_queries
 from storage import rooms as room_queries
 from storage.db import Database
@@ -31,6 +35,8 @@ EXPORT_VERSION = 1
 
 # id, username, display name, body ('' when deleted), created_at, edited_at, deleted_at
 Row = tuple[int, str, str, str, datetime, datetime | None, datetime | None]
+Files = dict[int, list[Attachment]]  # message id -> its attachments, in the order they were sent
+Batches = Iterator[tuple[list[Row], Files]]
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,20 @@ def find_room(db: Database, name: str) -> RoomExport:
     return db.run_sync(work)
 
 
-def pages(db: Database, room: RoomExport) -> Iterator[list[Row]]:
+def pages(db: Database, room: RoomExport) -> Iterator[tuple[list[Row], Files]]:
     after = 0
     while after < room.newest:
-        rows = db.run_sync(message_queries.after, room.id, after, room.newest, PAGE_ROWS)
+        rows, files = db.run_sync(_page, room.id, after, room.newest)
         if not rows:
             return
-        yield rows
+        yield rows, files
         after = rows[-1][0]
+
+
+def _page(session: Session, room_id: int, after: int, newest: int) -> tuple[list[Row], Files]:
+    """A page of messages and their attachments (none for a deleted message): two queries."""
+    rows = message_queries.after(session, room_id, after, newest, PAGE_ROWS)
+    return rows, file_queries.for_messages(session, [row[0] for row in rows if row[6] is None])
 
 
 def write(
@@ -83,7 +95,7 @@ def iso(moment: datetime) -> str:
 
 
 def _write_json(
-    batches: Iterator[list[Row]], room: RoomExport, out: TextIO, _language: str, advance: Callable[[int], object]
+    batches: Batches, room: RoomExport, out: TextIO, _language: str, advance: Callable[[int], object]
 ) -> int:
     header = {
         'format': 'chat-room-export',
@@ -97,7 +109,7 @@ def _write_json(
         out.write(f' {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n')
     out.write(' "messages": [')
     written = 0
-    for rows in batches:
+    for rows, files in batches:
         for message_id, username, display_name, body, created_at, edited_at, deleted_at in rows:
             item = {
                 'id': message_id,
@@ -106,6 +118,7 @@ def _write_json(
                 'created_at': iso(created_at),
                 'edited_at': iso(edited_at) if edited_at is not None else None,
                 'deleted': deleted_at is not None,
+                'attachments': [described(a) for a in files.get(message_id, ())],
             }
             out.write(('\n  ' if written == 0 else ',\n  ') + json.dumps(item, ensure_ascii=False))
             written += 1
@@ -128,11 +141,12 @@ article header { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap
 .user, time { color: #5f6670; }
 .body { margin: 4px 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
 .deleted { color: #5f6670; font-style: italic; }
+.files { margin: 4px 0 0; padding: 0; list-style: none; color: #5f6670; font-size: .85rem; overflow-wrap: anywhere; }
 """
 
 
 def _write_html(
-    batches: Iterator[list[Row]], room: RoomExport, out: TextIO, language: str, advance: Callable[[int], object]
+    batches: Batches, room: RoomExport, out: TextIO, language: str, advance: Callable[[int], object]
 ) -> int:
     """Every piece of user text goes through html.escape: a name or a message is shown, never run."""
     exported = datetime.now(UTC).strftime('%Y-%m-%d %H:%M')
@@ -148,7 +162,7 @@ def _write_html(
     written, day = 0, ''
     deleted_text = html.escape(translate(language, 'message_deleted'))
     edited_mark = html.escape(translate(language, 'message_edited_mark'))
-    for rows in batches:
+    for rows, files in batches:
         chunk: list[str] = []
         for message_id, username, display_name, body, created_at, edited_at, deleted_at in rows:
             moment = datetime.fromisoformat(iso(created_at))
@@ -164,7 +178,8 @@ def _write_html(
                 + (
                     f'<p class="body deleted">{deleted_text}</p></article>\n'
                     if deleted_at is not None
-                    else f'<p class="body">{html.escape(body)}</p></article>\n'
+                    else f'<p class="body">{html.escape(body)}</p>{_files_html(files.get(message_id), language)}'
+                    '</article>\n'
                 )
             )
         out.write(''.join(chunk))
@@ -172,3 +187,14 @@ def _write_html(
         advance(len(rows))
     out.write('</main>\n</body>\n</html>\n')
     return written
+
+
+def _files_html(attachments: list[Attachment] | None, language: str) -> str:
+    """The message's files by name and size (the bytes stay on the server)."""
+    if not attachments:
+        return ''
+    items = ''.join(
+        f'<li>\U0001f4ce {html.escape(a.name)} \u00b7 {html.escape(format_size(language, a.size))}</li>'
+        for a in attachments
+    )
+    return f'<ul class="files">{items}</ul>'

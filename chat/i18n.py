@@ -106,11 +106,157 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Это может сделать только владелец комнаты или администратор.',
     },
     'back_to_rooms': {'en': 'All rooms', 'ru': 'Все комнаты'},
-    # room page
-    'message_placeholder': {
-        'en': 'Write a message… (Shift+Enter: new line)',
-        'ru': 'Сообщение… (Shift+Enter — новая строка)',  # one line on a phone
+    # room moderation (chat/moderation.py, pages/moderation.py)
+    'banned_from_room': {'en': 'You are banned from this room.', 'ru': 'Вам закрыт доступ в эту комнату.'},
+    'muted_until': {
+        'en': 'You are muted in this room until {until}: you can read, but not write.',
+        'ru': 'Вам запрещено писать в этой комнате до {until}: читать можно, писать нельзя.',
     },
+    'muted_until_reason': {
+        'en': 'You are muted in this room until {until}: you can read, but not write. Reason: {reason}',
+        'ru': 'Вам запрещено писать в этой комнате до {until}: читать можно, писать нельзя. Причина: {reason}',
+    },
+    'muted_forever': {
+        'en': 'You are muted in this room: you can read, but not write.',
+        'ru': 'Вам запрещено писать в этой комнате: читать можно, писать нельзя.',
+    },
+    'muted_forever_reason': {
+        'en': 'You are muted in this room: you can read, but not write. Reason: {reason}',
+        'ru': 'Вам запрещено писать в этой комнате: читать можно, писать нельзя. Причина: {reason}',
+    },
+    'moderation_denied': {
+        'en': 'Only the room’s owner, its moderators or an admin may do this.',
+        'ru': 'Это может сделать только владелец комнаты, её модератор или администратор.',
+    },
+    'moderation_owner_only': {
+        'en': 'Only the room’s owner or an admin may appoint or remove moderators.',
+        'ru': 'Назначать и снимать модераторов может только владелец комнаты или администратор.',
+    },
+    'moderate_self': {'en': 'You cannot do this to yourself.', 'ru': 'Это нельзя сделать с самим собой.'},
+    'moderate_owner_denied': {
+        'en': 'Nobody may do this to the room’s owner.',
+        'ru': 'Это нельзя сделать с владельцем комнаты.',
+    },
+    'moderate_admin_denied': {
+        'en': 'Only an admin may do this to an admin.',
+        'ru': 'Это может сделать с администратором только администратор.',
+    },
+    'moderate_moderator_denied': {
+        'en': 'Only the room’s owner or an admin may do this to a moderator.',
+        'ru': 'Это может сделать с модератором только владелец комнаты или администратор.',
+    },
+    'moderation_not_member': {
+        'en': 'Only a member of the room can be made a moderator.',
+        'ru': 'Модератором можно сделать только участника комнаты.',
+    },
+    'mute_duration_invalid': {'en': 'Choose how long the mute lasts.', 'ru': 'Выберите срок запрета.'},
+    'moderation_reason_invalid': {
+        'en': 'The reason contains characters that cannot be stored.',
+        'ru': 'Причина содержит недопустимые символы.',
+    },
+    'moderation_reason_too_long': {
+        'en': 'The reason is too long: at most {max} characters.',
+        'ru': 'Причина слишком длинная: не больше {max} символов.',
+    },
+    'moderation_log_denied': {
+        'en': 'Only the room’s owner or an admin may read its moderation log.',
+        'ru': 'Журнал модерации комнаты может читать только её владелец или администратор.',
+    },
+    'notice_mute': {
+        'en': '{actor} muted you in “{room}” until {until}.',
+        'ru': '{actor} запретил(а) вам писать в комнате «{room}» до {until}.',
+    },
+    'notice_mute_forever': {
+        'en': '{actor} muted you in “{room}”.',
+        'ru': '{actor} запретил(а) вам писать в комнате «{room}».',
+    },
+    'notice_unmute': {
+        'en': '{actor} lifted your mute in “{room}”: you can write again.',
+        'ru': '{actor} снял(а) запрет в комнате «{room}»: можно снова писать.',
+    },
+    'notice_kick': {
+        'en': '{actor} removed you from “{room}”.',
+        'ru': '{actor} удалил(а) вас из комнаты «{room}».',
+    },
+    'notice_ban': {
+        'en': '{actor} banned you from “{room}”.',
+        'ru': '{actor} закрыл(а) вам доступ в комнату «{room}».',
+    },
+    'notice_unban': {
+        'en': '{actor} lifted your ban from “{room}”: you may join it again.',
+        'ru': '{actor} вернул(а) вам доступ в комнату «{room}».',
+    },
+    'notice_appoint': {
+        'en': '{actor} made you a moderator of “{room}”.',
+        'ru': '{actor} назначил(а) вас модератором комнаты «{room}».',
+    },
+    'notice_dismiss': {
+        'en': '{actor} removed you as a moderator of “{room}”.',
+        'ru': '{actor} снял(а) вас с роли модератора комнаты «{room}».',
+    },
+    'moderation_reason_is': {'en': 'Reason: {reason}', 'ru': 'Причина: {reason}'},
+    'moderation_open': {'en': 'Moderation', 'ru': 'Модерация'},
+    'moderate_person': {'en': 'Moderate {name}…', 'ru': 'Модерация: {name}…'},
+    'moderation_nothing': {
+        'en': 'You cannot moderate this person here.',
+        'ru': 'Вы не можете модерировать этого человека здесь.',
+    },
+    'moderation_appoint': {'en': 'Make moderator', 'ru': 'Сделать модератором'},
+    'moderation_dismiss': {'en': 'Remove as moderator', 'ru': 'Снять с модераторов'},
+    'moderation_mute': {'en': 'Mute', 'ru': 'Запретить писать'},
+    'moderation_unmute': {'en': 'Lift the mute', 'ru': 'Снять запрет'},
+    'moderation_kick': {'en': 'Remove from the room', 'ru': 'Удалить из комнаты'},
+    'moderation_ban': {'en': 'Ban', 'ru': 'Закрыть доступ'},
+    'moderation_unban': {'en': 'Lift the ban', 'ru': 'Вернуть доступ'},
+    'moderation_title_appoint': {'en': 'Make {name} a moderator', 'ru': 'Назначить {name} модератором'},
+    'moderation_title_dismiss': {'en': 'Remove {name} as a moderator', 'ru': 'Снять {name} с модераторов'},
+    'moderation_title_mute': {'en': 'Mute {name}', 'ru': 'Запретить писать: {name}'},
+    'moderation_title_unmute': {'en': 'Lift the mute of {name}', 'ru': 'Снять запрет: {name}'},
+    'moderation_title_kick': {'en': 'Remove {name} from the room', 'ru': 'Удалить {name} из комнаты'},
+    'moderation_title_ban': {'en': 'Ban {name} from the room', 'ru': 'Закрыть доступ в комнату: {name}'},
+    'moderation_title_unban': {'en': 'Lift the ban of {name}', 'ru': 'Вернуть доступ: {name}'},
+    'moderation_hint_mute': {
+        'en': 'They can still read the room, but not write or react.',
+        'ru': 'Читать комнату можно будет, писать и ставить реакции — нет.',
+    },
+    'moderation_hint_kick': {
+        'en': 'They leave the room now and may join it again.',
+        'ru': 'Человек сейчас же покинет комнату, но сможет вернуться.',
+    },
+    'moderation_hint_ban': {
+        'en': 'They leave the room now and cannot join it again until the ban is lifted.',
+        'ru': 'Человек сейчас же покинет комнату и не сможет вернуться, пока доступ не вернут.',
+    },
+    'moderation_duration': {'en': 'For how long', 'ru': 'На какой срок'},
+    'mute_10m': {'en': '10 minutes', 'ru': '10 минут'},
+    'mute_1h': {'en': '1 hour', 'ru': '1 час'},
+    'mute_1d': {'en': '1 day', 'ru': '1 день'},
+    'mute_forever': {'en': 'Until lifted', 'ru': 'Пока не снимут'},
+    'moderation_reason': {'en': 'Reason (optional)', 'ru': 'Причина (необязательно)'},
+    'moderation_confirm': {'en': 'Confirm', 'ru': 'Подтвердить'},
+    'moderation_done': {'en': 'Done: {name} — {action}.', 'ru': 'Готово: {name} — {action}.'},
+    'moderation_restrictions': {'en': 'Muted and banned', 'ru': 'Запреты'},
+    'moderation_none': {'en': 'Nobody is muted or banned here.', 'ru': 'Здесь ни у кого нет запретов.'},
+    'moderation_muted_until': {'en': 'muted until {until}', 'ru': 'не может писать до {until}'},
+    'moderation_muted_forever': {'en': 'muted until lifted', 'ru': 'не может писать, пока не снимут'},
+    'moderation_banned': {'en': 'banned', 'ru': 'доступ закрыт'},
+    'moderation_log': {'en': 'Moderation log', 'ru': 'Журнал модерации'},
+    'moderation_log_empty': {'en': 'No moderation actions yet.', 'ru': 'Действий модерации пока не было.'},
+    'moderation_log_line': {'en': '{target}: {action} (by {actor})', 'ru': '{target}: {action} (кто: {actor})'},
+    'moderation_log_until': {'en': 'until {until}', 'ru': 'до {until}'},
+    'moderation_log_older': {'en': 'Older entries', 'ru': 'Более ранние записи'},
+    'moderation_gone_account': {'en': 'a deleted account', 'ru': 'удалённый аккаунт'},
+    'moderation_moderator_mark': {'en': 'moderator', 'ru': 'модератор'},
+    'action_appoint': {'en': 'made moderator', 'ru': 'назначен(а) модератором'},
+    'action_dismiss': {'en': 'removed as moderator', 'ru': 'снят(а) с модераторов'},
+    'action_mute': {'en': 'muted', 'ru': 'запрет писать'},
+    'action_unmute': {'en': 'mute lifted', 'ru': 'запрет снят'},
+    'action_kick': {'en': 'removed from the room', 'ru': 'удалён(а) из комнаты'},
+    'action_ban': {'en': 'banned', 'ru': 'доступ закрыт'},
+    'action_unban': {'en': 'ban lifted', 'ru': 'доступ возвращён'},
+    # room page
+    'message_placeholder': {'en': 'Write a message…', 'ru': 'Напишите сообщение…'},  # one line on a phone
+    'message_newline_hint': {'en': 'Shift+Enter: new line', 'ru': 'Shift+Enter — новая строка'},  # wide screens
     'message_counter': {'en': '{count} / {max}', 'ru': '{count} из {max}'},
     'message_counter_hint': {
         'en': 'Characters used of the {max} a message may have',
@@ -206,6 +352,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'replying_to': {'en': 'Replying to {name}: {text}', 'ru': 'Ответ для {name}: {text}'},
     'reply_cancel': {'en': 'Cancel the reply', 'ru': 'Отменить ответ'},
     'reacted_more': {'en': '{names} and {count} more', 'ru': '{names} и ещё {count}'},
+    'message_reactions': {'en': 'Reactions', 'ru': 'Реакции'},
+    'message_reactions_none': {'en': 'No reactions any more.', 'ru': 'Реакций больше нет.'},
     'message_not_found': {
         'en': 'This message does not exist (any more).',
         'ru': 'Этого сообщения нет (больше нет).',
@@ -220,8 +368,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'Изменить это сообщение может только его автор.',
     },
     'message_delete_denied': {
-        'en': 'Only the author, the room’s owner or an admin may delete this message.',
-        'ru': 'Удалить это сообщение может только автор, владелец комнаты или администратор.',
+        'en': 'Only the author, the room’s owner, its moderators or an admin may delete this message.',
+        'ru': 'Удалить это сообщение может только автор, владелец комнаты, её модератор или администратор.',
     },
     'edit_window_over': {
         'en': 'A message can be edited only within {hours} h of sending it.',
@@ -246,8 +394,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'private_send': {'en': 'Send privately', 'ru': 'Отправить лично'},
     'private_close': {'en': 'Close', 'ru': 'Закрыть'},
     'private_hint': {
-        'en': 'Choose someone to write to them privately.',
-        'ru': 'Выберите собеседника, чтобы написать ему лично.',
+        'en': 'Choose someone for their card: a conversation of two, or a private note here.',
+        'ru': 'Выберите человека, чтобы открыть его карточку: личная переписка или записка здесь.',
     },
     'private_not_delivered': {
         'en': '{name} is no longer here: the private message was not delivered.',
@@ -317,6 +465,55 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'en': 'The image has too many pixels (at most {pixels}).',
         'ru': 'В изображении слишком много пикселей (не больше {pixels}).',
     },
+    # attachments (chat/files.py)
+    'attach_files': {'en': 'Attach files', 'ru': 'Прикрепить файлы'},
+    'attach_drop': {
+        'en': 'Drop files here or click to choose (up to {size} each)',
+        'ru': 'Перетащите файлы сюда или нажмите, чтобы выбрать (до {size} каждый)',
+    },
+    'attachment_size': {'en': '{n}', 'ru': '{n}'},  # a file's size in the reader's units (passed as Bytes)
+    'attachment_remove': {'en': 'Remove {name}', 'ru': 'Убрать {name}'},
+    'attachment_open': {'en': 'Open {name} full size', 'ru': 'Открыть {name} в полном размере'},
+    'attachment_download': {'en': 'Download {name}', 'ru': 'Скачать {name}'},
+    'file_too_large': {
+        'en': '{name}: the file is too large (at most {size}).',
+        'ru': '{name}: файл слишком большой (не больше {size}).',
+    },
+    'file_empty': {'en': '{name}: the file is empty.', 'ru': '{name}: файл пустой.'},
+    'file_quota': {
+        'en': '{name}: you have used your upload allowance for today ({size} a day).',
+        'ru': '{name}: дневной лимит загрузок исчерпан ({size} в сутки).',
+    },
+    'file_type': {
+        'en': '{name}: this kind of file is not accepted (images, PDF, text, ZIP and office documents are).',
+        'ru': '{name}: такие файлы не принимаются (можно изображения, PDF, текст, ZIP и офисные документы).',
+    },
+    'file_not_image': {
+        'en': '{name}: this file is not a readable image (or it is truncated).',
+        'ru': '{name}: этот файл не является читаемым изображением (или он повреждён).',
+    },
+    'file_too_many_pixels': {
+        'en': '{name}: the image has too many pixels (at most {pixels}).',
+        'ru': '{name}: в изображении слишком много пикселей (не больше {pixels}).',
+    },
+    'file_not_stored': {
+        'en': '{name}: the file could not be stored. Please try again.',
+        'ru': '{name}: не удалось сохранить файл. Попробуйте ещё раз.',
+    },
+    'file_gone': {
+        'en': 'An attached file is no longer available: please attach it again.',
+        'ru': 'Прикреплённый файл больше недоступен: прикрепите его снова.',
+    },
+    'file_not_found': {'en': 'No such file.', 'ru': 'Такого файла нет.'},
+    # a message of files alone, in a one-line preview (chat/previews.py): the room list, a quoted reply
+    'preview_file': {'en': '📎 {name}', 'ru': '📎 {name}'},
+    'preview_photo': {'en': '🖼 Photo', 'ru': '🖼 Фото'},
+    'preview_files': {'en': '📎 {files}', 'ru': '📎 {files}'},
+    'preview_photos': {'en': '🖼 {photos}', 'ru': '🖼 {photos}'},
+    'files_too_many': {
+        'en': 'At most {max} files per message.',
+        'ru': 'Не больше {max} файлов в одном сообщении.',
+    },
     'change_password': {'en': 'Change password', 'ru': 'Сменить пароль'},
     'current_password': {'en': 'Current password', 'ru': 'Текущий пароль'},
     'new_password': {'en': 'New password', 'ru': 'Новый пароль'},
@@ -353,6 +550,138 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     'theme_dark': {'en': 'Dark', 'ru': 'Тёмная'},
     'theme_system': {'en': 'As the system', 'ru': 'Как в системе'},
     'theme_invalid': {'en': 'Unknown theme.', 'ru': 'Неизвестная тема.'},
+    # rooms as communities: settings, private rooms, invitations, members, direct conversations
+    'room_settings': {'en': 'Room settings', 'ru': 'Настройки комнаты'},
+    'room_topic': {'en': 'Topic', 'ru': 'Тема'},
+    'room_topic_hint': {
+        'en': 'One line under the name, up to {max} characters',
+        'ru': 'Одна строка под названием, до {max} символов',
+    },
+    'room_topic_length': {
+        'en': 'A topic may have at most {max} characters.',
+        'ru': 'Тема может быть не длиннее {max} символов.',
+    },
+    'room_topic_invalid': {'en': 'A topic is one line of text.', 'ru': 'Тема — одна строка текста.'},
+    'room_private_switch': {
+        'en': 'Private: only members see and read it',
+        'ru': 'Закрытая: видят и читают только участники',
+    },
+    'room_private_badge': {'en': 'Private', 'ru': 'Закрытая'},
+    # direct conversations and profile cards (chat/direct.py, pages/profile_card.py)
+    'direct_self': {'en': 'This is you.', 'ru': 'Это вы.'},
+    'direct_room_public': {
+        'en': 'A conversation of two stays private.',
+        'ru': 'Личная переписка остаётся закрытой.',
+    },
+    'direct_room_rename': {
+        'en': 'A conversation of two is named after the other person.',
+        'ru': 'Личная переписка называется по имени собеседника.',
+    },
+    'direct_room_invite': {
+        'en': 'Nobody else can be invited to a conversation of two.',
+        'ru': 'В личную переписку нельзя пригласить других.',
+    },
+    'profile_member_since': {'en': 'Member since {date}', 'ru': 'Участник с {date}'},
+    'profile_message': {'en': 'Message', 'ru': 'Написать'},
+    'profile_moderate': {'en': 'Moderate…', 'ru': 'Модерация…'},
+    'profile_whisper': {'en': 'Private, not saved', 'ru': 'Лично, без сохранения'},
+    'profile_close': {'en': 'Close', 'ru': 'Закрыть'},
+    'room_settings_saved': {'en': 'Settings saved.', 'ru': 'Настройки сохранены.'},
+    'room_private': {
+        'en': 'This room is private. Only its members can see it; ask one of them for an invitation.',
+        'ru': 'Это закрытая комната. Её видят только участники — попросите кого-нибудь из них пригласить вас.',
+    },
+    'room_private_title': {'en': 'This room is private', 'ru': 'Это закрытая комната'},
+    'room_private_text': {
+        'en': 'Only its members can see it. Ask one of them to invite you.',
+        'ru': 'Её видят только участники. Попросите кого-нибудь из них пригласить вас.',
+    },
+    'room_name_private': {
+        'en': 'A private room is called “{name}”. Ask a member for an invitation, or choose another name.',
+        'ru': 'Закрытая комната «{name}» уже есть. Попросите участника пригласить вас или выберите другое название.',
+    },
+    'room_made_private_notice': {'en': 'The room is private now.', 'ru': 'Комната теперь закрытая.'},
+    'room_made_public_notice': {'en': 'The room is public now.', 'ru': 'Комната теперь открытая.'},
+    'invite': {'en': 'Invite', 'ru': 'Пригласить'},
+    'invite_people': {'en': 'Invite people', 'ru': 'Пригласить людей'},
+    'invite_by_username': {'en': 'Add by username', 'ru': 'Добавить по имени пользователя'},
+    'invite_add': {'en': 'Add', 'ru': 'Добавить'},
+    'invite_added': {'en': '{name} is a member now.', 'ru': '{name} теперь участник.'},
+    'invite_no_such_user': {'en': 'Nobody has the username “{name}”.', 'ru': 'Пользователя «{name}» нет.'},
+    'invite_already_member': {'en': '{name} is a member already.', 'ru': '{name} уже участник.'},
+    'invite_links': {'en': 'Invite links', 'ru': 'Ссылки-приглашения'},
+    'invite_links_hint': {
+        'en': 'Whoever has a link can join until it expires, is used up or you revoke it.',
+        'ru': 'Любой, у кого есть ссылка, может войти, пока она не истекла, не исчерпана и не отозвана.',
+    },
+    'invite_valid_for': {'en': 'Valid for', 'ru': 'Действует'},
+    'invite_hours_1': {'en': '1 hour', 'ru': '1 час'},
+    'invite_hours_24': {'en': '1 day', 'ru': '1 день'},
+    'invite_hours_168': {'en': '7 days', 'ru': '7 дней'},
+    'invite_hours_720': {'en': '30 days', 'ru': '30 дней'},
+    'invite_max_uses': {'en': 'Uses (empty: no limit)', 'ru': 'Сколько раз (пусто — без ограничения)'},
+    'invite_create_link': {'en': 'Create link', 'ru': 'Создать ссылку'},
+    'invite_link_created': {
+        'en': 'Copy the link now: it is shown only once.',
+        'ru': 'Скопируйте ссылку сейчас: она показывается только один раз.',
+    },
+    'invite_copy': {'en': 'Copy', 'ru': 'Копировать'},
+    'invite_copied': {'en': 'Link copied.', 'ru': 'Ссылка скопирована.'},
+    'invite_link_row': {'en': 'until {until} · used {uses}', 'ru': 'до {until} · использована {uses}'},
+    'invite_link_row_limit': {
+        'en': 'until {until} · used {uses} of {max}',
+        'ru': 'до {until} · использована {uses} из {max}',
+    },
+    'invite_revoke': {'en': 'Revoke', 'ru': 'Отозвать'},
+    'invite_revoked_done': {'en': 'Link revoked.', 'ru': 'Ссылка отозвана.'},
+    'invite_no_links': {'en': 'No active links.', 'ru': 'Активных ссылок нет.'},
+    'invite_hours': {'en': 'A link lives 1 to {max} hours.', 'ru': 'Ссылка действует от 1 до {max} часов.'},
+    'invite_uses': {'en': 'A link may be used 1 to {max} times.', 'ru': 'Ссылку можно использовать от 1 до {max} раз.'},
+    'invite_unknown': {
+        'en': 'This invite link is not valid. Check that it was copied whole.',
+        'ru': 'Эта ссылка-приглашение недействительна. Проверьте, что она скопирована целиком.',
+    },
+    'invite_expired': {'en': 'This invite link has expired.', 'ru': 'Срок действия этой ссылки-приглашения истёк.'},
+    'invite_revoked': {'en': 'This invite link has been revoked.', 'ru': 'Эта ссылка-приглашение отозвана.'},
+    'invite_used_up': {
+        'en': 'This invite link has been used as often as it may be.',
+        'ru': 'Эту ссылку-приглашение уже использовали максимальное число раз.',
+    },
+    'invite_title': {'en': 'Invitation', 'ru': 'Приглашение'},
+    'invite_to_room': {'en': 'You are invited to join “{name}”.', 'ru': 'Вас приглашают в комнату «{name}».'},
+    'invite_join': {'en': 'Join', 'ru': 'Вступить'},
+    'invite_open_room': {'en': 'You are a member already: open the room', 'ru': 'Вы уже участник: открыть комнату'},
+    'private_not_saved': {
+        'en': 'Private, not saved: only they see it, and it is gone when their page reloads.',
+        'ru': 'Лично и без сохранения: видит только адресат, и сообщение исчезнет, когда его страница перезагрузится.',
+    },
+    'members_offline': {'en': 'Not here now', 'ru': 'Сейчас не здесь'},
+    'member_owner': {'en': 'owner', 'ru': 'владелец'},
+    'last_seen_now': {'en': 'last seen just now', 'ru': 'был(а) только что'},
+    'last_seen_minutes': {'en': 'last seen {count} min ago', 'ru': 'был(а) {count} мин назад'},
+    'last_seen_hours': {'en': 'last seen {count} h ago', 'ru': 'был(а) {count} ч назад'},
+    'last_seen_days': {'en': 'last seen {count} d ago', 'ru': 'был(а) {count} дн. назад'},
+    'last_seen_date': {'en': 'last seen {date}', 'ru': 'был(а) {date}'},
+    'last_seen_unknown': {'en': 'not seen lately', 'ru': 'давно не заходил(а)'},
+    'members_more': {'en': 'and more, not listed', 'ru': 'и другие, не показаны'},
+    'leave_room': {'en': 'Leave room', 'ru': 'Покинуть комнату'},
+    'leave_room_confirm': {
+        'en': 'Leave “{name}”? A private room needs a new invitation to come back.',
+        'ru': 'Покинуть «{name}»? В закрытую комнату вернуться можно только по новому приглашению.',
+    },
+    'left_room': {'en': 'You left “{name}”.', 'ru': 'Вы покинули «{name}».'},
+    'owner_must_transfer': {
+        'en': 'You own this room: hand it to another member first, or delete it.',
+        'ru': 'Вы владелец комнаты: сначала передайте её другому участнику или удалите.',
+    },
+    'not_a_member': {'en': 'You are not a member of this room.', 'ru': 'Вы не участник этой комнаты.'},
+    'transfer_owner': {'en': 'Hand the room to', 'ru': 'Передать комнату'},
+    'transfer_do': {'en': 'Hand over', 'ru': 'Передать'},
+    'transfer_done': {'en': '{name} owns the room now.', 'ru': 'Теперь комната принадлежит: {name}.'},
+    'transfer_not_member': {
+        'en': 'Only a member of the room can own it.',
+        'ru': 'Владельцем может стать только участник комнаты.',
+    },
     # a missing page
     'not_found_title': {'en': 'Page not found', 'ru': 'Страница не найдена'},
     'not_found_text': {
@@ -360,12 +689,131 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         'ru': 'По этому адресу ничего нет: возможно, в ссылке опечатка или то, на что она вела, удалено.',
     },
     'not_found_sign_in': {'en': 'Go to sign-in', 'ru': 'Перейти ко входу'},
+    # the admin page (pages/admin.py) and "your data" (the control panel)
+    'admin': {'en': 'Administration', 'ru': 'Администрирование'},
+    'admin_only': {'en': 'Only admins may do this.', 'ru': 'Это могут только администраторы.'},
+    'admin_not_allowed': {
+        'en': 'This page is for admins only.',
+        'ru': 'Эта страница только для администраторов.',
+    },
+    'admin_refresh': {'en': 'Refresh', 'ru': 'Обновить'},
+    'close': {'en': 'Close', 'ru': 'Закрыть'},
+    'admin_dashboard': {'en': 'Dashboard', 'ru': 'Обзор'},
+    'admin_users': {'en': 'Users', 'ru': 'Пользователи'},
+    'admin_rooms': {'en': 'Rooms', 'ru': 'Комнаты'},
+    'admin_search': {'en': 'Search by name', 'ru': 'Поиск по имени'},
+    'admin_page_of': {
+        'en': 'Page {page} of {pages} ({count} found)',
+        'ru': 'Страница {page} из {pages} (найдено: {count})',
+    },
+    'admin_previous': {'en': 'Previous', 'ru': 'Назад'},
+    'admin_next': {'en': 'Next', 'ru': 'Вперёд'},
+    'admin_badge': {'en': 'admin', 'ru': 'админ'},
+    'disabled_badge': {'en': 'disabled', 'ru': 'отключён'},
+    'admin_disable': {'en': 'Disable', 'ru': 'Отключить'},
+    'admin_enable': {'en': 'Enable', 'ru': 'Включить'},
+    'admin_promote': {'en': 'Make admin', 'ru': 'Сделать админом'},
+    'admin_demote': {'en': 'Remove admin', 'ru': 'Снять админа'},
+    'admin_reset': {'en': 'Reset link', 'ru': 'Ссылка для сброса'},
+    'admin_reset_made': {
+        'en': 'A one-time link for {name}, valid 24 hours. Give it to them privately:',
+        'ru': 'Одноразовая ссылка для {name}, действует 24 часа. Передайте её лично:',
+    },
+    'admin_owner': {'en': 'Owner', 'ru': 'Владелец'},
+    'admin_no_owner': {'en': 'no owner', 'ru': 'без владельца'},
+    'admin_set_owner': {'en': 'Change owner', 'ru': 'Сменить владельца'},
+    'admin_new_owner': {'en': 'New owner (username)', 'ru': 'Новый владелец (имя пользователя)'},
+    'admin_owner_changed': {'en': 'The owner of {name} is changed.', 'ru': 'Владелец комнаты {name} изменён.'},
+    'admin_user_changed': {'en': 'Saved for {name}.', 'ru': 'Сохранено для {name}.'},
+    'chart_messages': {'en': 'Messages per day (30 days)', 'ru': 'Сообщений в день (30 дней)'},
+    'chart_authors': {'en': 'Active people per day (30 days)', 'ru': 'Активных людей в день (30 дней)'},
+    'chart_rooms': {'en': 'Busiest rooms (7 days)', 'ru': 'Самые активные комнаты (7 дней)'},
+    'online_now': {'en': 'Online now', 'ru': 'Сейчас в сети'},
+    'storage_database': {'en': 'Database', 'ru': 'База данных'},
+    'storage_media': {'en': 'Media files', 'ru': 'Медиафайлы'},
+    'cannot_disable_self': {'en': 'You cannot disable yourself.', 'ru': 'Нельзя отключить самого себя.'},
+    'last_admin': {
+        'en': 'This is the last admin: make someone else an admin first.',
+        'ru': 'Это последний администратор: сначала назначьте другого.',
+    },
+    'account_disabled': {
+        'en': 'This account is disabled. Ask an admin.',
+        'ru': 'Эта учётная запись отключена. Обратитесь к администратору.',
+    },
+    'reset_title': {'en': 'Set a new password', 'ru': 'Новый пароль'},
+    'reset_invalid': {
+        'en': 'This link is used, expired or wrong. Ask an admin for a new one.',
+        'ru': 'Ссылка уже использована, устарела или неверна. Попросите у администратора новую.',
+    },
+    'reset_done': {
+        'en': 'Your password is set. Sign in with it.',
+        'ru': 'Пароль установлен. Войдите с ним.',
+    },
+    'your_data': {'en': 'Your data', 'ru': 'Ваши данные'},
+    'export_my_data': {'en': 'Export my data (JSON)', 'ru': 'Выгрузить мои данные (JSON)'},
+    'export_my_data_hint': {
+        'en': 'Your profile and your messages (with a list of their attached files), as one JSON file.',
+        'ru': 'Ваш профиль и ваши сообщения (со списком прикреплённых файлов) одним файлом JSON.',
+    },
+    'delete_account': {'en': 'Delete my account', 'ru': 'Удалить мой аккаунт'},
+    'delete_keep_messages': {
+        'en': 'Keep my messages, shown as by "deleted user"',
+        'ru': 'Оставить мои сообщения с подписью «удалённый пользователь»',
+    },
+    'delete_my_messages': {
+        'en': 'Delete my messages (they show "message deleted")',
+        'ru': 'Удалить мои сообщения (останется «сообщение удалено»)',
+    },
+    'delete_account_hint': {
+        'en': 'Your profile, avatar and sessions go. Rooms you own stay, without an owner. This cannot be undone.',
+        'ru': 'Профиль, аватар и сеансы удаляются. Ваши комнаты остаются без владельца. Это нельзя отменить.',
+    },
+    'delete_account_confirm': {'en': 'Type your password to confirm', 'ru': 'Введите пароль для подтверждения'},
+    'account_deleted': {'en': 'Your account is deleted.', 'ru': 'Ваш аккаунт удалён.'},
+    'deleted_user': {'en': 'deleted user', 'ru': 'удалённый пользователь'},
     # units: the forms of a word after a number (English: one | other; Russian: one | few | many, see `plural`)
     'unit_bytes': {'en': 'byte|bytes', 'ru': 'байт|байта|байт'},
     'unit_kb': {'en': 'KB|KB', 'ru': 'КБ|КБ|КБ'},
     'unit_mb': {'en': 'MB|MB', 'ru': 'МБ|МБ|МБ'},
     'unit_pixels': {'en': 'pixel|pixels', 'ru': 'пиксель|пикселя|пикселей'},
     'unit_megapixels': {'en': 'megapixel|megapixels', 'ru': 'мегапиксель|мегапикселя|мегапикселей'},
+    'unit_files': {'en': 'file|files', 'ru': 'файл|файла|файлов'},
+    'unit_photos': {'en': 'photo|photos', 'ru': 'фото|фото|фото'},
+    # search (pages/search.py, chat/search.py)
+    'search': {'en': 'Search', 'ru': 'Поиск'},
+    'search_messages': {'en': 'Search messages', 'ru': 'Поиск сообщений'},
+    'search_placeholder': {'en': 'Words, in:room, from:name', 'ru': 'Слова, in:комната, from:имя'},
+    'search_help': {
+        'en': 'All words must appear; 3+ letters also find longer words. Filters: in:room (in:"two words"; '
+        'in:name for a direct conversation), from:username, after:2026-01-31 (that day on), '
+        'before:2026-02-01 (earlier days).',
+        'ru': 'Нужны все слова; слова от 3 букв находят и более длинные. Фильтры: in:комната (in:"два слова"; '
+        'in:имя — личная переписка), from:имя_пользователя, after:2026-01-31 (с этого дня), '
+        'before:2026-02-01 (до этого дня).',
+    },
+    'search_no_results': {'en': 'No messages found.', 'ru': 'Сообщения не найдены.'},
+    'search_more': {'en': 'More results', 'ru': 'Ещё результаты'},
+    'search_result_label': {
+        'en': '{author} in {room}, {time}',
+        'ru': '{author} в комнате «{room}», {time}',
+    },
+    'search_no_words': {'en': 'Type a word to search for.', 'ru': 'Введите слово для поиска.'},
+    'search_too_many_words': {
+        'en': 'Search for at most {max} words at once.',
+        'ru': 'Можно искать не больше {max} слов сразу.',
+    },
+    'search_too_long': {
+        'en': 'A search may have at most {max} characters.',
+        'ru': 'Поисковый запрос может быть не длиннее {max} символов.',
+    },
+    'search_bad_date': {
+        'en': '"{value}" is not a date: write it as 2026-01-31.',
+        'ru': '«{value}» — не дата: пишите её как 2026-01-31.',
+    },
+    'rate_search': {
+        'en': 'Too many searches: try again in {seconds} s.',
+        'ru': 'Слишком много поисков: повторите через {seconds} с.',
+    },
 }
 
 # parameters that are always a count of something: grouped as the reader's language writes numbers ("4,000")
@@ -378,6 +826,17 @@ class Bytes(int):
 
 class Pixels(int):
     """A number of pixels, shown to a person as "16 megapixels" / "16 мегапикселей"."""
+
+
+class FileCount(int):
+    """A number of files, shown as "3 files" / "3 файла" / "5 файлов"."""
+
+
+class PhotoCount(int):
+    """A number of pictures, shown as "3 photos" / "3 фото"."""
+
+
+_COUNTED = {FileCount: 'unit_files', PhotoCount: 'unit_photos'}
 
 
 def translate(language: str, key: str, **params: Any) -> str:
@@ -397,6 +856,8 @@ def _for_reader(language: str, name: str, value: Any) -> Any:
         return format_size(language, value)
     if isinstance(value, Pixels):
         return format_pixels(language, value)
+    if (unit := _COUNTED.get(type(value))) is not None:
+        return _with_unit(language, value, unit)
     if name in COUNT_PARAMETERS and isinstance(value, int) and not isinstance(value, bool):
         return format_number(language, value)
     return value

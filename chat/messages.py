@@ -1,9 +1,10 @@
 """Public messages (stored, then published) and private messages (published only, never stored).
 
-Stored messages can be edited (by their author, within the edit window), deleted (by their author, the room's owner
-or an admin: the text goes, the place stays), replied to and reacted to. Every change is stored first and then
-published on the room's topic as a small event, so each open page changes one bubble. Private messages are never
-stored, so none of these actions applies to them."""
+Stored messages can be edited (by their author, within the edit window), deleted (by their author, the room's owner,
+its moderators or an admin: the text goes, the place stays), replied to and reacted to (not by a muted person,
+chat/moderation.py). Every change is stored first and then published on the room's topic as a small event, so each
+open page changes one bubble. Private messages are never stored, so none of these actions applies to them (but a
+muted person sends none either)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import asyncio
 import logging
 import math
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from weakref import WeakValueDictionary
@@ -32,15 +34,22 @@ from chat.events import (
     ReactionsChanged,
     RoomActivity,
 )
+from chat.files import Files
+from chat.files import to_view as file_view
 from chat.hub import LOBBY, Hub, activity_topic, private_topic, room_topic
 from chat.lifecycle import Lifecycle
 from chat.mentions import EVERYONE, mentioned_usernames
+from chat.moderation import ensure_may_join, ensure_may_post, may_delete_any
 from chat.presence import PresenceStore
 from chat.ratelimit import RateLimiter, TokenBucket
+from chat.readers import readable_room
 from chat.settings import Settings
-from chat.views import MessageView, QuoteView, ReactionView, UserView
-from models import Message, Room, User
+from chat.views import AttachmentView, MessageView, QuoteView, ReactionView, UserView
+from models import Attachment, Message, Room, User
+from storage import access
+from storage import files as file_queries
 from storage import messages as message_queries
+from storage import reads as read_queries
 from storage import rooms as room_queries
 from storage.db import Database, cannot_write
 
@@ -60,6 +69,7 @@ class Messages:
         # the newest they show, so publishing must follow the ids
         self._room_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
         self._reaction_locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        self.files: Files | None = None  # removes a deleted message's files (set by chat/services.py)
 
     def _check_rate(self, actor: UserView) -> None:
         key = f'messages:{actor.id}'
@@ -68,31 +78,49 @@ class Messages:
             raise RateLimited('rate_messages', seconds=max(1, math.ceil(wait)))
         self.rate.hit(key)
 
-    async def post(self, actor: UserView, room_id: int, text: str, reply_to: int | None = None) -> MessageView:
+    async def post(
+        self,
+        actor: UserView,
+        room_id: int,
+        text: str,
+        reply_to: int | None = None,
+        attachments: Sequence[str] = (),
+    ) -> MessageView:
         """Stores the message, then publishes it. Raises before anything is shown when it cannot be stored; once the
         instance is stopping, refuses (`server_restarting`), and a post admitted before that still completes.
-        `reply_to`: an earlier message of the same room (not deleted) that this one quotes."""
+        `reply_to`: an earlier message of the same room (not deleted) that this one quotes. `attachments`: ids of the
+        actor's uploads for this room (chat/files.py), sent with it; the text may then be empty (a caption)."""
         try:
-            message = await self._admit(actor, room_id, text, reply_to)
+            message = await self._admit(actor, room_id, text, reply_to, tuple(attachments))
         except ChatError as error:
             metrics.MESSAGES_REFUSED.labels(reason=error.key).inc()
             raise
         metrics.MESSAGES_POSTED.inc()
         return message
 
-    async def _admit(self, actor: UserView, room_id: int, text: str, reply_to: int | None) -> MessageView:
-        body = validation.message_body(text, self.settings.max_message_length)
+    async def _admit(
+        self, actor: UserView, room_id: int, text: str, reply_to: int | None, attachments: tuple[str, ...] = ()
+    ) -> MessageView:
+        if attachments and not (text or '').strip():
+            body = ''  # files without a caption
+        else:
+            body = validation.message_body(text, self.settings.max_message_length)
+        if len(attachments) > self.settings.max_files_per_message:
+            raise InvalidInput('files_too_many', max=self.settings.max_files_per_message)
         with self.lifecycle.admit():
-            return await self._store(actor, room_id, body, reply_to)
+            return await self._store(actor, room_id, body, reply_to, attachments)
 
-    async def _store(self, actor: UserView, room_id: int, body: str, reply_to: int | None) -> MessageView:
+    async def _store(
+        self, actor: UserView, room_id: int, body: str, reply_to: int | None, attachments: tuple[str, ...] = ()
+    ) -> MessageView:
         self._check_rate(actor)
 
         def work(session: Session) -> MessageView:
             author = check_actor(session, actor)
-            room = room_queries.by_id(session, room_id)
-            if room is None:
-                raise NotFound('room_not_found')
+            room = readable_room(session, room_id, actor.id)
+            if room.is_private:
+                private_rooms.add(room_id)
+            ensure_may_post(session, actor.id, room_id)  # muted or banned
             mentions = _check_mentions(session, body, author, room_id, room)
             quote = None
             if reply_to is not None:
@@ -102,10 +130,20 @@ class Messages:
                 if original.deleted_at is not None:
                     raise NotFound('message_gone')
                 original_author = session.get(User, original.author_id)
-                quote = _quote(original, original_author.display_name if original_author else '')
-            message = message_queries.add(
-                session, Message(room_id=room_id, author_id=actor.id, body=body, reply_to=reply_to)
-            )
+                quoted_files = file_queries.for_messages(session, [reply_to]) if original.body == '' else {}
+                quote = _quote(
+                    original, original_author.display_name if original_author else '', quoted_files.get(reply_to, ())
+                )
+            message = Message(room_id=room_id, author_id=actor.id, body=body, reply_to=reply_to)
+            files: tuple[AttachmentView, ...] = ()
+            if attachments:
+                found = {a.id: a for a in file_queries.unsent(session, list(attachments), actor.id, room_id)}
+                if len(found) != len(set(attachments)):
+                    raise NotFound('file_gone')
+                files = tuple(file_view(found[i]) for i in dict.fromkeys(attachments))
+                message = file_queries.add_message(session, message, list(found))
+            else:
+                message = message_queries.add(session, message)
             assert message.id is not None
             return MessageView(
                 message.id,
@@ -116,8 +154,10 @@ class Messages:
                 reply=quote,
                 formatted=markup.render(body),
                 mentions=mentions,
+                attachments=files,
             )
 
+        private_rooms: set[int] = set()  # a private room's posts stay off the lobby
         lock = self._room_locks.get(room_id)
         if lock is None:
             lock = self._room_locks[room_id] = asyncio.Lock()
@@ -140,17 +180,32 @@ class Messages:
             arrived = MessageArrived(room_id, message.id, actor.id, message.mentions)
             await self.hub.publish(activity_topic(room_id), arrived)
             # the room directory's row: under the same lock, so the lobby hears a room's posts in the order of ids
-            await self.hub.publish(LOBBY, _activity(message))
+            if room_id not in private_rooms:
+                await self.hub.publish(LOBBY, _activity(message))
         return message
 
-    async def history(self, room_id: int, before_id: int | None = None, limit: int | None = None) -> list[MessageView]:
-        """One page of history, oldest first: one indexed range scan however long the room's life."""
+    async def history(
+        self, room_id: int, before_id: int | None = None, limit: int | None = None, *, reader: UserView | None = None
+    ) -> list[MessageView]:
+        """One page of history, oldest first: one indexed range scan however long the room's life. With a `reader`,
+        refused (PermissionDenied 'room_private') unless they may read the room (storage/access.py)."""
         limit = min(limit or self.settings.history_page_size, 200)
+        if reader is not None:
+            await self._check_reader(reader, room_id)
         return await self.db.run(_history_page, room_id, before_id, limit)
 
-    async def around(self, room_id: int, message_id: int) -> tuple[list[MessageView], bool]:
+    async def _check_reader(self, reader: UserView, room_id: int) -> None:
+        if not await self.db.run(access.may_read, reader.id, room_id):
+            raise PermissionDenied('room_private')
+
+    async def around(
+        self, room_id: int, message_id: int, *, reader: UserView | None = None
+    ) -> tuple[list[MessageView], bool]:
         """A permalink's page: the message with about half a page before and after it, oldest first, and whether
-        newer messages follow. NotFound when the message is unknown or belongs to another room."""
+        newer messages follow. NotFound when the message is unknown or belongs to another room. With a `reader`, as
+        `history`."""
+        if reader is not None:
+            await self._check_reader(reader, room_id)
         limit = min(self.settings.history_page_size, 200)
         before = max(1, limit // 2)
 
@@ -177,44 +232,61 @@ class Messages:
         self._check_rate(actor)
         window = self.settings.edit_window
 
-        def work(session: Session) -> MessageEdited:
+        def work(session: Session) -> tuple[MessageEdited, RoomActivity | None]:
             author = check_actor(session, actor)
             message = _existing(session, room_id, message_id)
             if message.author_id != actor.id:
                 raise PermissionDenied('not_message_author')
+            ensure_may_post(session, actor.id, room_id)
             mentions = _check_mentions(session, body, author, room_id)
             now = datetime.now(UTC)
             if now - _aware(message.created_at) > timedelta(seconds=window):
                 raise PermissionDenied('edit_window_over', hours=f'{window / 3600:g}')
             if not message_queries.edit(session, message_id, body, now):
                 raise NotFound('message_gone')
-            return MessageEdited(room_id, message_id, body, now, markup.render(body), mentions)
+            formatted = markup.render(body)
+            row = None
+            if _newest_public(session, room_id, message_id):
+                preview = previews.of_rendered(body, formatted)
+                row = RoomActivity(room_id, message_id, author.display_name, preview, message.created_at, changed=True)
+            return MessageEdited(room_id, message_id, body, now, formatted, mentions), row
 
         try:
-            event = await self._write(work, 'message_not_edited')
+            event, row = await self._write(work, 'message_not_edited')
         except ChatError:
             self.rate.undo(f'messages:{actor.id}')  # a refused edit does not count towards the rate
             raise
         await self.hub.publish(room_topic(room_id), event)
+        if row is not None:  # the room directory shows this message: its row shows the new words
+            await self.hub.publish(LOBBY, row)
         return event
 
     async def delete(self, actor: UserView, room_id: int, message_id: int) -> MessageDeleted:
         """The author, the room's owner or an admin deletes a message: its text is gone from the database and from
         every page, its place stays ("message deleted")."""
 
-        def work(session: Session) -> MessageDeleted:
+        def work(session: Session) -> tuple[MessageDeleted, list[str], RoomActivity | None]:
             user = check_actor(session, actor)
             message = _existing(session, room_id, message_id)
             if message.author_id != actor.id and not user.is_admin:
                 room = room_queries.by_id(session, room_id)
-                if room is None or room.owner_id != actor.id:
+                if room is None or not may_delete_any(session, user, room):  # owner, moderators
                     raise PermissionDenied('message_delete_denied')
             if not message_queries.mark_deleted(session, message_id, datetime.now(UTC)):
                 raise NotFound('message_gone')
-            return MessageDeleted(room_id, message_id)
+            row = None
+            if _newest_public(session, room_id, message_id):
+                author = session.get(User, message.author_id)
+                name = author.display_name if author is not None else ''
+                row = RoomActivity(room_id, message_id, name, '', message.created_at, changed=True, deleted=True)
+            return MessageDeleted(room_id, message_id), file_queries.remove_for_message(session, message_id), row
 
-        event = await self._write(work, 'message_not_edited')
+        event, unused, row = await self._write(work, 'message_not_edited')
         await self.hub.publish(room_topic(room_id), event)
+        if row is not None:  # the room directory shows this message: its row says it was deleted
+            await self.hub.publish(LOBBY, row)
+        if unused and self.files is not None:  # its files go with it, once no other message holds the same bytes
+            await self.files.discard(unused)
         return event
 
     async def react(
@@ -233,6 +305,7 @@ class Messages:
         def work(session: Session) -> ReactionsChanged:
             check_actor(session, actor)
             _existing(session, room_id, message_id)
+            ensure_may_post(session, actor.id, room_id)
             if present:
                 if not message_queries.add_reaction(session, message_id, actor.id, emoji, reactions.MAX_DISTINCT):
                     raise InvalidInput('reaction_too_many', max=reactions.MAX_DISTINCT)
@@ -246,6 +319,21 @@ class Messages:
             event = await self._write(work, 'message_not_edited')
             await self.hub.publish(room_topic(room_id), event)
         return event
+
+    async def reactors(self, actor: UserView, room_id: int, message_id: int) -> tuple[ReactionView, ...]:
+        """Who reacted to a message with what, for the message's "Reactions" list: each emoji in the order it first
+        appeared, with up to `REACTORS_SHOWN` names (a bubble's hint names fewer). Only for someone who may read the
+        room (storage/access.py) and is not banned from it; NotFound for a message gone or of another room."""
+
+        def work(session: Session) -> tuple[ReactionView, ...]:
+            check_actor(session, actor)
+            readable_room(session, room_id, actor.id)
+            ensure_may_join(session, actor.id, room_id)  # a banned person reads nothing of the room
+            _existing(session, room_id, message_id)
+            found = message_queries.reactions(session, [message_id]).get(message_id, [])
+            return _reaction_views(found, REACTORS_SHOWN)
+
+        return await self.db.run(work)
 
     async def _write(self, work: Callable[[Session], T], failed: str) -> T:
         try:
@@ -264,7 +352,13 @@ class Messages:
             return await self._whisper(actor, room_id, recipient, body)
 
     async def _whisper(self, actor: UserView, room_id: int, recipient: UserView, body: str) -> PrivateMessage:
-        sender = await self.db.run(check_actor, actor)
+
+        def check(session: Session) -> User:
+            sender = check_actor(session, actor)
+            ensure_may_post(session, actor.id, room_id)  # a muted person writes to nobody in the room
+            return sender
+
+        sender = await self.db.run(check)
         if not await self.presence.is_online(room_id, recipient.id):
             metrics.PRIVATE_MESSAGES.labels(outcome='undelivered').inc()
             raise NotDelivered('private_not_delivered', name=recipient.display_name)
@@ -276,10 +370,17 @@ class Messages:
         return event
 
 
+def _newest_public(session: Session, room_id: int, message_id: int) -> bool:
+    """Whether the message is the newest of a public room: the one the room directory shows."""
+    room = room_queries.by_id(session, room_id)
+    return room is not None and not room.is_private and read_queries.newest_message_id(session, room_id) == message_id
+
+
 def _activity(message: MessageView) -> RoomActivity:
     """What the room directory shows of a new post: its words from the formatting made already (no parsing here)."""
     text = previews.of_rendered(message.body, message.formatted)
-    return RoomActivity(message.room_id, message.id, message.author.display_name, text, message.created_at)
+    files = previews.glimpse(message.attachments) if not text else None
+    return RoomActivity(message.room_id, message.id, message.author.display_name, text, message.created_at, files)
 
 
 def _history_page(session: Session, room_id: int, before_id: int | None, limit: int) -> list[MessageView]:
@@ -288,10 +389,44 @@ def _history_page(session: Session, room_id: int, before_id: int | None, limit: 
     return _views(session, message_queries.page(session, room_id, before_id, limit))
 
 
+class SharedViews:
+    """The views of recently read messages, so that every page opening a room holds the same view objects for the
+    same messages (not one copy each: ~0.2 KB a message a page). A view is shared only while it equals a fresh one
+    (an edit, a reaction or a renamed author makes a new one); the `limit` most recently read are kept. Used from the
+    database threads, hence the lock."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._views: dict[int, MessageView] = {}
+        self._lock = threading.Lock()
+
+    def share(self, views: list[MessageView]) -> list[MessageView]:
+        with self._lock:
+            known = self._views
+            shared = []
+            for view in views:
+                old = known.pop(view.id, None)
+                if old is not None and old == view:
+                    view = old
+                known[view.id] = view  # the newest read last: the oldest goes first
+                shared.append(view)
+            while len(known) > self.limit:
+                del known[next(iter(known))]
+        return shared
+
+
+SHARED_VIEWS = SharedViews(limit=1000)
+
+
 def _views(session: Session, rows: list[tuple[Message, User]]) -> list[MessageView]:
     """Messages with what their replies quote and their reactions: one look-up each for the whole page."""
     quoted = message_queries.quoted(session, {m.reply_to for m, _ in rows if m.reply_to is not None})
     found = message_queries.reactions(session, [m.id for m, _ in rows])  # type: ignore[misc]
+    files = file_queries.for_messages(session, [m.id for m, _ in rows if m.deleted_at is None])  # type: ignore[misc]
+    # quoted messages of files alone not on this page: their files too, for the quote's "📎 report.pdf"
+    files |= file_queries.for_messages(
+        session, [i for i, (q, _) in quoted.items() if q.body == '' and q.deleted_at is None and i not in files]
+    )
     views = []
     for m, u in rows:
         original = quoted.get(m.reply_to) if m.reply_to is not None else None
@@ -306,13 +441,14 @@ def _views(session: Session, rows: list[tuple[Message, User]]) -> list[MessageVi
                 m.created_at,
                 m.edited_at,
                 m.deleted_at is not None,
-                _quote(*original) if original is not None else None,
+                _quote(*original, files.get(m.reply_to, ())) if original is not None else None,  # type: ignore[arg-type]
                 _reaction_views(found.get(m.id, [])),  # type: ignore[arg-type]
                 markup.render(m.body) if m.deleted_at is None else None,
                 mentioned_usernames(m.body) if m.deleted_at is None else (),
+                tuple(file_view(a) for a in files.get(m.id, ())),  # type: ignore[call-overload]
             )
         )
-    return views
+    return SHARED_VIEWS.share(views)
 
 
 def _check_mentions(
@@ -340,7 +476,8 @@ def _existing(session: Session, room_id: int, message_id: int) -> Message:
 QUOTE_LENGTH = 100  # characters of a quoted first line
 
 
-def _quote(message: Message, author_name: str) -> QuoteView:
+def _quote(message: Message, author_name: str, attachments: Sequence[Attachment] = ()) -> QuoteView:
+    """`attachments`: the quoted message's files, needed when it has no words (its quote then names them)."""
     assert message.id is not None
     if message.deleted_at is not None:
         return QuoteView(message.id, author_name, '', deleted=True)
@@ -350,16 +487,21 @@ def _quote(message: Message, author_name: str) -> QuoteView:
         line = markup.text_of(formatted)
     if len(line) > QUOTE_LENGTH:
         line = line[: QUOTE_LENGTH - 1] + '…'
-    return QuoteView(message.id, author_name, line)
+    return QuoteView(message.id, author_name, line, files=previews.glimpse(attachments) if not line else None)
 
 
-def _reaction_views(rows: list[tuple[str, int, str]]) -> tuple[ReactionView, ...]:
+REACTORS_SHOWN = 100  # names per emoji in a message's "Reactions" list ("… and 3 more" beyond)
+
+
+def _reaction_views(
+    rows: list[tuple[str, int, str]], names_shown: int = message_queries.NAMES_SHOWN
+) -> tuple[ReactionView, ...]:
     """(emoji, user id, name) rows, oldest first, as one view per emoji in the order they first appeared."""
     by_emoji: dict[str, tuple[list[int], list[str]]] = {}
     for emoji, user_id, name in rows:
         ids, names = by_emoji.setdefault(emoji, ([], []))
         ids.append(user_id)
-        if len(names) < message_queries.NAMES_SHOWN:
+        if len(names) < names_shown:
             names.append(name)
     return tuple(ReactionView(e, len(ids), tuple(ids), tuple(names)) for e, (ids, names) in by_emoji.items())
 

@@ -109,10 +109,8 @@ class RedisHub(Hub):
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, *REDIS_ERRORS):
-                await task
+            with contextlib.suppress(*REDIS_ERRORS):
+                await cancel_and_wait(task)
         self._tasks = []
         await self._drop_pubsub()
         if self._client is not None:

@@ -16,17 +16,28 @@ import logging
 from sqlmodel import Session
 
 from chat.accounts import check_actor
+from chat.direct import personal_view
 from chat.events import ReadMarked
 from chat.hub import Hub, user_topic
 from chat.mentions import mentioned_usernames, mentions_user
 from chat.rooms import to_view as room_view
 from chat.views import RoomUnread, UserView
+from models import User
 from storage import reads as read_queries
 from storage.db import Database
+from storage.moderation import membership
 
 log = logging.getLogger(__name__)
 COUNT_CAP = 100  # counted up to here; the room list shows "99+" beyond
 FLUSH_INTERVAL = 2.0
+
+
+def _mentions(session: Session, room_id: int, user: User, after: int, bound: int) -> bool:
+    """Whether one of the others' messages after the mark (up to `bound`) mentions the user."""
+    return any(
+        mentions_user(mentioned_usernames(body), user.username)
+        for body in read_queries.mention_candidates(session, room_id, user.id, after, bound)  # type: ignore[arg-type]
+    )
 
 
 class Unread:
@@ -54,12 +65,27 @@ class Unread:
                 if pending.get(room_id, 0) > after:  # read on a page in the last seconds, not stored yet
                     after = pending[room_id]
                     bound, unread, maybe = read_queries.unread_after(session, room_id, actor.id, after, COUNT_CAP)
-                mentioned = maybe and any(
-                    mentions_user(mentioned_usernames(body), user.username)
-                    for body in read_queries.mention_candidates(session, room_id, actor.id, after, bound)
-                )
-                result.append(RoomUnread(room_view(found.room), unread, mentioned, after, max(bound, after)))
+                mentioned = maybe and _mentions(session, room_id, user, after, bound)
+                view = personal_view(session, room_view(found.room), actor.id)  # a conversation: the other's name
+                result.append(RoomUnread(view, unread, mentioned, after, max(bound, after)))
             return result
+
+        return await self.db.run(work)
+
+    async def count(self, actor: UserView, room_id: int) -> tuple[int, bool]:
+        """One joined room's unread count (to the cap) and whether one of those messages mentions the user: counted
+        again when a page marked only part of what another page counts. Not a member: (0, False)."""
+        pending = self._pending.get((actor.id, room_id), 0)
+
+        def work(session: Session) -> tuple[int, bool]:
+            user = check_actor(session, actor)
+            member = membership(session, actor.id, room_id)
+            if member is None:
+                return 0, False
+            after = max(pending, member.last_read_message_id or 0)
+            bound, unread, maybe = read_queries.unread_after(session, room_id, actor.id, after, COUNT_CAP)
+            mentioned = maybe and _mentions(session, room_id, user, after, bound)
+            return unread, mentioned
 
         return await self.db.run(work)
 

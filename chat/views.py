@@ -46,6 +46,23 @@ class RoomView:
     name: str
     owner_id: int | None
     created_at: datetime
+    topic: str = ''
+    is_private: bool = False
+    direct_key: str | None = None  # a two-person conversation (chat/direct.py); `name` is then the other person's
+
+    @property
+    def is_direct(self) -> bool:
+        return self.direct_key is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FilesGlimpse:
+    """What a one-line preview says of a message that is files alone (no words): how many, the first one's name, and
+    whether every one is a picture (chat/previews.py's `line` makes it "📎 report.pdf", "🖼 Photo", "📎 3 files")."""
+
+    count: int
+    name: str
+    images: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +76,7 @@ class RoomSummary:
     last_author: str | None = None
     last_preview: str = ''  # '' when deleted
     last_deleted: bool = False
+    last_files: FilesGlimpse | None = None  # its files, when it has no words
 
     @property
     def activity(self) -> tuple[bool, datetime, int]:
@@ -82,6 +100,7 @@ class QuoteView:
     author_name: str
     first_line: str
     deleted: bool = False
+    files: FilesGlimpse | None = None  # its files, when it has no words
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +111,31 @@ class ReactionView:
     count: int
     user_ids: tuple[int, ...]
     names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentView:
+    """A file sent with a message: its random id is the only handle (downloads check who may read the room)."""
+
+    id: str
+    name: str
+    size: int
+    mime: str
+    width: int | None = None  # images only
+    height: int | None = None
+
+    @property
+    def image(self) -> bool:
+        """Shown inline (a re-encoded png/jpeg/webp); every other file is offered as a download."""
+        return self.width is not None
+
+    @property
+    def url(self) -> str:
+        return f'/files/{self.id}'
+
+    @property
+    def thumb_url(self) -> str:
+        return f'/files/{self.id}/thumb'
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +155,7 @@ class MessageView:
     # the lower-cased usernames it mentions, `room` for everyone (chat/mentions.py): a page compares its viewer's
     # username with them, no look-up needed
     mentions: tuple[str, ...] = ()
+    attachments: tuple[AttachmentView, ...] = ()  # files sent with it (chat/files.py), in the order attached
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,33 @@
 """SQLModel tables only."""
 
-from models.tables import LoginSession, Membership, Message, Reaction, Room, User
+from models.tables import (
+    Attachment,
+    AuthorDay,
+    Invite,
+    LoginSession,
+    Membership,
+    Message,
+    ModerationAction,
+    PasswordReset,
+    Reaction,
+    Room,
+    RoomDay,
+    RoomRestriction,
+    User,
+)
 
-__all__ = ['LoginSession', 'Membership', 'Message', 'Reaction', 'Room', 'User']
+__all__ = [
+    'Attachment',
+    'AuthorDay',
+    'Invite',
+    'LoginSession',
+    'Membership',
+    'Message',
+    'ModerationAction',
+    'PasswordReset',
+    'Reaction',
+    'Room',
+    'RoomDay',
+    'RoomRestriction',
+    'User',
+]

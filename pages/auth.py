@@ -11,7 +11,9 @@ once and shows no error.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
@@ -21,7 +23,7 @@ from chat.errors import ChatError
 from chat.i18n import translate
 from chat.services import Services
 from chat.views import UserView
-from pages.context import client_address, language_for, safe_next
+from pages.context import client_address, language_for, route, safe_next
 from pages.layout import anonymous_header
 from pages.sessions import finish_url
 
@@ -59,80 +61,90 @@ async def _start_session(services: Services, request: Request, user: UserView, t
     ui.navigate.to(finish_url(user.session_token or '', request, target))
 
 
+@dataclass
+class Visitor:
+    """What both forms know of their anonymous visitor: the language, the client's address, where to go after."""
+
+    t: Callable[..., str]
+    address: str
+    target: str
+    session: dict[str, Any]
+
+
+@contextlib.contextmanager
+def _card(services: Services, request: Request, next: str, title: str) -> Iterator[Visitor]:
+    """The anonymous header, then a centred card with its title; yields inside the card."""
+    session = app.storage.user
+    lang = language_for(services, request)
+
+    def t(key: str, **params: object) -> str:
+        return translate(lang, key, **params)
+
+    anonymous_header(lang, session)
+    with ui.card().classes(CARD_CLASSES):
+        ui.label(t(title)).classes('text-h5')
+        yield Visitor(t, client_address(request, services.settings), safe_next(next), session)
+
+
+def _username(t: Callable[..., str]) -> ui.input:
+    return (
+        ui.input(t('username'))
+        .classes('w-full')
+        .props('autofocus name=username autocomplete=username data-testid=username')
+    )
+
+
+def _password(t: Callable[..., str], autocomplete: str) -> ui.input:
+    return (
+        ui.input(t('password'), password=True)
+        .classes('w-full')
+        .props(f'name=password autocomplete={autocomplete} data-testid=password')
+    )
+
+
+def _submit(label: str, work: Callable[[], Awaitable[bool]]) -> None:
+    once = Once()
+    ui.button(label, on_click=lambda: once.run(work)).classes('w-full').props('type=submit data-testid=submit')
+
+
 def register(services: Services) -> None:
-    @ui.page('/login')
+    @route(services, '/login')
     async def login_page(request: Request, next: str = '/') -> None:
-        session = app.storage.user
-        lang = language_for(services, request)
-        address = client_address(request, services.settings)
-        target = safe_next(next)
-
-        def t(key: str, **params: object) -> str:
-            return translate(lang, key, **params)
-
-        anonymous_header(lang, session)
-        once = Once()
-        with ui.card().classes(CARD_CLASSES):
-            ui.label(t('sign_in')).classes('text-h5')
+        with _card(services, request, next, 'sign_in') as visitor:
+            t = visitor.t
             with _form().props('data-testid=login-form'):
-                username = (
-                    ui.input(t('username'))
-                    .classes('w-full')
-                    .props('autofocus name=username autocomplete=username data-testid=username')
-                )
-                password = (
-                    ui.input(t('password'), password=True)
-                    .classes('w-full')
-                    .props('name=password autocomplete=current-password data-testid=password')
-                )
+                username = _username(t)
+                password = _password(t, 'current-password')
                 error = ui.label().classes('text-negative').props('data-testid=error')
 
                 async def sign_in() -> bool:
                     error.text = ''
                     try:
-                        user = await services.accounts.authenticate(username.value, password.value, client=address)
+                        user = await services.accounts.authenticate(
+                            username.value, password.value, client=visitor.address
+                        )
                     except ChatError as failure:
                         error.text = t(failure.key, **failure.params)
                         return False
-                    await _start_session(services, request, user, target)
+                    await _start_session(services, request, user, visitor.target)
                     return True
 
-                ui.button(t('sign_in'), on_click=lambda: once.run(sign_in)).classes('w-full').props(
-                    'type=submit data-testid=submit'
-                )
-            ui.link(t('no_account'), f'/register?next={quote(target)}')
+                _submit(t('sign_in'), sign_in)
+            ui.link(t('no_account'), f'/register?next={quote(visitor.target)}')
 
-    @ui.page('/register')
+    @route(services, '/register')
     async def register_page(request: Request, next: str = '/') -> None:
-        session = app.storage.user
-        lang = language_for(services, request)
-        address = client_address(request, services.settings)
-        target = safe_next(next)
-
-        def t(key: str, **params: object) -> str:
-            return translate(lang, key, **params)
-
-        anonymous_header(lang, session)
-        once = Once()
-        with ui.card().classes(CARD_CLASSES):
-            ui.label(t('create_account')).classes('text-h5')
+        with _card(services, request, next, 'create_account') as visitor:
+            t = visitor.t
             with _form().props('data-testid=register-form'):
-                username = (
-                    ui.input(t('username'))
-                    .classes('w-full')
-                    .props('autofocus name=username autocomplete=username data-testid=username')
-                )
+                username = _username(t)
                 username.props['hint'] = t('username_hint')
                 display = (
                     ui.input(t('display_name_optional'))
                     .classes('w-full')
                     .props('name=nickname autocomplete=nickname data-testid=display-name')
                 )
-                password = (
-                    ui.input(t('password'), password=True)
-                    .classes('w-full')
-                    .props('name=password autocomplete=new-password data-testid=password')
-                )
+                password = _password(t, 'new-password')
                 password.props['hint'] = t('password_hint')
                 error = ui.label().classes('text-negative').props('data-testid=error')
 
@@ -140,18 +152,16 @@ def register(services: Services) -> None:
                     error.text = ''
                     try:
                         user = await services.accounts.register(
-                            username.value, password.value, display.value, client=address
+                            username.value, password.value, display.value, client=visitor.address
                         )
                     except ChatError as failure:
                         error.text = t(failure.key, **failure.params)
                         return False
-                    if session.get('lang'):
+                    if visitor.session.get('lang'):
                         with contextlib.suppress(ChatError):
-                            user = await services.accounts.set_language(user, session['lang'])
-                    await _start_session(services, request, user, target)
+                            user = await services.accounts.set_language(user, visitor.session['lang'])
+                    await _start_session(services, request, user, visitor.target)
                     return True
 
-                ui.button(t('register'), on_click=lambda: once.run(create)).classes('w-full').props(
-                    'type=submit data-testid=submit'
-                )
-            ui.link(t('have_account'), f'/login?next={quote(target)}')
+                _submit(t('register'), create)
+            ui.link(t('have_account'), f'/login?next={quote(visitor.target)}')

@@ -3,7 +3,8 @@ character counter near the limit, and the draft kept while the person is away.
 
 - Enter sends and Shift+Enter starts a new line, with Vue's key modifiers only (`keydown.enter.exact.prevent`: the
   listener, and its `preventDefault`, run only for an Enter without Shift, Ctrl, Alt or Meta), so pasted and typed
-  line breaks reach the service and the stored message as they are.
+  line breaks reach the service and the stored message as they are. A line under the field says so on wide screens
+  only (a CSS breakpoint): on a phone no Shift key is at hand and the placeholder stays one short line.
 - No `maxlength`: the browser would cut a long paste silently, mid-word. The service refuses an over-long message
   with its reason and the text stays in the field; from 90 % of the limit a counter says how much is used (red
   when over). It is counted in the handler of the `update:value` event every keystroke sends anyway, so it adds no
@@ -29,6 +30,7 @@ from chat.errors import ChatError
 from chat.i18n import format_number
 from chat.views import UserView
 from pages import elements as el
+from pages.attachments import AttachmentPicker
 from pages.context import PageContext
 from pages.drafts import Drafts
 from pages.layout import hint
@@ -38,6 +40,9 @@ from pages.message_actions import ReplyBar
 INPUT_ROW_CLASSES = ['w-full', 'no-wrap', 'items-end', 'gap-2', 'relative']  # relative: the mention list's place
 ERROR_CLASSES = ['text-negative', 'text-sm']
 COUNTER_CLASSES = 'text-grey-7'
+# under the field, the send button's width from the right; hidden below Tailwind's `md` (768 px; not Quasar's
+# `hidden` with `md:block`: Quasar's `.hidden` is !important)
+NEWLINE_HINT_CLASSES = ['max-md:hidden', 'self-end', 'pr-12', 'text-xs', 'text-grey-7', 'dark:text-gray-400!']
 MAX_HEIGHT = '12rem'  # the field grows with its text up to this height, then scrolls
 COUNTER_FROM = 0.9  # share of the length limit from which the counter shows
 QUIET = 1.0  # seconds without typing before the draft is written
@@ -62,8 +67,11 @@ class Composer:
         self._changed_at = 0.0
         self._reported: float | None = None  # when this page last told the room its person is typing
         self._timer: asyncio.TimerHandle | None = None
+        self.silenced = False  # muted in the room (pages/moderation.py): the room is not told of typing
         self.counter: ui.label | None = None  # made the first time the text comes near the limit
+        self.attachments = AttachmentPicker(ctx, room_id, self._say)  # the drop zone and waiting files, above
         with el.row(INPUT_ROW_CLASSES) as row:
+            self.attachments.button()
             self.input = ui.textarea(placeholder=ctx.t('message_placeholder'), value=draft).classes('grow')
             self.input.props.update(
                 {
@@ -78,6 +86,9 @@ class Composer:
             el.button(self.send, icon='send', props={'round': True, 'data-testid': 'send', **hint(ctx.t('send'))})
         # why the last send failed, below the input that still holds the text
         self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'send-error'})
+        # where a keyboard is likely (wide screens) the field says how to break a line; a phone's placeholder stays
+        # short and on one line (Tailwind's breakpoint in CSS: no script, nothing sent as the window changes)
+        el.text(ctx.t('message_newline_hint'), NEWLINE_HINT_CLASSES, props={'data-testid': 'newline-hint'})
         self.input.on('keydown.enter.exact.prevent', self._enter)
         self.mentions = MentionPicker(ctx, self.input, row, people) if people is not None else None
         self.input.on_value_change(self._typed)
@@ -100,17 +111,26 @@ class Composer:
         text = self.text
         try:
             reply_to = self.reply.target if self.reply is not None else None
-            await self.ctx.services.messages.post(self.ctx.user, self.room_id, text, reply_to=reply_to)
+            files = self.attachments.ids
+            await self.ctx.services.messages.post(
+                self.ctx.user, self.room_id, text, reply_to=reply_to, attachments=files
+            )
         except ChatError as error:
             el.set_text(self.error, self.ctx.t(error.key, **error.params))
             return
         el.set_text(self.error, '')
+        if files:
+            self.attachments.sent(files)
         if self.reply is not None:
             self.reply.clear()
         if self.text == text:  # nothing typed meanwhile: the field and the draft start afresh
             self.input.value = ''
             self._dirty = True
             self.save_draft()
+
+    def _say(self, words: str) -> None:
+        """Why an attachment was refused (or '' when all went well): below the field, which keeps its text."""
+        el.set_text(self.error, words)
 
     def _typed(self, event: ValueChangeEventArguments) -> None:
         self._count(event.value or '')
@@ -129,7 +149,7 @@ class Composer:
         no task (the service has its own limit for the person's other tabs)."""
         if self._reported is not None and now - self._reported < self.ctx.services.settings.typing_interval:
             return
-        if self.ctx.closed:
+        if self.ctx.closed or self.silenced:
             return
         self._reported = now
         self.ctx.run(self.ctx.services.typing.started(self.ctx.user, self.room_id))

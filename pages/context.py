@@ -8,6 +8,7 @@ import logging
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -24,6 +25,7 @@ from chat.services import Services
 from chat.settings import Settings
 from chat.views import UserView
 from pages import shutdown
+from pages.formatting import stamp
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +83,15 @@ class PageContext:
     root: ui.element | None = None
     subscriptions: list = field(default_factory=list)
     closers: list[Callable[[], Any]] = field(default_factory=list)
+    page_tasks: set[asyncio.Task] = field(default_factory=set)
     closed: bool = False
 
     def t(self, key: str, **params: Any) -> str:
+        """A text in the viewer's language; a moment among the parameters ("muted until {until}") is shown in the
+        viewer's time zone."""
+        if any(isinstance(value, datetime) for value in params.values()):
+            zone = self.user.time_zone
+            params = {k: stamp(v, zone) if isinstance(v, datetime) else v for k, v in params.items()}
         return translate(self.lang, key, **params)
 
     def show_error(self, error: ChatError) -> None:
@@ -116,8 +124,13 @@ class PageContext:
                     )
             ui.notify(message, type='warning')
 
-    def run(self, coro: Any) -> None:
-        background_tasks.create(coro, name='page task')
+    def run(self, coro: Any, *, until_closed: bool = False) -> None:
+        """Runs `coro` beside the page. `until_closed`: it only serves the page (a question to its browser), so it
+        is cancelled when the page closes instead of keeping the closed page alive until it times out."""
+        task = background_tasks.create(coro, name='page task')
+        if until_closed and not self.closed:
+            self.page_tasks.add(task)
+            task.add_done_callback(self.page_tasks.discard)
 
     def on_close(self, handler: Callable[[], Any]) -> None:
         """Runs once when the page closes or its session ends (leave the room, forget the page)."""
@@ -128,6 +141,8 @@ class PageContext:
         if self.closed:
             return
         self.closed = True
+        for task in list(self.page_tasks):
+            task.cancel()
         for subscription in self.subscriptions:
             subscription.cancel()
         self.subscriptions.clear()
@@ -151,8 +166,10 @@ class PageContext:
     async def _drop_connection(self) -> None:
         await asyncio.sleep(DROP_AFTER)
         client = self.client
-        if not client.is_deleted:
-            client.delete()
+        if client.is_deleted or not client.has_socket_connection:
+            return  # the browser left as told: NiceGUI deletes the page after its reconnect window (deleting it here
+            # too would make that deletion fail)
+        client.delete()
         for socket_id, engine_id in list(core.sio.manager.get_participants('/', client.id)):
             await core.sio.disconnect(socket_id)
             await core.sio.eio.disconnect(engine_id)  # the connection itself, not only socket.io's namespace
@@ -173,6 +190,12 @@ async def signed_in(services: Services, request: Request) -> PageContext | Redir
     if watch is not None:
         watch.add(ctx)
     return ctx
+
+
+def route(services: Services, path: str) -> ui.page:
+    """`@ui.page(path)` that waits `page_build_timeout` for the page to build (NiceGUI's 3 s, then an error page, was
+    reached by a busy server's storm of reloads): every page of the messenger is registered through this."""
+    return ui.page(path, response_timeout=services.settings.page_build_timeout)
 
 
 def signed_in_page(services: Services, path: str) -> Callable[[Callable[..., Awaitable[None]]], None]:
@@ -202,6 +225,6 @@ def signed_in_page(services: Services, path: str) -> Callable[[Callable[..., Awa
         request = inspect.Parameter('request', inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
         page.__signature__ = inspect.Signature([request, *parameters])  # type: ignore[attr-defined]
         page.__name__ = build.__name__
-        ui.page(path)(page)
+        route(services, path)(page)
 
     return register

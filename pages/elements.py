@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from nicegui import ui
 from nicegui.element import Element
+from nicegui.events import GenericEventArguments
 
 from chat import markup
 from chat.views import MessageView, UserView
@@ -119,6 +120,66 @@ def text_classes(look: BubbleLook) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class FileTile:
+    """An attachment as a bubble shows it: an image's thumbnail linking to the full picture (opened in a new tab), or
+    a file's name and size linking to its download."""
+
+    url: str
+    name: str
+    size: str  # human-readable, in the viewer's language
+    title: str  # the link's name ("Open x.png full size", "Download report.pdf")
+    thumb: str | None = None  # an image's thumbnail; None: a file to download
+    width: int = 0  # the thumbnail's shown size (reserved before it loads: the feed does not jump)
+    height: int = 0
+
+
+FILES_CLASSES = ['flex', 'flex-wrap', 'gap-2', 'mt-1', 'whitespace-normal', 'min-w-0']
+IMAGE_CLASSES = ['block', 'rounded', 'max-w-full', 'h-auto', 'bg-black/5', 'object-contain']
+FILE_CLASSES = [
+    'flex',
+    'items-center',
+    'no-wrap',
+    'gap-2',
+    'rounded',
+    'px-2',
+    'py-1',
+    'bg-black/5',  # bubbles stay light in the dark theme: dark text on them in both
+    'no-underline',
+    'text-grey-10',
+    'max-w-full',
+    'min-w-0',
+]
+
+
+def attachment_tiles(files: tuple[FileTile, ...]) -> Element:
+    """A message's files in the current container (the bubble's text div): thumbnails and download links."""
+    with _props(_classes(ui.element('div'), FILES_CLASSES), {'data-testid': 'attachments'}) as box:
+        for tile in files:
+            if tile.thumb is not None:
+                with ui.link(target=tile.url, new_tab=True) as link:
+                    image = ui.element('img')
+                    _props(
+                        _classes(image, IMAGE_CLASSES),
+                        {
+                            'src': tile.thumb,
+                            'alt': tile.name,
+                            'width': tile.width,
+                            'height': tile.height,
+                            'loading': 'lazy',
+                        },
+                    )
+                _props(link, {'aria-label': tile.title, 'title': tile.title, 'data-testid': 'attachment-image'})
+            else:
+                with _classes(ui.link(target=tile.url), FILE_CLASSES) as link:
+                    ui.icon('description', size='sm').classes('shrink-0')
+                    with ui.element('div').classes('flex flex-col min-w-0'):
+                        ui.label(tile.name).classes('truncate font-medium')
+                        ui.label(tile.size).classes('text-xs opacity-75')
+                _props(link, {'aria-label': tile.title, 'title': tile.title, 'data-testid': 'attachment-file'})
+    return box
+
+
+@dataclass(frozen=True, slots=True)
 class BubbleLook:
     """What a stored message's bubble shows, as the feed decided for its viewer (language, time zone, side). Pages
     that decide the same look share one bubble (the speed layer): everything per viewer beyond this (the menu's
@@ -135,6 +196,7 @@ class BubbleLook:
     fold: FoldLabels | None = None  # a long body is folded on each page: the button's labels
     mentioned: bool = False  # it mentions the viewer, or everyone: pages differing in this share no bubble
     follower: bool = False  # grouped under its author's message just before: no name, no avatar (pages/feed.py)
+    files: tuple[FileTile, ...] = ()  # its attachments (pages/attachments.py), under the body
 
     @property
     def plain(self) -> bool:
@@ -241,6 +303,12 @@ def message_body(body: str, formatted: str | None, fold: FoldLabels | None) -> N
     _props(_classes(button, FOLD_BUTTON_CLASSES), FOLD_BUTTON_PROPS)
 
 
+def fill_menu(menu: Element, build: Callable[[], None]) -> None:
+    if not menu.default_slot.children:  # once: later openings show what was made
+        with menu:
+            build()
+
+
 def _toggle_fold(button: Element, fold: FoldLabels) -> None:
     """Unfolds the body just before `button`, or folds it again (found through the button: no closure holds both)."""
     siblings = button.parent_slot.children  # type: ignore[union-attr]
@@ -293,12 +361,39 @@ class Kit:
     def menu_item(self, text: str, on_click: Callable[[], Any], *, props: dict[str, Any] | None = None) -> Element:
         return _props(ui.item(text, on_click=on_click), props)
 
+    def skip_link(self, text: str, target: Element) -> Element:
+        """The page's first stop for the keyboard, shown only while it has the focus: to `target`, past the header
+        and the side panes."""
+        return _props(ui.skip_link(text, target=target), {'data-testid': 'skip-link'})
+
+    def lazy_menu(self, build: Callable[[], None], *, props: dict[str, Any] | None = None) -> Element:
+        """A `q-menu` with what `build` makes. With the speed layer the items are made the first time the menu opens
+        (most pages never open their menus, so they never hold what is in them). On plain NiceGUI they are made with
+        the page: a menu opened empty and filled a round trip later was seen to stay invisible under load, its
+        items arriving after Quasar had laid out the empty menu."""
+        menu = _props(ui.element('q-menu'), props)
+        fill_menu(menu, build)
+        return menu
+
+    def watcher(
+        self, tag: str, event: str, handler: Callable[[GenericEventArguments], Any], classes: list[str] | None = None
+    ) -> Element:
+        """A childless Quasar component that only reports `event` (its arguments to `handler`): e.g. a
+        `q-intersection` saying whether it is in view."""
+        watcher = _classes(ui.element(tag), classes)
+        watcher.on(event, handler)
+        return watcher
+
     def set_text(self, element: Element, text: str) -> None:
         """A text's words, or a button's label."""
         element.set_text(text)  # type: ignore[attr-defined]
 
     def set_image(self, element: Element, src: str) -> None:
         element.props['src'] = src
+
+    def set_classes(self, element: Element, classes: list[str]) -> None:
+        """All of an element's classes at once, in place of those it had (a list the caller never changes)."""
+        element.classes(replace=' '.join(classes if element.visible else [*classes, 'hidden']))
 
     def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
         """A stored message: author, avatar and time (props), and one child, its text, holding the quoted message it
@@ -312,6 +407,8 @@ class Kit:
                     quote.on('click', lambda: actions.quote(message.id))
             if not look.plain:
                 message_body(look.body, look.formatted, look.fold)
+            if look.files:
+                attachment_tiles(look.files)
             if look.menu is not None and actions is not None:
                 menu = ui.button(icon='more_horiz', on_click=lambda: actions.menu(message.id))
                 _props(_classes(menu, MENU_CLASSES), menu_props(look.menu))
@@ -436,12 +533,30 @@ def menu_item(value: str, on_click: Callable[[], Any], *, props: dict[str, Any] 
     return _kit[0].menu_item(value, on_click, props=props)
 
 
+def lazy_menu(build: Callable[[], None], *, props: dict[str, Any] | None = None) -> Element:
+    return _kit[0].lazy_menu(build, props=props)
+
+
+def skip_link(text: str, target: Element) -> Element:
+    return _kit[0].skip_link(text, target)
+
+
+def watcher(
+    tag: str, event: str, handler: Callable[[GenericEventArguments], Any], classes: list[str] | None = None
+) -> Element:
+    return _kit[0].watcher(tag, event, handler, classes)
+
+
 def set_text(element: Element, value: str) -> None:
     _kit[0].set_text(element, value)
 
 
 def set_image(element: Element, src: str) -> None:
     _kit[0].set_image(element, src)
+
+
+def set_classes(element: Element, classes: list[str]) -> None:
+    _kit[0].set_classes(element, classes)
 
 
 def bubble(message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:

@@ -33,23 +33,25 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from nicegui import ui
 from nicegui.element import Element
 from nicegui.events import GenericEventArguments
 
+from chat import previews
 from chat.events import MessageDeleted, MessageEdited, PrivateMessage, ReactionsChanged
+from chat.i18n import Bytes
 from chat.mentions import mentions_user
-from chat.views import MessageView, QuoteView, ReactionView, UserView
+from chat.views import AttachmentView, MessageView, QuoteView, ReactionView, UserView
 from pages import elements as el
-from pages.elements import BubbleLook, ReactionChip
-from pages.formatting import aware, day_label, local_day, stamp
+from pages.elements import BubbleLook, FileTile, ReactionChip
+from pages.formatting import aware, day_label, local_day, stamp, utc_now
 from pages.message_body import folds
 
 BLOCK = 25  # elements per block: an append re-sends at most this many child ids
 GROUP_GAP = timedelta(minutes=5)  # an author's next message within this time joins their group (no name again)
+THUMB_SHOWN = 240  # CSS pixels of an image's longer side in a bubble (the thumbnail has 320: sharp on HiDPI too)
 PAGED_WINDOW = 4  # while paging back, the window grows to hold this many history pages (then trims the bottom)
 
 # Pages share a message's stamp because they build it at the same moment (a live message reaches every open page of
@@ -113,6 +115,9 @@ REACTIONS_SENT_CLASSES = [*REACTIONS_CLASSES, 'justify-end', 'pr-12']
 REACTIONS_RECEIVED_CLASSES = [*REACTIONS_CLASSES, 'pl-12']
 
 
+BOTTOM_LINE_CLASSES = ['h-px', 'shrink-0']
+
+
 @dataclass(slots=True, eq=False)
 class Item:
     """One message or notice on screen."""
@@ -139,8 +144,11 @@ class Feed:
         on_menu: Callable[[MessageView], object] | None = None,
         on_react: Callable[[int, str, bool], Awaitable[object]] | None = None,
         run: Callable[[Awaitable[object]], object] | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
+        """`clock`: now, in UTC, for what "Today" is (tests move it past midnight)."""
         self.viewer, self.t, self.window, self.page_size = viewer, t, window, page_size
+        self.clock = clock
         self.time_zone = viewer.time_zone
         self.fold = (t('show_more'), t('show_less'))  # a long message's button, folded and unfolded
         self._load_page, self._load_around = load_page, load_around
@@ -215,9 +223,8 @@ class Feed:
         # the reader is at the newest messages, which decides whether new ones are read or announced. First child of
         # the `flex-col-reverse` scroller, so it sits at the bottom.
         with self.scroller:
-            bottom = ui.element('q-intersection').classes('h-px shrink-0')
+            bottom = el.watcher('q-intersection', 'visibility', self._bottom_seen, BOTTOM_LINE_CLASSES)
         el.place(self.scroller, bottom, 0)
-        bottom.on('visibility', self._bottom_seen)
 
     # --- where the reader is ------------------------------------------------------------------------------------
 
@@ -255,7 +262,8 @@ class Feed:
             stamp = f'{stamp} · {self._edited_mark}'
         quote = None
         if (reply := message.reply) is not None:
-            quote = f'{reply.author_name}: {self._deleted_text if reply.deleted else reply.first_line}'
+            words = self._deleted_text if reply.deleted else previews.line(self.t, reply.first_line, reply.files)
+            quote = f'{reply.author_name}: {words}'
         menu = self._menu_title if self._on_menu is not None else None
         return BubbleLook(
             message.body,
@@ -268,7 +276,18 @@ class Feed:
             fold=self.fold if folds(message.body) else None,
             mentioned=mentions_user(message.mentions, self.viewer.username),
             follower=follower,
+            files=tuple(self._tile(a) for a in message.attachments),
         )
+
+    def _tile(self, attachment: AttachmentView) -> FileTile:
+        size = self.t('attachment_size', n=Bytes(attachment.size))
+        if not attachment.image:
+            return FileTile(attachment.url, attachment.name, size, self.t('attachment_download', name=attachment.name))
+        width, height = attachment.width or THUMB_SHOWN, attachment.height or THUMB_SHOWN
+        scale = min(1.0, THUMB_SHOWN / max(width, height))
+        title = self.t('attachment_open', name=attachment.name)
+        shown = (max(1, round(width * scale)), max(1, round(height * scale)))
+        return FileTile(attachment.url, attachment.name, size, title, attachment.thumb_url, *shown)
 
     def _message(self, message: MessageView, follower: bool = False) -> Item:
         """A stored message's bubble (and its reactions), in the current block."""
@@ -280,15 +299,27 @@ class Feed:
 
     def _separator(self, day: date) -> Item:
         """ "Today", "Yesterday" or the date, above the first message of a day (in the viewer's time zone)."""
-        today = local_day(datetime.now(UTC), self.time_zone)
+        today = self.today()
         item = Item(el.text(day_label(day, today, self.t), SEPARATOR_CLASSES, props=SEPARATOR_PROPS), day=day)
         if today - day <= timedelta(days=1):
             self.relative_days.append(item)
         return item
 
+    def today(self) -> date:
+        """The viewer's day now, in their time zone."""
+        return local_day(self.clock(), self.time_zone)
+
+    def new_day(self) -> None:
+        """The viewer's midnight passed while the page stayed open (pages/room.py's `Midnight` calls it): "Today" says
+        "Yesterday" now, and "Yesterday" the date; so does the header line above a trimmed window's first message."""
+        if self.relative_days:
+            self._rename_days()
+        if self.top_day is not None:
+            el.set_text(self.day_header, day_label(self.top_day, self.today(), self.t))
+
     def _rename_days(self) -> None:
         """A new day began on this page: yesterday's "Today" says "Yesterday" now (a few separators at most)."""
-        today = local_day(datetime.now(UTC), self.time_zone)
+        today = self.today()
         for item in self.relative_days:
             if item.day is not None:
                 el.set_text(item.element, day_label(item.day, today, self.t))
@@ -374,7 +405,8 @@ class Feed:
             if item.message_id == event.message_id:
                 self._set_reactions(item, ())
                 item.follower = False
-                self._rebuild(item, replace(message, body='', deleted=True, reply=None, reactions=(), formatted=None))
+                gone = replace(message, body='', deleted=True, reply=None, reactions=(), formatted=None, attachments=())
+                self._rebuild(item, gone)
                 if index + 1 < len(items):
                     self._lead(items[index + 1])
                 if index == 0:
@@ -663,7 +695,7 @@ class Feed:
         if day != self.top_day:
             self.top_day = day
             if day is not None:
-                el.set_text(self.day_header, day_label(day, local_day(datetime.now(UTC), self.time_zone), self.t))
+                el.set_text(self.day_header, day_label(day, self.today(), self.t))
             self.day_header.set_visibility(day is not None)
         name = None
         if top is not None and self.items[0].follower:

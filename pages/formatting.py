@@ -33,6 +33,18 @@ def short_stamp(moment_utc: datetime, time_zone: str | None, now: datetime | Non
     return local.strftime('%H:%M') if local.date() == today else local.strftime('%d.%m.%Y')
 
 
+def utc_now() -> datetime:
+    """The clock pages read "today" from (a test gives a page another one)."""
+    return datetime.now(UTC)
+
+
+def next_midnight(now_utc: datetime, time_zone: str | None) -> datetime:
+    """The next local midnight after `now_utc` in the time zone, as a UTC time (a day of 23 or 25 hours included)."""
+    zone = _zone(time_zone)
+    tomorrow = aware(now_utc).astimezone(zone).date() + timedelta(days=1)
+    return datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=zone).astimezone(UTC)
+
+
 def aware(moment: datetime) -> datetime:
     """Stored times are UTC, with or without their zone depending on the database: always with it here."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,8 +7,8 @@ box would ask for the same name twice. The filter runs here in Python on each ch
 name); no query is made.
 
 Live: lobby events add, rename and remove rows, change counts and, for each new post, update that room's preview and
-time and move its row to the top (`RoomActivity`). An edit or deletion of a room's newest message is not announced on
-the lobby: its row shows the old preview until the page is opened again (as does a time shown before midnight).
+time and move its row to the top (`RoomActivity`); an edit or deletion of the message a row shows changes its preview
+in place.
 """
 
 from __future__ import annotations
@@ -19,15 +19,16 @@ from datetime import datetime
 from nicegui import ui
 from nicegui.events import ValueChangeEventArguments
 
+from chat import previews
 from chat.errors import ChatError
 from chat.events import RoomActivity
 from chat.hub import LOBBY
 from chat.services import Services
-from chat.views import RoomSummary, RoomView, utc
+from chat.views import FilesGlimpse, RoomSummary, RoomView, utc
 from pages import forms
 from pages.context import PageContext, signed_in_page
 from pages.formatting import short_stamp
-from pages.layout import MUTED, RoomsDrawer, header
+from pages.layout import MUTED, header, rooms_drawer
 from pages.lobby import LobbyView
 from pages.sidebar import RoomsSidebar
 
@@ -93,6 +94,9 @@ class RoomList(LobbyView):
         with self.container, ui.card().classes('w-full py-2 px-4 gap-0').props('flat bordered') as card:
             # the name, the time of the newest message and the count on one line; the preview on the next
             with ui.row().classes('w-full items-center no-wrap gap-2'):
+                if room.is_private:  # listed only for its members (storage/access.py)
+                    lock = ui.icon('lock', size='xs').classes(' '.join(MUTED)).props('data-testid=private-mark')
+                    lock.props.update({'aria-label': self.ctx.t('room_private_badge'), 'role': 'img'})
                 link = ui.link(room.name, f'/room/{room.id}').classes('text-lg truncate min-w-0')
                 ui.space()
                 time = ui.label().classes(f'text-xs shrink-0 {" ".join(MUTED)}').props('data-testid=room-time')
@@ -100,12 +104,14 @@ class RoomList(LobbyView):
                 badge = ui.badge(self.ctx.t('online_count', count=count)).props('outline data-testid=online-count')
                 badge.classes('shrink-0')
                 badge.props['color'] = count_color(count)
+            if room.topic:
+                ui.label(room.topic).classes(f'{PREVIEW_CLASSES} italic').props('data-testid=room-topic')
             preview = ui.label().classes(f'{PREVIEW_CLASSES} {" ".join(MUTED)}').props('data-testid=room-preview')
         row = Row(card, link, time, preview, badge, room.name.casefold(), summary.activity, None)
         self.rows[room.id] = row
         self._show_last(row, summary.last_message_id, summary.last_message_at, summary.last_author)
         if summary.last_author is not None:
-            self._set_preview(row, summary.last_author, summary.last_preview, summary.last_deleted)
+            self._set_preview(row, summary.last_author, summary.last_preview, summary.last_deleted, summary.last_files)
         early = self.early.pop(room.id, None) if self.early is not None else None
         if early is not None:
             self.activity(early)
@@ -119,9 +125,11 @@ class RoomList(LobbyView):
             row.preview.text = self.ctx.t('no_messages_yet')
             row.preview.classes(add=NO_PREVIEW_CLASSES)
 
-    def _set_preview(self, row: Row, author: str, preview: str, deleted: bool) -> None:
-        """Set as the label's text: a person's words are never HTML here."""
-        text = self.ctx.t('message_deleted') if deleted else preview
+    def _set_preview(
+        self, row: Row, author: str, preview: str, deleted: bool, files: FilesGlimpse | None = None
+    ) -> None:
+        """Set as the label's text: a person's words (or file names) are never HTML here."""
+        text = self.ctx.t('message_deleted') if deleted else previews.line(self.ctx.t, preview, files)
         row.preview.text = f'{author}: {text}'  # as a quoted reply reads in the feed
         if deleted:
             row.preview.classes(add=NO_PREVIEW_CLASSES)
@@ -158,16 +166,22 @@ class RoomList(LobbyView):
 
     def activity(self, event: RoomActivity) -> None:
         """A post in a room: its row shows it and moves to the top. An older post than the one shown (heard late,
-        after the directory was read) changes nothing."""
+        after the directory was read) changes nothing; an edit or deletion changes the preview of the row showing it."""
         row = self.rows.get(event.room_id)
         if row is None:
             if self.early is not None:
-                self.early[event.room_id] = event
+                kept = self.early.get(event.room_id)
+                if not event.changed or kept is None or kept.message_id == event.message_id:
+                    self.early[event.room_id] = event  # a change of an older message than the one kept: dropped
+            return
+        if event.changed:  # edited or deleted: only the message this row shows changes it
+            if event.message_id == row.last_id:
+                self._set_preview(row, event.author_name, event.preview, event.deleted, event.files)
             return
         if row.last_id is not None and event.message_id <= row.last_id:
             return
         self._show_last(row, event.message_id, event.at, event.author_name)
-        self._set_preview(row, event.author_name, event.preview, deleted=False)
+        self._set_preview(row, event.author_name, event.preview, False, event.files)
         row.order = (True, utc(event.at), event.message_id)
         self._place(event.room_id)
 
@@ -190,7 +204,7 @@ class RoomList(LobbyView):
 def register(services: Services) -> None:
     @signed_in_page(services, '/')
     async def home_page(ctx: PageContext) -> None:
-        with RoomsDrawer() as drawer:
+        with rooms_drawer() as drawer:
             sidebar = RoomsSidebar(ctx)
         header(ctx, ctx.t('browse_rooms'), rooms=drawer)
         with ui.column().classes('w-full max-w-3xl mx-auto gap-4') as ctx.root:
@@ -218,6 +232,6 @@ def register(services: Services) -> None:
 
             name.on_value_change(filter_rooms)
         ctx.subscribe(LOBBY, room_list.on_event)  # before loading, so nothing changes unseen in between
-        summaries, counts = await services.rooms.directory(), await services.rooms.counts()
+        summaries, counts = await services.rooms.directory(ctx.user), await services.rooms.counts()
         room_list.load(summaries, counts)
         await sidebar.load()

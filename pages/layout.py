@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nicegui import ui
@@ -9,12 +10,13 @@ from nicegui.element import Element
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
-from chat.events import Event, ProfileChanged, SessionEnded
+from chat.events import Event, ModerationNotice, ProfileChanged, SessionEnded
 from chat.hub import user_topic
 from chat.i18n import LANGUAGE_NAMES, translate
 from pages import elements as el
 from pages.context import PageContext
 from pages.live_status import live_status
+from pages.moderation import notice_text
 from pages.theme import SESSION_KEY, THEME_KEYS, LiveTheme, prepare_page, theme_of
 
 HEADER_CLASSES = 'items-center justify-between no-wrap gap-2 bg-primary dark:bg-slate-800! px-3 py-2 sm:px-4'
@@ -32,7 +34,11 @@ SIGNED_OUT = '/auth/signout'  # clears the browser's cookie of an ended session 
 HEADER_BUTTON = {'flat': True, 'round': True, 'color': 'white'}
 SYSTEM = 'system'  # the theme choice's value for "follow the system" (stored as NULL)
 DRAWER_WIDTH = 272  # px
-DRAWER_CLASSES = 'bg-white dark:bg-slate-900!'  # ! like Quasar's bg-white, or the drawer stays white on a dark page
+# ! like Quasar's bg-white, or the drawer stays white on a dark page
+DRAWER_CLASSES = ['nicegui-drawer', 'bg-white', 'dark:bg-slate-900!']
+PANE_PROPS = {'show-if-above': True, 'bordered': True, 'width': DRAWER_WIDTH}
+ROOMS_PANE_PROPS = {'side': 'left', **PANE_PROPS, 'data-testid': 'rooms-drawer'}
+PEOPLE_PANE_PROPS = {'side': 'right', **PANE_PROPS, 'data-testid': 'people-drawer'}
 DRAWER_BUTTON = {**HEADER_BUTTON, 'dense': True}
 # The user menu holds more than menu items (names, headings, the theme's radio group): a dialog, not a `menu`, whose
 # list has only list items (its separators are drawn, not read)
@@ -85,61 +91,69 @@ def anonymous_header(lang: str, session: dict[str, Any]) -> None:
         language_switch(lang, session)
 
 
-class _BrowserOwned:
-    """A side pane whose open state the browser owns: Quasar opens it on a wide screen (`show-if-above`), closes it
-    when the window narrows, and the header's button toggles it there. The server keeps no copy (its value lives in
-    a prop Quasar ignores): a copy echoed back after a resize would open it over the page again, and NiceGUI's way to
-    keep one, `value=None`, asks every browser for the state by JavaScript on each connection."""
-
-    VALUE_PROP = 'server-value'
-
-    def toggle(self) -> None:
-        self.run_method('toggle')  # type: ignore[attr-defined]
-
-
-class RoomsDrawer(_BrowserOwned, ui.left_drawer):
+def rooms_drawer() -> Element:
     """The user's rooms, left of the page: beside it on a wide screen, over it on a phone."""
-
-    def __init__(self) -> None:
-        super().__init__(value=False)
-        _side_pane(self, 'rooms-drawer')
+    return _side_pane('left', ROOMS_PANE_PROPS)
 
 
-class PeopleDrawer(_BrowserOwned, ui.right_drawer):
+def people_drawer() -> Element:
     """A room's people, right of the page: beside it on a wide screen, over it on a phone."""
-
-    def __init__(self) -> None:
-        super().__init__(value=False)
-        _side_pane(self, 'people-drawer')
+    return _side_pane('right', PEOPLE_PANE_PROPS)
 
 
-def _side_pane(drawer: ui.left_drawer | ui.right_drawer, testid: str) -> None:
-    drawer.classes(DRAWER_CLASSES)
-    drawer.props.update({'show-if-above': True, 'bordered': True, 'width': DRAWER_WIDTH, 'data-testid': testid})
+def _side_pane(side: str, props: dict[str, Any]) -> Element:
+    """A side pane (Quasar's drawer) whose open state the browser owns: Quasar opens it on a wide screen
+    (`show-if-above`), closes it when the window narrows, and the header's button toggles it there. The server keeps
+    no copy, so the pane is a plain element of the page's layout, not NiceGUI's drawer (a value element with its
+    bindings, whose copy echoed back after a resize would open it over the page again). Placed as NiceGUI places a
+    fixed drawer: in the layout's view, and before (left) or after (right) the page's container."""
+    client = ui.context.client
+    layout = client.layout
+    view = list(layout.props['view'])
+    view[0 if side == 'left' else 2] = 'h'
+    view[4 if side == 'left' else 6] = side[0].upper()
+    view[8 if side == 'left' else 10] = 'f'
+    layout.props['view'] = ''.join(view)
+    with layout:
+        pane = el.box(DRAWER_CLASSES, tag='q-drawer', props=props)
+    index = layout.default_slot.children.index(client.page_container)
+    el.place(layout, pane, index if side == 'left' else index + 1)
+    return pane
+
+
+def toggler(pane: Element) -> Callable[[], None]:
+    """What the header's button for a side pane does: opens or closes it, in the browser."""
+    return lambda: pane.run_method('toggle')
 
 
 def header(
     ctx: PageContext,
     title: str | None = None,
     *,
-    rooms: ui.left_drawer | None = None,
-    people: ui.right_drawer | None = None,
+    rooms: Element | None = None,
+    people: Element | None = None,
+    search: bool = True,
 ) -> Element:
     """Returns the title label so a page can change it live (e.g. a room rename). `rooms` and `people`: the page's
-    drawers, each opened by a header button where the screen is too narrow to show it beside the page."""
+    drawers, each opened by a header button where the screen is too narrow to show it beside the page. `search`: the
+    header's search field (a button on a phone); the results page has its own."""
     prepare_page(ctx.lang, ctx.user.theme)
     with ui.header().classes(HEADER_CLASSES):
         with el.row(LEFT_CLASSES):
             if rooms is not None:
                 el.button(
-                    rooms.toggle, icon='menu', classes=['lt-md'], props={**DRAWER_BUTTON, **hint(ctx.t('open_rooms'))}
+                    toggler(rooms), icon='menu', classes=['lt-md'], props={**DRAWER_BUTTON, **hint(ctx.t('open_rooms'))}
                 )
             el.link(ctx.t('app_name'), '/', APP_NAME_CLASSES)
             title_label = el.text(title or '', TITLE_CLASSES)
         with el.row(RIGHT_CLASSES):
+            if search:
+                from pages.search import header_search  # pages/search.py builds on this module
+
+                header_search(ctx)
             if people is not None:
                 el.button(
-                    people.toggle,
+                    toggler(people),
                     icon='group',
                     classes=['lt-md'],
                     props={**DRAWER_BUTTON, **hint(ctx.t('open_people'))},
@@ -154,6 +168,8 @@ def header(
             theme.follow(event.user.theme)
         elif isinstance(event, SessionEnded):
             ctx.run(_check_session(ctx))
+        elif isinstance(event, ModerationNotice):  # muted, removed, banned...: told on every page, in its language
+            ui.notify(notice_text(ctx.t, event), type='warning', multi_line=True, timeout=10000)
 
     ctx.subscribe(user_topic(ctx.user.id), on_user_event)
     live_status(ctx)
@@ -177,45 +193,57 @@ def user_menu(ctx: PageContext) -> tuple[Element, Element, ThemeChoice]:
             avatar = el.image(ctx.user.avatar_url, AVATAR_CLASSES)
             name = el.text(ctx.user.display_name, NAME_CLASSES, props={'data-testid': 'me'})
             el.box(tag='q-icon', props={'name': 'arrow_drop_down'})
-        with (
-            el.box(tag='q-menu', props={**MENU_PROPS, 'aria-label': ctx.t('user_menu')}),
-            el.box(['min-w-56', 'max-w-80'], tag='q-list', props={'dense': True}),
-        ):
-            el.text(ctx.user.display_name, ['px-4', 'pt-3', 'pb-1', 'font-bold', 'truncate'])
-            el.text('@' + ctx.user.username, USERNAME_CLASSES)
-            el.box(tag='q-separator', props=SEPARATOR)
-            el.menu_item(ctx.t('profile'), lambda: ui.navigate.to('/panel'), props={'data-testid': 'panel-link'})
-            el.box(tag='q-separator', props=SEPARATOR)
-            el.text(ctx.t('language'), MENU_HEADING)
-            for code, language in LANGUAGE_NAMES.items():
-                el.menu_item(
-                    language,
-                    lambda code=code: _change_language(ctx, code),
-                    props={'active': code == ctx.lang, 'data-testid': f'language-{code}'},
-                )
-            el.box(tag='q-separator', props=SEPARATOR)
-            el.text(ctx.t('theme'), MENU_HEADING)
-            with el.box(props={'role': 'listitem'}):
-                theme = ThemeChoice(ctx)
-            el.box(tag='q-separator', props=SEPARATOR)
-
-            async def sign_out() -> None:
-                # this page leaves by itself: it stops listening first, or the session's end (announced to every
-                # page of the user) would send it to the sign-in page a second time, maybe after it was there
-                ctx.close()
-                await ctx.services.accounts.end_session(ctx.user)  # every other page of this session ends too
-                ui.navigate.to(SIGNED_OUT)
-
-            el.menu_item(ctx.t('sign_out'), sign_out, props={'data-testid': 'sign-out'})
+        theme = ThemeChoice(ctx)
+        # built the first time the menu opens: most pages never open it
+        el.lazy_menu(
+            lambda: _user_menu_items(ctx, theme),
+            props={**MENU_PROPS, 'aria-label': ctx.t('user_menu'), 'data-testid': 'user-menu-items'},
+        )
     return avatar, name, theme
 
 
+def _user_menu_items(ctx: PageContext, theme: ThemeChoice) -> None:
+    with el.box(['min-w-56', 'max-w-80'], tag='q-list', props={'dense': True}):
+        el.text(ctx.user.display_name, ['px-4', 'pt-3', 'pb-1', 'font-bold', 'truncate'])
+        el.text('@' + ctx.user.username, USERNAME_CLASSES)
+        el.box(tag='q-separator', props=SEPARATOR)
+        el.menu_item(ctx.t('profile'), lambda: ui.navigate.to('/panel'), props={'data-testid': 'panel-link'})
+        if ctx.user.is_admin:
+            el.menu_item(ctx.t('admin'), lambda: ui.navigate.to('/admin'), props={'data-testid': 'admin-link'})
+        el.box(tag='q-separator', props=SEPARATOR)
+        el.text(ctx.t('language'), MENU_HEADING)
+        for code, language in LANGUAGE_NAMES.items():
+            el.menu_item(
+                language,
+                lambda code=code: _change_language(ctx, code),
+                props={'active': code == ctx.lang, 'data-testid': f'language-{code}'},
+            )
+        el.box(tag='q-separator', props=SEPARATOR)
+        el.text(ctx.t('theme'), MENU_HEADING)
+        with el.box(props={'role': 'listitem'}):
+            theme.build()
+        el.box(tag='q-separator', props=SEPARATOR)
+
+        async def sign_out() -> None:
+            # this page leaves by itself: it stops listening first, or the session's end (announced to every
+            # page of the user) would send it to the sign-in page a second time, maybe after it was there
+            ctx.close()
+            await ctx.services.accounts.end_session(ctx.user)  # every other page of this session ends too
+            ui.navigate.to(SIGNED_OUT)
+
+        el.menu_item(ctx.t('sign_out'), sign_out, props={'data-testid': 'sign-out'})
+
+
 class ThemeChoice:
-    """Light, dark or as the system: one radio group (one element), kept in step with the user's other pages."""
+    """Light, dark or as the system: one radio group (one element, made with the user menu's items), kept in step
+    with the user's other pages."""
 
     def __init__(self, ctx: PageContext) -> None:
         self.ctx, self.live, self.stored = ctx, LiveTheme(), ctx.user.theme
-        options = {key or SYSTEM: ctx.t(label) for key, label in THEME_KEYS.items()}
+        self.radio: ui.radio | None = None
+
+    def build(self) -> None:
+        options = {key or SYSTEM: self.ctx.t(label) for key, label in THEME_KEYS.items()}
         self.radio = ui.radio(options, value=self.stored or SYSTEM, on_change=self.choose).classes('px-2 pb-1')
         self.radio.props.update({'dense': True, 'data-testid': 'theme'})
 
@@ -234,7 +262,10 @@ class ThemeChoice:
     def follow(self, theme: str | None) -> None:
         """Chosen on another page of this user: shown here too, not stored again."""
         self.stored = theme
-        self.radio.value = theme or SYSTEM  # its change handler switches this page
+        if self.radio is None:  # the menu was never opened on this page
+            self.live.set(theme)
+        else:
+            self.radio.value = theme or SYSTEM  # its change handler switches this page
 
 
 async def _change_language(ctx: PageContext, language: str) -> None:

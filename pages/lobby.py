@@ -35,5 +35,7 @@ class LobbyView:
                 self.add(event.room)
             elif event.change == 'renamed':
                 self.rename(event.room)
+            elif event.change == 'updated':
+                pass  # topic or privacy: a made-public room is announced as 'created'
             else:
                 self.remove(event.room.id)

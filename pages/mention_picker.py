@@ -3,14 +3,17 @@
 
 - Picking one (click, Enter, or Tab) puts `@username ` in place of the typed `@word`. NiceGUI tells the server no
   caret position, so only an `@word` at the END of the text is completed (typed in the middle, nothing is suggested).
+  Keys typed after the pick, before the completed text reaches the browser, arrive as the old text with more at its
+  end: they are kept, after the completion.
 - Tab is the field's own completion (NiceGUI's `autocomplete` for an input: the selected person's completed text is
   its one option, shown as grey shadow text): it picks, and only while that option matches, so Tab still leaves the
   field otherwise. It needs what was typed to be the start of the username (`@bo` for boris, not `@Бор`); Enter
   picks the selected person in every case - the composer asks `open` before sending.
-- Up and Down move the selection and Escape closes the list; these key listeners are added the first time the list
-  shows, so a page where nobody mentions anyone sends no key events. (Vue's `.prevent` cannot depend on the list
-  being open, so the arrows still move the caret too: the completion replaces the `@word` at the end whatever the
-  caret does.)
+- Up and Down move the selection and Escape closes the list. Their listeners are the field's from the start: a
+  listener added later makes the browser re-render the field, and a key typed meanwhile is lost (`@anna` arrived as
+  `@ana`). Pressed while no list is shown, they send an event that changes nothing. (Vue's `.prevent` cannot depend
+  on the list being open, so the arrows still move the caret too: the completion replaces the `@word` at the end
+  whatever the caret does.)
 - Cost: the value each keystroke sends anyway is matched against its last characters only; the server sends
   something only while the list is shown and what it shows changes.
 """
@@ -87,6 +90,12 @@ class MentionPicker:
         self.start = -1  # where the `@` of the completed word is
         self.dismissed = -1  # the `@` whose list Escape closed: not shown again for that word
         self.text = ''
+        self.ahead: tuple[str, str] | None = None  # (the text when a person was picked, its completion) until the
+        # browser sends a text that starts with the completion
+        self._writing = False  # the field's value is being set here, not typed
+        field.on('keydown.down', lambda: self.move(1))
+        field.on('keydown.up', lambda: self.move(-1))
+        field.on('keydown.esc', self.dismiss)
 
     @property
     def open(self) -> bool:
@@ -94,6 +103,11 @@ class MentionPicker:
 
     def typed(self, text: str) -> None:
         """Each value the field sends: shows, changes or closes the list."""
+        if self.ahead is not None and not self._writing:
+            merged = self._typed_ahead(text)
+            if merged is not None:
+                self._write(merged)  # this method hears the merged text next
+                return
         self.text = text
         typed = typed_mention(text)
         if typed is None or typed[0] != self.dismissed:
@@ -125,10 +139,6 @@ class MentionPicker:
                     'data-testid': 'mention-suggestions',
                 }
             )
-            # the keys are listened to from now on only (see the module's docstring)
-            self.field.on('keydown.down', lambda: self.move(1))
-            self.field.on('keydown.up', lambda: self.move(-1))
-            self.field.on('keydown.esc', self.dismiss)
         self.list.clear()
         self.shown, self.options, self.selected = people, [], 0
         with self.list:
@@ -167,10 +177,29 @@ class MentionPicker:
         if not self.open:
             return
         chosen = user if user is not None else self.shown[self.selected]
-        completed = self._completed(chosen)
+        before, completed = self.text, self._completed(chosen)
         self.close()
-        self.field.value = completed  # its change handler sees the text end in a space: nothing more to suggest
+        self._write(completed)  # the change handler sees the text end in a space: nothing more to suggest
+        self.ahead = (before, completed)
         self.field.run_method('focus')
+
+    def _write(self, text: str) -> None:
+        self._writing = True
+        try:
+            self.field.value = text
+        finally:
+            self._writing = False
+
+    def _typed_ahead(self, text: str) -> str | None:
+        """The completion with what was typed after the pick, for a text the browser sent before it showed the
+        completion; None once it shows it, or when the text was changed otherwise (then it stays as typed)."""
+        assert self.ahead is not None
+        before, completed = self.ahead
+        if text.startswith(before) and len(text) > len(before) and not text.startswith(completed):
+            more = text[len(before) :]
+            return completed + (more[1:] if more.startswith(' ') else more)  # the completion ends in a space
+        self.ahead = None
+        return None
 
     def dismiss(self) -> None:
         if self.open:

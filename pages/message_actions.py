@@ -1,4 +1,4 @@
-"""What a person can do with a stored message: react, reply, copy its link, edit or delete it.
+"""What a person can do with a stored message: react, see who reacted, reply, copy its link, edit or delete it.
 
 One dialog per page, built on the first click of a bubble's menu button and filled for the message clicked and for
 this viewer (own message or someone else's, owner, admin): bubbles are shared by every page showing them, so
@@ -9,16 +9,20 @@ refused. Private messages are never stored and have no menu.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from nicegui import ui
 
-from chat import reactions
+from chat import previews, reactions
 from chat.errors import ChatError
-from chat.views import MessageView, RoomView
+from chat.views import MessageView, RoomView, UserView
 from pages import elements as el
 from pages.context import PageContext
 from pages.feed import Feed
+
+if TYPE_CHECKING:
+    from pages.moderation import RoomModeration
 
 ERROR_CLASSES = ['text-negative', 'text-sm']
 EMOJI_PROPS = {'flat': True, 'dense': True, 'no-caps': True, 'size': 'lg'}
@@ -49,7 +53,9 @@ class ReplyBar:
                     props={'flat': True, 'round': True, 'dense': True, 'data-testid': 'reply-cancel'},
                 )
         self.target = message.id
-        first_line = message.body.split('\n', 1)[0][:100]
+        first_line = previews.line(
+            self.ctx.t, message.body.split('\n', 1)[0][:100], previews.glimpse(message.attachments)
+        )
         el.set_text(self.label, self.ctx.t('replying_to', name=message.author.display_name, text=first_line))
         self.anchor.set_visibility(True)
 
@@ -59,8 +65,17 @@ class ReplyBar:
 
 
 class MessageMenu:
-    def __init__(self, ctx: PageContext, room: RoomView, feed: Feed, reply: ReplyBar) -> None:
+    def __init__(
+        self,
+        ctx: PageContext,
+        room: RoomView,
+        feed: Feed,
+        reply: ReplyBar,
+        moderation: RoomModeration | None = None,
+        on_profile: Callable[[UserView], None] | None = None,
+    ) -> None:
         self.ctx, self.room, self.reply = ctx, room, reply
+        self.moderation, self.on_profile = moderation, on_profile
         # the feed calls this menu (its `on_menu`): a strong reference back would make a cycle that only the full
         # collection frees once the page is closed
         self._feed = weakref.ref(feed)
@@ -110,10 +125,18 @@ class MessageMenu:
             with ui.list().props('dense').classes('w-full'):
                 self._item(t('message_reply'), 'reply', 'action-reply', self._reply)
                 self._item(t('message_copy_link'), 'link', 'action-copy-link', self._copy_link)
+                if self._shown(message).reactions:  # who reacted: by touch and keyboard too (a chip's hint is hover)
+                    self._item(t('message_reactions'), 'emoji_emotions', 'action-reactions', self._reactions)
+                if self.on_profile is not None:  # the author's card
+                    self._item(t('profile'), 'person', 'action-profile', self._profile)
                 if own:
                     self._item(t('message_edit'), 'edit', 'action-edit', self._edit)
-                if own or me.is_admin or self.room.owner_id == me.id:
+                moderating = self.moderation is not None and self.moderation.may_moderate
+                if own or me.is_admin or self.room.owner_id == me.id or moderating:
                     self._item(t('message_delete'), 'delete', 'action-delete', self._confirm_delete)
+                if moderating and not own:  # the author's moderation menu (pages/moderation.py)
+                    name = message.author.display_name
+                    self._item(t('moderate_person', name=name), 'shield', 'action-moderate', self._moderate)
             self.error = ui.label('').classes(' '.join(ERROR_CLASSES)).props('data-testid=action-error')
 
     def _emoji_button(self, message: MessageView, emoji: str) -> None:
@@ -130,11 +153,15 @@ class MessageMenu:
         if self.dialog is not None:
             self.dialog.close()
 
-    async def _react(self, message: MessageView, emoji: str) -> None:
-        """Toggles this viewer's emoji as the message shows it now (the service keeps double clicks harmless)."""
+    def _shown(self, message: MessageView) -> MessageView:
+        """The message as the feed shows it now (its reactions may have changed since the menu opened)."""
         feed = self._feed()
         current = feed.item(message.id) if feed is not None else None
-        shown = current.message if current is not None and current.message is not None else message
+        return current.message if current is not None and current.message is not None else message
+
+    async def _react(self, message: MessageView, emoji: str) -> None:
+        """Toggles this viewer's emoji as the message shows it now (the service keeps double clicks harmless)."""
+        shown = self._shown(message)
         present = not any(r.emoji == emoji and self.ctx.user.id in r.user_ids for r in shown.reactions)
         try:
             await self.ctx.services.messages.react(self.ctx.user, self.room.id, message.id, emoji, present)
@@ -148,11 +175,49 @@ class MessageMenu:
             self.reply.set(self.message)
         self.close()
 
+    def _moderate(self) -> None:
+        if self.message is not None and self.moderation is not None:
+            self.close()
+            self.ctx.run(self.moderation.open_for(self.message.author))
+
+    def _profile(self) -> None:
+        self.close()
+        if self.message is not None and self.on_profile is not None:
+            self.on_profile(self.message.author)
+
     def _copy_link(self) -> None:
         if self.message is not None:
             ui.clipboard.write(permalink(self.base_url, self.room.id, self.message.id))
             ui.notify(self.ctx.t('message_link_copied'))
         self.close()
+
+    async def _reactions(self) -> None:
+        """Each emoji with the names of who chose it, asked of the service when opened (it checks the reader may
+        read the room); in the menu's own dialog, so nothing is built before someone asks."""
+        message = self.message
+        if message is None:
+            return
+        t = self.ctx.t
+        try:
+            found = await self.ctx.services.messages.reactors(self.ctx.user, self.room.id, message.id)
+        except ChatError as failure:
+            self.error.set_text(t(failure.key, **failure.params))
+            return
+        with self._fresh():
+            ui.label(t('message_reactions')).classes('text-subtitle1')
+            if not found:
+                ui.label(t('message_reactions_none'))
+            with _props(ui.list(), {'dense': True, 'data-testid': 'reactions-list'}).classes('w-full'):
+                for reaction in found:
+                    names = ', '.join(reaction.names)
+                    more = reaction.count - len(reaction.names)
+                    with _props(ui.item(), {'data-testid': f'reactors-{reaction.emoji}'}):
+                        with _props(ui.item_section(), {'avatar': True}):
+                            ui.label(f'{reaction.emoji} {reaction.count}')
+                        with ui.item_section():  # names as text, never HTML
+                            ui.label(t('reacted_more', names=names, count=more) if more > 0 else names)
+            with ui.row().classes('w-full justify-end'):
+                _props(ui.button(t('close'), on_click=self.close), {'flat': True, 'data-testid': 'reactions-close'})
 
     def _edit(self) -> None:
         """The message's text in an editor; a refused change keeps the new text there and says why."""

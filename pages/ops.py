@@ -9,6 +9,7 @@ registered on the app as well, so they answer the same wherever the stack is not
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from nicegui import app
@@ -22,6 +23,7 @@ from chat import metrics
 from chat.health import HealthChecks
 from chat.services import Services
 
+log = logging.getLogger(__name__)
 PROBE_HEADERS = {'cache-control': 'no-store', 'x-content-type-options': 'nosniff'}
 _routes: dict[str, Route] = {}  # path -> route, replaced by every install (tests build several apps per process)
 
@@ -91,8 +93,34 @@ def _bypass_middleware() -> None:
                 if route is not None:
                     await route.handle(scope, receive, send)
                     return
-            await stack(scope, receive, send)
+            await serve(stack, scope, receive, send)
 
         return dispatch
 
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
+
+
+async def serve(stack: Any, scope: dict, receive: Any, send: Any) -> None:
+    """Runs the middleware stack, quiet about a client that left before its answer began.
+
+    A browser that navigates away cancels its pending requests; a streamed or file answer then stops before its first
+    message, and Starlette's BaseHTTPMiddleware (under NiceGUI's stack) raises "No response returned." with a full
+    traceback at ERROR. Nobody is left to answer, so that case is logged at debug; with the client still there the
+    same error is a real fault and is raised as before."""
+    if scope['type'] != 'http':
+        await stack(scope, receive, send)
+        return
+    left = False
+
+    async def receive_watching() -> dict:
+        nonlocal left
+        message = await receive()
+        left = left or message['type'] == 'http.disconnect'
+        return message
+
+    try:
+        await stack(scope, receive_watching, send)
+    except RuntimeError as error:
+        if not (left and str(error) == 'No response returned.'):
+            raise
+        log.debug('%s %s: the client left before the answer began', scope.get('method'), scope.get('path'))

@@ -11,7 +11,7 @@ from chat.hub import LOBBY
 from chat.i18n import Bytes
 from chat.services import Services
 from chat.views import RoomView
-from pages import forms
+from pages import forms, my_data
 from pages.context import PageContext, signed_in_page
 from pages.layout import header
 from pages.lobby import LobbyView
@@ -26,13 +26,7 @@ class ManagedRooms(LobbyView):
         self.counts: dict[int, int] = {}
         with ui.column().classes('w-full gap-2').props('data-testid=panel-rooms') as self.container:
             self.empty = ui.label(ctx.t('no_own_rooms')).classes('text-grey-7 dark:text-gray-400!')
-        with ui.dialog() as self.dialog, ui.card():
-            self.dialog_text = ui.label()
-            with ui.row().classes('w-full justify-end'):
-                ui.button(ctx.t('cancel'), on_click=self.dialog.close).props('flat data-testid=cancel-delete')
-                ui.button(ctx.t('delete'), on_click=lambda: self.dialog.submit(True)).props(
-                    'color=negative data-testid=confirm-delete'
-                )
+        self.dialog, self.dialog_text = forms.confirm_delete_dialog(ctx)
 
     def manages(self, room: RoomView) -> bool:
         return self.ctx.user.is_admin or room.owner_id == self.ctx.user.id
@@ -118,21 +112,6 @@ class ManagedRooms(LobbyView):
             ui.notify(self.ctx.t('room_deleted', name=name), type='positive')
 
 
-def avatar_picker(uploader: ui.upload, title: str) -> None:
-    """The uploader's header: its title as the label of the file input, so the picker has a name and holds no
-    control in a control (Quasar's own header puts a nameless input in a nameless button). A click lands on the
-    input; the keyboard reaches the label and opens the same file dialog."""
-    with uploader.add_slot('header'):
-        picker = ui.element('label').classes('relative row items-center no-wrap gap-2 w-full px-3 py-2 cursor-pointer')
-        picker.props['tabindex'] = '0'
-        with picker:
-            ui.icon('add_photo_alternate', size='sm')
-            ui.label(title).classes('text-sm font-bold')
-            ui.element('q-uploader-add-trigger')
-        for key in ('keydown.enter', 'keydown.space'):
-            picker.on(key, lambda: uploader.run_method('pickFiles'), [])
-
-
 def register(services: Services) -> None:
     settings = services.settings
 
@@ -181,7 +160,7 @@ def register(services: Services) -> None:
                             )
                             .classes('w-full')
                         )
-                        avatar_picker(uploader, t('avatar_upload', size=limit))
+                        forms.file_picker(uploader, t('avatar_upload', size=limit), 'add_photo_alternate', bold=True)
 
                         avatar_error = forms.error_line('avatar-error')
 
@@ -261,6 +240,10 @@ def register(services: Services) -> None:
                     new_room.on('keydown.enter', create_room)
                     ui.button(t('create'), on_click=create_room).props('data-testid=panel-create-room')
                 rooms = ManagedRooms(ctx)
+            if ctx.user.is_admin:
+                with ui.card().classes('w-full'):
+                    ui.link(ctx.t('admin'), '/admin').classes('text-h6').props('data-testid=panel-admin-link')
+            my_data.card(ctx)
         ctx.subscribe(LOBBY, rooms.on_event)
         rooms.counts.update(await services.rooms.counts())
         for room in await services.rooms.managed_by(ctx.user):

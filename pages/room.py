@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TypeVar
 
 from nicegui import ui
 from nicegui.element import Element
 
-from chat.errors import ChatError, NotFound
+from chat.errors import ChatError, NotFound, PermissionDenied
 from chat.events import (
     Event,
     MessageDeleted,
     MessageEdited,
     MessagePosted,
+    ModerationNotice,
     PresenceChanged,
     PrivateMessage,
     ProfileChanged,
@@ -24,15 +27,21 @@ from chat.events import (
     RoomChanged,
     UserTyping,
 )
-from chat.hub import PROFILES, private_topic, room_topic
+from chat.hub import PROFILES, private_topic, room_topic, user_topic
+from chat.moderation import Standing
 from chat.services import Services
 from chat.views import RoomView, UserView
 from pages import elements as el
 from pages.composer import Composer
 from pages.context import PageContext, signed_in_page
 from pages.feed import Feed
-from pages.layout import PeopleDrawer, RoomsDrawer, header
+from pages.formatting import next_midnight, utc_now
+from pages.layout import header, people_drawer, rooms_drawer
+from pages.members import MembersPane
 from pages.message_actions import MessageMenu, ReplyBar
+from pages.moderation import MuteBanner, RoomModeration, left_room
+from pages.profile_card import ProfileCard
+from pages.room_settings import RoomBar, private_refusal
 from pages.sidebar import RoomsSidebar
 from pages.typing_line import TypingLine
 
@@ -43,8 +52,12 @@ SIDE_CLASSES = ['w-full', 'gap-2', 'p-3']
 ERROR_CLASSES = ['text-negative', 'text-sm']
 BUTTON_ROW_CLASSES = ['w-full', 'justify-between']
 
+MIDNIGHT_SLACK = 0.05  # seconds after the viewer's midnight that the day separators change
+
 log = logging.getLogger(__name__)
 T = TypeVar('T')
+# now, in UTC: what a room page's "Today" is counted from (a test moves it past midnight without waiting a day)
+clock: Callable[[], datetime] = utc_now
 
 
 class OnlineList:
@@ -95,7 +108,8 @@ class OnlineList:
         with self.container:
             if user.id == self.ctx.user.id:
                 return el.person(user, f'{user.display_name} {self.ctx.t("you")}', None)
-            return el.person(user, user.display_name, lambda: self.clicked(user.id))
+            # a partial, not a closure: each page keeps one per listed person (about a third of the bytes)
+            return el.person(user, user.display_name, functools.partial(self.clicked, user.id))
 
     def clicked(self, user_id: int) -> None:
         if user_id in self.items:  # shown here, so present
@@ -153,6 +167,8 @@ class PrivatePanel:
         ctx = self.ctx
         with self.anchor, ui.card().classes('w-full').props('flat bordered data-testid=private-panel') as self.card:
             self.title = el.text('', ['text-sm', 'font-bold'])
+            # not a conversation of its own: the words say so, so nobody mistakes it for a stored direct message
+            el.text(ctx.t('private_not_saved'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
             self.input = ui.input().classes('w-full').props('dense outlined data-testid=private-input')
             self.input.on('keydown.enter', self.send)
             self.error = el.text('', ERROR_CLASSES, props={'data-testid': 'private-error'})
@@ -247,50 +263,116 @@ class ReadMarker:
         return None
 
 
+class Midnight:
+    """At the viewer's next local midnight the feed's day separators move on a day ("Today" says "Yesterday"): one
+    timer handle per page, made again each night and cancelled when the page closes; no element, no task.
+
+    The delay is counted from `clock` (the feed's) and waited on the event loop's monotonic clock; a wake-up a
+    moment early (the loop's resolution, a changed time zone) finds the day unchanged and waits again."""
+
+    def __init__(self, ctx: PageContext, feed: Feed) -> None:
+        self.ctx, self.feed = ctx, feed
+        self._handle: asyncio.TimerHandle | None = None
+        self._day = feed.today()
+        ctx.on_close(self.cancel)
+        self.restart()
+
+    def restart(self) -> None:
+        """(Again) for the next midnight in the feed's time zone now."""
+        self.cancel()
+        if self.ctx.closed:
+            return
+        now = self.feed.clock()
+        wait = (next_midnight(now, self.feed.time_zone) - now).total_seconds()
+        self._handle = asyncio.get_running_loop().call_later(max(wait, 0.0) + MIDNIGHT_SLACK, self._fire)
+
+    def _fire(self) -> None:
+        self._handle = None
+        if self.ctx.closed:
+            return
+        today = self.feed.today()
+        if today != self._day:
+            self._day = today
+            with self.ctx.root or self.ctx.client:
+                self.feed.new_day()
+        self.restart()
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+
 def register(services: Services) -> None:
     settings = services.settings
 
     @signed_in_page(services, '/room/{room_id}')
     async def room_page(ctx: PageContext, room_id: int, message: str | None = None) -> None:
         try:
-            room = await services.rooms.get(room_id)
+            room = await services.rooms.open(ctx.user, room_id)
+        except PermissionDenied:
+            private_refusal(ctx)
+            return
         except NotFound as error:
             header(ctx)
             with ui.column().classes('absolute-center items-center'):
                 ui.label(ctx.t(error.key)).classes('text-h6')
                 ui.link(ctx.t('back_to_rooms'), '/')
             return
+        try:
+            standing = await services.moderation.standing(ctx.user, room.id)
+            refusal = 'banned_from_room' if standing.banned else None  # at the door (entering refuses too)
+        except ChatError as error:  # the room went, the session ended meanwhile
+            refusal = error.key
+        if refusal is not None:
+            header(ctx)
+            with ui.column().classes('absolute-center items-center'):
+                ui.label(ctx.t(refusal)).classes('text-h6').props('data-testid=banned')
+                ui.link(ctx.t('back_to_rooms'), '/')
+            return
         # a permalink: `?message=<id>` opens the room at that message (anything else: at the newest messages)
-        await build_room(ctx, room, int(message) if message and message.isdecimal() and len(message) < 19 else None)
+        target = int(message) if message and message.isdecimal() and len(message) < 19 else None
+        await build_room(ctx, room, standing, target)
 
-    async def build_room(ctx: PageContext, room: RoomView, target: int | None = None) -> None:
-        with RoomsDrawer() as rooms:
+    async def build_room(ctx: PageContext, room: RoomView, standing: Standing, target: int | None = None) -> None:
+        with rooms_drawer() as rooms:
             sidebar = RoomsSidebar(ctx, room)
-        with PeopleDrawer() as people, el.column(SIDE_CLASSES):
+        with people_drawer() as people, el.column(SIDE_CLASSES):
             el.text(ctx.t('online_here'), ['text-subtitle2'])
             private = PrivatePanel(ctx, room.id)
-            online = OnlineList(ctx, private.open, settings.online_list_limit)
+            card = ProfileCard(ctx)  # someone chosen: their card, with "Message" and (here now) a private note
+            moderation = RoomModeration(
+                ctx, room, standing, lambda user, moderate: card.open(user, private.open, moderate)
+            )
+            online = OnlineList(ctx, moderation.person_chosen, settings.online_list_limit)
             el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
+            members = MembersPane(ctx, room, card.open)
+            moderation.place_panel_button()
         title = header(ctx, room.name, rooms=rooms, people=people)
         client = ctx.client
         with el.column(MAIN_CLASSES) as ctx.root:
+            bar = RoomBar(ctx, room)
             feed = Feed(
                 ctx.user,
                 ctx.t,
                 window=settings.feed_window,
                 page_size=settings.history_page_size,
-                load_page=lambda before: services.messages.history(room.id, before),
-                load_around=lambda message_id: services.messages.around(room.id, message_id),
+                load_page=lambda before: services.messages.history(room.id, before, reader=ctx.user),
+                load_around=lambda message_id: services.messages.around(room.id, message_id, reader=ctx.user),
                 on_menu=lambda message: menu.open(message),
                 on_react=lambda message_id, emoji, present: react(message_id, emoji, present),
                 run=ctx.run,
+                clock=clock,
             )
-            ui.skip_link(ctx.t('skip_to_messages'), target=feed.scroller)  # Tab's first stop: past header and rooms
+            el.skip_link(ctx.t('skip_to_messages'), feed.scroller)  # Tab's first stop: past header and rooms
             reply = ReplyBar(ctx)
-            menu = MessageMenu(ctx, room, feed, reply)
+            menu = MessageMenu(ctx, room, feed, reply, moderation, on_profile=card.open)
             typing = TypingLine(ctx)
-            Composer(ctx, room.id, reply, people=lambda: online.users.values())
+            muted = MuteBanner(ctx, Composer(ctx, room.id, reply, people=lambda: online.users.values()))
+            if standing.muted:
+                muted.show(standing.muted_until, standing.mute_reason)
         reads = ReadMarker(ctx, room.id)
+        midnight = Midnight(ctx, feed)
         feed.on_bottom = reads.seen  # a method of another object: a closure over `feed` would be a reference cycle
 
         async def react(message_id: int, emoji: str, present: bool) -> None:
@@ -318,6 +400,8 @@ def register(services: Services) -> None:
             elif isinstance(event, PresenceChanged):
                 # an open private field stays when its recipient leaves: sending then says "not delivered"
                 changed = online.add(event.user) if event.joined else online.remove(event.user.id)
+                if changed:
+                    members.presence(event.user, event.joined)
                 if changed and event.user.id != ctx.user.id:  # repeated announcements (a broker restart) stay quiet
                     feed.presence('joined' if event.joined else 'left', event.user.display_name)
             elif isinstance(event, RoomChanged):
@@ -326,6 +410,26 @@ def register(services: Services) -> None:
                     feed.notice(ctx.t('room_renamed_notice', name=event.room.name))
                 elif event.change == 'deleted':
                     ctx.leave_page('/', ctx.t('room_deleted_notice', name=event.room.name))
+                elif event.change == 'updated':
+                    if event.room.owner_id != bar.room.owner_id:
+                        members.owner_changed(event.room)
+                    if event.room.is_private != bar.room.is_private:
+                        private_now = event.room.is_private
+                        feed.notice(ctx.t('room_made_private_notice' if private_now else 'room_made_public_notice'))
+                    bar.show(event.room)
+
+        def on_moderation(event: Event) -> None:
+            """What a moderator did to the viewer here (the header tells it; this page follows it)."""
+            if not isinstance(event, ModerationNotice) or event.room_id != room.id:
+                return
+            if event.action == 'mute':
+                muted.show(event.until, event.reason)
+            elif event.action == 'unmute':
+                muted.hide()
+            elif event.action in ('kick', 'ban'):
+                left_room(ctx, event)
+            else:
+                moderation.changed(event)
 
         def on_private(event: Event) -> None:
             if isinstance(event, PrivateMessage):
@@ -340,6 +444,7 @@ def register(services: Services) -> None:
         ctx.subscribe(room_topic(room.id), on_room_event)
         ctx.subscribe(private_topic(room.id, ctx.user.id), on_private)
         ctx.subscribe(PROFILES, on_profile)
+        ctx.subscribe(user_topic(ctx.user.id), on_moderation)
         entered = False
 
         async def leave() -> None:
@@ -362,8 +467,9 @@ def register(services: Services) -> None:
             await services.rooms.leave(ctx.user, room.id, client.id)
             return
         online.set(users)
+        await members.load(users)
         if ctx.user.time_zone is None:
-            ctx.run(detect_time_zone(ctx, feed))
+            ctx.run(detect_time_zone(ctx, feed, midnight), until_closed=True)
 
 
 async def within(element: Element, work: Awaitable[T]) -> T:
@@ -377,18 +483,18 @@ async def show_history(ctx: PageContext, feed: Feed, room: RoomView, target: int
     """The newest page of history, or a permalink's page with its message highlighted."""
     if target is not None:
         try:
-            messages, has_newer = await ctx.services.messages.around(room.id, target)
+            messages, has_newer = await ctx.services.messages.around(room.id, target, reader=ctx.user)
         except NotFound as error:
-            feed.show_newest(await ctx.services.messages.history(room.id))
+            feed.show_newest(await ctx.services.messages.history(room.id, reader=ctx.user))
             feed.notice(ctx.t(error.key))
             return
         feed.show_around(messages, has_newer)
         await feed.show_message(target)
         return
-    feed.show_newest(await ctx.services.messages.history(room.id))
+    feed.show_newest(await ctx.services.messages.history(room.id, reader=ctx.user))
 
 
-async def detect_time_zone(ctx: PageContext, feed: Feed) -> None:
+async def detect_time_zone(ctx: PageContext, feed: Feed, midnight: Midnight) -> None:
     """Asks the browser once for its time zone and keeps it with the user for every later page."""
     try:
         await ctx.client.connected(timeout=10)
@@ -397,6 +503,7 @@ async def detect_time_zone(ctx: PageContext, feed: Feed) -> None:
         if isinstance(zone, str) and zone:
             ctx.user = await ctx.services.accounts.set_time_zone(ctx.user, zone)
             feed.set_time_zone(zone)
+            midnight.restart()  # the viewer's own midnight
     except (TimeoutError, ChatError):
         pass
     except Exception:

@@ -111,12 +111,12 @@ class SecurityMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message['type'] == 'http.response.start':
-                headers = [
-                    (name, value)
-                    for name, value in message.get('headers', [])
-                    if name.lower() not in _SECURITY_HEADER_NAMES
-                ]
-                message = {**message, 'headers': headers + SECURITY_HEADERS}
+                own = message.get('headers', [])
+                # a response with its own, stricter policy keeps it (attachments: pages/files.py)
+                keep = {b'content-security-policy'} & {name.lower() for name, _ in own}
+                headers = [(n, v) for n, v in own if n.lower() not in _SECURITY_HEADER_NAMES or n.lower() in keep]
+                added = [(n, v) for n, v in SECURITY_HEADERS if n not in keep]
+                message = {**message, 'headers': headers + added}
             await send(message)
 
         if scope['method'] not in _SAFE_METHODS:

@@ -16,7 +16,7 @@ from nicegui.element import Element
 from nicegui.events import ValueChangeEventArguments
 
 from chat.errors import ChatError
-from chat.events import Event, MessageArrived, ReadMarked, RoomJoined
+from chat.events import Event, MessageArrived, ModerationNotice, ReadMarked, RoomJoined
 from chat.hub import activity_topic, user_topic
 from chat.mentions import mentions_user
 from chat.unread import COUNT_CAP
@@ -25,8 +25,9 @@ from pages import elements as el
 from pages.context import PageContext
 from pages.layout import MUTED, hint
 
-ENTRY_CLASSES = 'items-center gap-2 rounded-borders'
-NAME_CLASSES = 'grow min-w-0 truncate'
+ENTRY_CLASSES = ['items-center', 'gap-2', 'rounded-borders']
+NAME_CLASSES = ['grow', 'min-w-0', 'truncate']
+UNREAD_NAME_CLASSES = [*NAME_CLASSES, 'font-bold']
 COUNT_PROPS = 'color=primary rounded'
 MENTION_PROPS = 'color=negative rounded'
 MARK_ALL_PROPS = {'flat': True, 'round': True, 'dense': True}
@@ -36,7 +37,7 @@ MARK_ALL_PROPS = {'flat': True, 'round': True, 'dense': True}
 class Entry:
     room: RoomView
     item: Element
-    name: ui.label
+    name: Element
     count: ui.badge | None = None  # made at the first unread message
     mention: ui.badge | None = None
     unread: int = 0
@@ -56,6 +57,7 @@ class RoomsSidebar:
         self.entries: dict[int, Entry] = {}
         self.title = ctx.t('app_name')
         self.shown_total = 0
+        self.marks_heard = 0  # read marks heard from the user's pages: a recount started before a newer one is dropped
         # the fixed parts from the element API (light elements with the speed layer: every page holds them)
         with el.column(['w-full', 'gap-2', 'p-3', 'no-wrap'], props={'data-testid': 'sidebar'}) as self.column:
             with el.row(['w-full', 'items-center', 'justify-between', 'no-wrap']):
@@ -76,7 +78,7 @@ class RoomsSidebar:
             self.filter.on_value_change(lambda event: (method := weak_filter()) and method(event))
             self.filter.props.update({'aria-label': ctx.t('filter_or_create')})
             self.filter.on('keydown.enter', self._open_typed)
-            self.list = ui.list().props('dense data-testid=my-rooms').classes('w-full')
+            self.list = el.box(['w-full'], tag='q-list', props={'dense': True, 'data-testid': 'my-rooms'})
             self.none = el.text(ctx.t('no_joined_rooms'), ['text-sm', 'px-2', *MUTED])
             self.error = el.text('', ['text-negative', 'text-sm'], props={'data-testid': 'sidebar-error'})
             el.link(ctx.t('browse_all_rooms'), '/', ['text-sm', 'px-2'])
@@ -111,11 +113,8 @@ class RoomsSidebar:
         props = {'clickable': True, 'href': f'/room/{room.room.id}', 'data-testid': f'room-entry-{room.room.id}'}
         if current:
             props.update({'active': True, 'aria-current': 'page'})
-        with self.list:
-            item = ui.item().classes(ENTRY_CLASSES)
-            item.props.update(props)
-            with item:
-                name = ui.label(room.room.name).classes(NAME_CLASSES)
+        with self.list, el.box(ENTRY_CLASSES, tag='q-item', props=props) as item:  # a link: no handler of ours
+            name = el.text(room.room.name, NAME_CLASSES)
         entry = self.entries[room.room.id] = Entry(room.room, item, name, newest=room.newest)
         if place:
             self._place(entry)
@@ -128,7 +127,7 @@ class RoomsSidebar:
         key = entry.room.name.casefold()
         index = sum(1 for other in self.entries.values() if other is not entry and other.room.name.casefold() < key)
         if self.list.default_slot.children.index(entry.item) != index:
-            entry.item.move(target_index=index)
+            el.place(self.list, entry.item, index)
 
     def _set(self, entry: Entry, unread: int, mentioned: bool) -> None:
         if unread and entry.count is None:
@@ -148,7 +147,7 @@ class RoomsSidebar:
         elif entry.mention is not None and mentioned != entry.mentioned:
             entry.mention.set_visibility(mentioned)
         if bool(unread) != bool(entry.unread):
-            entry.name.classes(add='font-bold') if unread else entry.name.classes(remove='font-bold')
+            el.set_classes(entry.name, UNREAD_NAME_CLASSES if unread else NAME_CLASSES)
         entry.unread, entry.mentioned = unread, mentioned
 
     def _on_activity(self, event: Event) -> None:
@@ -162,7 +161,10 @@ class RoomsSidebar:
         self._set(entry, min(entry.unread + 1, COUNT_CAP), entry.mentioned or calls_me)
         self._show_total()
         if calls_me:  # said elsewhere: the person hears of it here, and the room's entry is the way there
-            ui.notify(self.ctx.t('mentioned_in', room=entry.room.name), position='top-right', type='info')
+            # top right, below the header: over the header it would hide the account menu's button for its 5 s
+            ui.notify(
+                self.ctx.t('mentioned_in', room=entry.room.name), position='top-right', type='info', classes='mt-12'
+            )
 
     def _on_user_event(self, event: Event) -> None:
         if isinstance(event, RoomJoined):
@@ -170,14 +172,38 @@ class RoomsSidebar:
                 self._add(RoomUnread(event.room, 0, False, 0))
                 self.ctx.subscribe(activity_topic(event.room.id), self._on_activity)
             return
+        if isinstance(event, ModerationNotice) and event.action in ('kick', 'ban'):  # no longer a member
+            gone = self.entries.pop(event.room_id, None)
+            if gone is not None:
+                el.remove(self.list, gone.item)
+                self._show_total()
+            return
         if not isinstance(event, ReadMarked):
             return
+        self.marks_heard += 1
         for room_id, message_id in event.marks:
             entry = self.entries.get(room_id)
-            if entry is not None and message_id >= entry.newest:
+            if entry is None:
+                continue
+            if message_id >= entry.newest:
                 entry.newest = message_id
                 self._set(entry, 0, False)
+            elif entry.unread:  # read up to a message before the newest one counted here
+                self.ctx.run(self._recount(entry))
         self._show_total()
+
+    async def _recount(self, entry: Entry) -> None:
+        """The count after a partial mark, from the service; again if a message came in while it counted."""
+        for _ in range(3):
+            newest, marks = entry.newest, self.marks_heard
+            unread, mentioned = await self.ctx.services.unread.count(self.ctx.user, entry.room.id)
+            if marks != self.marks_heard:
+                return  # a later mark decides
+            if entry.newest == newest and self.entries.get(entry.room.id) is entry:
+                with self.column:  # after an await: the page's slot for the badge and the title
+                    self._set(entry, unread, mentioned)
+                    self._show_total()
+                return
 
     def _show_total(self) -> None:
         """The browser tab says how much is unread elsewhere: "(3) Messenger"."""

@@ -8,7 +8,7 @@ reader's reconnect notice is Russian and a dark page never flashes white while i
 The colours meet WCAG 2.1 AA (tests/e2e/test_accessibility.py): NiceGUI's default primary blue and positive green are
 too light for white text on them, so the brand colours are darker shades; and on a dark page, where Quasar keeps the
 same colours, what uses them as the colour of text (a flat button, an outlined badge, the active room) is lighter.
-Links and keyboard focus get the same care, all from here: one set of classes on each page's body.
+Links and keyboard focus get the same care, all from here: one style sheet shared by every page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from nicegui import app, ui
+from nicegui import Client, app, ui
 from nicegui.elements.dark_mode import DarkMode
 
 from chat.i18n import LANGUAGES
@@ -28,21 +28,25 @@ SESSION_KEY = 'theme'  # the browser session keeps the last choice for the pages
 # Quasar's palette, app-wide: white text on primary 5.8:1 and on positive 5.1:1 (NiceGUI's defaults: 3.1 and 2.6)
 BRAND = {'primary': '#1565C0', 'positive': '#2E7D32'}
 LINK_CLASSES = 'text-blue-800 dark:text-blue-300'  # NiceGUI's link blue is 3.7:1 on white
-# each page's body: on a dark page a brand colour used for text is a lighter shade, and whatever the keyboard reaches
-# shows a solid ring (Quasar's focus helper is a faint shade): black on light, white on dark, both clear of the
-# header's blue. All !important, like Quasar's colour classes and its `no-outline` on buttons
-BODY_CLASSES = ' '.join(
-    [
-        'dark:[&_:is(.text-primary,.q-item--active)]:text-blue-300!',
-        'dark:[&_.text-positive]:text-green-400!',
-        'dark:[&_.text-negative]:text-red-400!',
-        'dark:[&_.text-grey-7]:text-gray-400!',
-        *(
-            f'[&_:is(.q-btn,.q-item,a,[tabindex="0"]:not(input,textarea)):focus-visible]:{style}'
-            for style in ('outline-2!', 'outline-offset-2!', 'outline-black!', 'dark:outline-white!')
-        ),
-    ]
-)
+# every page: on a dark page a brand colour used for text is a lighter shade (Tailwind's blue-300, green-400, red-400,
+# gray-400), and whatever the keyboard reaches shows a solid ring (Quasar's focus helper is a faint shade): black on
+# light, white on dark, both clear of the header's blue. All !important, like Quasar's colour classes and its
+# `no-outline` on buttons. One style sheet shared by every page (classes on each page's body cost an element each),
+# in Tailwind's layer of utilities: an !important rule there beats Quasar's (in a later layer), as a class would
+FOCUSABLE = ':is(.q-btn, .q-item, a, [tabindex="0"]:not(input, textarea)):focus-visible'
+PAGE_CSS = f"""@layer utilities {{
+body.body--dark :is(.text-primary, .q-item--active) {{ color: oklch(80.9% 0.105 251.813) !important; }}
+body.body--dark .text-positive {{ color: oklch(79.2% 0.209 151.711) !important; }}
+body.body--dark .text-negative {{ color: oklch(70.4% 0.191 22.216) !important; }}
+body.body--dark .text-grey-7 {{ color: oklch(70.7% 0.022 261.325) !important; }}
+body {FOCUSABLE} {{
+  outline-style: solid !important; outline-width: 2px !important; outline-offset: 2px !important;
+  outline-color: #000 !important;
+}}
+body.body--dark {FOCUSABLE} {{ outline-color: #fff !important; }}
+}}
+"""
+PAGE_CSS_MARK = 'body.body--dark :is(.text-primary'
 
 
 def theme_of(value: object) -> str | None:
@@ -66,13 +70,14 @@ def prepare_page(lang: str, theme: str | None) -> None:
         options.language = language
         options.dark = dark
     client.page = options
-    ui.query('body').classes(BODY_CLASSES)
 
 
 def install() -> None:
     """Once, as the pages are registered: the brand colours and the links' colour for every page."""
     app.colors(**BRAND)
     ui.link.default_classes(LINK_CLASSES)
+    if PAGE_CSS_MARK not in Client.shared_head_html:  # once, however often the pages are registered (tests)
+        ui.add_css(PAGE_CSS, shared=True)
 
 
 class LiveTheme:

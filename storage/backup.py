@@ -1,5 +1,5 @@
-"""Backup and restore of a SQLite data folder: one .tar.gz with the database, the media, the storage secret and a
-manifest, made while the server runs.
+"""Backup and restore of a SQLite data folder: one .tar.gz with the database, the media, the attachments' files, the
+storage secret and a manifest, made while the server runs.
 
 The database is copied with SQLite's online backup API from inside one read transaction held for the whole copy. In
 WAL mode (storage/db.py sets it) writers keep committing meanwhile (they append to the WAL, which the checkpoint
@@ -36,10 +36,12 @@ FORMAT_VERSION = 1  # raise when the layout changes; restore refuses versions it
 MANIFEST = 'manifest.json'
 DATABASE = 'chat.db'
 SECRET = 'storage_secret'
-FOLDERS = ('media', 'sessions')  # avatars; NiceGUI's per-browser storage (language choice before signing in)
+# avatars; NiceGUI's per-browser storage (language choice before signing in); attachments (`files/ab/<sha256>`)
+FOLDERS = ('media', 'sessions', 'files')
 PAGES_PER_STEP = 1024  # 4 MB at SQLite's default page size between progress reports
 TABLES = {'users': 'user', 'rooms': 'room', 'messages': 'message'}
 _SAFE_NAME = re.compile(r'[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}')
+_FILE_NAME = re.compile(r'([0-9a-f]{2})/\1[0-9a-f]{62}(?:\.thumb\.webp)?')  # files/: content-addressed, one level down
 _CHUNK = 1024 * 1024
 
 
@@ -94,9 +96,15 @@ class Restored:
 
 
 def backup(
-    data_dir: Path, database: Path, media_dir: Path, target: Path, progress: Progress = QUIET
+    data_dir: Path,
+    database: Path,
+    media_dir: Path,
+    target: Path,
+    progress: Progress = QUIET,
+    files_dir: Path | None = None,
 ) -> tuple[Manifest, Path]:
-    """Writes the archive to `target` (atomically: a `.part` file renamed at the end); returns its manifest and path."""
+    """Writes the archive to `target` (atomically: a `.part` file renamed at the end); returns its manifest and path.
+    `files_dir`: the attachments' folder (default: `data_dir / 'files'`)."""
     if not database.is_file():
         raise BackupError(f'No database at {database}: point --data-dir (or CHAT_DATA_DIR) at the data folder.')
     target = target.resolve()
@@ -107,7 +115,7 @@ def backup(
         copy = Path(work) / DATABASE
         revision, counts = copy_database(database, copy, progress)
         digest = _sha256(copy)
-        extra = _extra_files(data_dir, media_dir)
+        extra = _extra_files(data_dir, media_dir, files_dir or data_dir / 'files')
         secret = data_dir / SECRET
         members = [(DATABASE, copy), *([(SECRET, secret)] if secret.is_file() else []), *extra]
         total = sum(_size(path) for _, path in members)
@@ -167,8 +175,8 @@ def copy_database(source: Path, target: Path, progress: Progress = QUIET) -> tup
     return row[0], counts
 
 
-def _extra_files(data_dir: Path, media_dir: Path) -> list[tuple[str, Path]]:
-    """Regular files of the media and sessions folders (never symlinks, never files still being written)."""
+def _extra_files(data_dir: Path, media_dir: Path, files: Path) -> list[tuple[str, Path]]:
+    """Regular files of the media, sessions and files folders (never symlinks, never files still being written)."""
     found: list[tuple[str, Path]] = []
     for folder, path in (('media', media_dir), ('sessions', data_dir / 'sessions')):
         if not path.is_dir():
@@ -176,6 +184,14 @@ def _extra_files(data_dir: Path, media_dir: Path) -> list[tuple[str, Path]]:
         for entry in sorted(os.scandir(path), key=lambda e: e.name):
             if entry.is_file(follow_symlinks=False) and _SAFE_NAME.fullmatch(entry.name) and not _temporary(entry.name):
                 found.append((f'{folder}/{entry.name}', Path(entry.path)))
+    if files.is_dir():  # attachments: files/ab/abcdef... (chat/files.py)
+        for bucket in sorted(os.scandir(files), key=lambda e: e.name):
+            if not bucket.is_dir(follow_symlinks=False):
+                continue
+            for entry in sorted(os.scandir(bucket.path), key=lambda e: e.name):
+                name = f'{bucket.name}/{entry.name}'
+                if entry.is_file(follow_symlinks=False) and _FILE_NAME.fullmatch(name):
+                    found.append((f'files/{name}', Path(entry.path)))
     return found
 
 
@@ -282,7 +298,7 @@ def _unpack(archive_path: Path, work: Path, progress: Progress) -> Manifest:
             try:
                 while (member := archive.next()) is not None:  # on from the manifest: iterating starts over
                     target = work / _checked_name(member, seen)
-                    target.parent.mkdir(mode=0o700, exist_ok=True)
+                    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                     source = archive.extractfile(member)
                     assert source is not None
                     with source, _create(target, member.mode & 0o777) as handle:
@@ -300,7 +316,8 @@ def _checked_name(member: tarfile.TarInfo, seen: set[str]) -> str:
     """Only the names a backup writes: no paths outside the folder, links or devices, nothing twice."""
     name = member.name
     folder, _, rest = name.partition('/')
-    valid = name in (DATABASE, SECRET) or (folder in FOLDERS and _SAFE_NAME.fullmatch(rest) is not None)
+    pattern = _FILE_NAME if folder == 'files' else _SAFE_NAME
+    valid = name in (DATABASE, SECRET) or (folder in FOLDERS and pattern.fullmatch(rest) is not None)
     if not valid or not member.isfile() or name in seen:
         raise BackupError(f'The archive holds an unexpected entry ({name!r}): it was not made by `main.py backup`.')
     seen.add(name)

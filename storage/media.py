@@ -17,3 +17,10 @@ def write(folder: Path, name: str, data: bytes) -> None:
     with os.fdopen(fd, 'wb') as handle:
         handle.write(data)
     os.replace(temporary, target)
+
+
+def remove(folder: Path, name: str) -> None:
+    """Deletes a file of the folder (nothing when it is gone already); only plain names, never a path."""
+    if not name or Path(name).name != name:
+        return
+    (folder / name).unlink(missing_ok=True)

@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from models import Message, Reaction, User
+from storage import activity
 
 NAMES_SHOWN = 10  # names a reaction's hint lists ("Ann, Bob and 3 more")
 
 
 def add(session: Session, message: Message) -> Message:
     session.add(message)
+    activity.count_post(session, message)  # the dashboard's daily counts, in the same transaction
     session.commit()
     return message
 

@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from models import Membership, Message, Room, User
 from models.tables import utcnow
@@ -22,6 +23,35 @@ def by_name(session: Session, name: str) -> Room | None:
     return session.exec(select(Room).where(Room.name_key == name.casefold())).first()
 
 
+def by_direct_key(session: Session, key: str) -> Room | None:
+    return session.exec(select(Room).where(Room.direct_key == key)).first()
+
+
+def direct_with_partners(session: Session, user_id: int) -> list[tuple[int, str, str]]:
+    """The direct conversations the user is one of the two of, by their `direct_key` ('<low>:<high>'), each with
+    the other person's username and display name: (room id, username, display name)."""
+    low, high = f'{user_id}:', f':{user_id}'
+    rooms = select(col(Room.id), col(Room.direct_key)).where(
+        or_(col(Room.direct_key).startswith(low, autoescape=True), col(Room.direct_key).endswith(high, autoescape=True))
+    )
+    found = list(session.exec(rooms))
+    partners: dict[int, int] = {}
+    for room_id, key in found:
+        first, second = (int(part) for part in key.split(':'))  # type: ignore[union-attr]
+        partners[room_id] = second if first == user_id else first
+    if not partners:
+        return []
+    names = {
+        user_id: (username, display_name)
+        for user_id, username, display_name in session.exec(
+            select(col(User.id), col(User.username), col(User.display_name)).where(
+                col(User.id).in_(set(partners.values()))
+            )
+        )
+    }
+    return [(room_id, *names[other]) for room_id, other in partners.items() if other in names]
+
+
 def all_rooms(session: Session) -> list[Room]:
     return list(session.exec(select(Room).order_by(col(Room.name_key))))
 
@@ -31,10 +61,11 @@ def all_rooms(session: Session) -> list[Room]:
 DirectoryRow = tuple[Room, int | None, str | None, str | None, bool, datetime | None]
 
 
-def directory(session: Session, body_chars: int) -> list[DirectoryRow]:
+def directory(session: Session, body_chars: int, readable: SelectOfScalar[int] | None = None) -> list[DirectoryRow]:
     """Every room with its newest message, in one query. The newest id per room is a correlated
     `ORDER BY id DESC LIMIT 1` on the (room_id, id) index: one index probe per room, however many messages there are
-    (never a scan of the message table); that message and its author are then joined by primary key."""
+    (never a scan of the message table); that message and its author are then joined by primary key. `readable`:
+    the ids of the rooms to list (storage/access.py), all of them when None."""
     newest = aliased(Message)
     last_id = (
         select(newest.id)
@@ -43,7 +74,10 @@ def directory(session: Session, body_chars: int) -> list[DirectoryRow]:
         .limit(1)
         .scalar_subquery()
     )
-    latest = select(col(Room.id).label('room_id'), last_id.label('message_id')).subquery()
+    rooms = select(col(Room.id).label('room_id'), last_id.label('message_id'))
+    if readable is not None:
+        rooms = rooms.where(col(Room.id).in_(readable))
+    latest = rooms.subquery()
     query = (
         select(
             Room,

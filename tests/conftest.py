@@ -7,11 +7,14 @@ the whole suite runs against PostgreSQL unchanged.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import inspect
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -19,6 +22,8 @@ if TYPE_CHECKING:
     import psycopg
 
 TEST_DATABASE_URL = os.environ.get('CHAT_TEST_DATABASE_URL', '')
+# a `.env` in the working folder (a developer's settings) must not change what the tests and their servers do
+os.environ['CHAT_ENV_FILE'] = os.devnull
 
 
 def _fastpath_on() -> bool:
@@ -89,11 +94,28 @@ def fresh_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         drop_database(TEST_DATABASE_URL, url)
 
 
+# An async test that hangs fails after this many seconds with the traceback of the await it hung in; pytest-timeout's
+# limit (pytest.ini, 600 s) comes later and can only show the event loop waiting.
+ASYNC_TEST_TIMEOUT = 300.0
+
+
+def _bounded(test: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(test)
+    async def bounded(*args: Any, **kwargs: Any) -> Any:
+        async with asyncio.timeout(ASYNC_TEST_TIMEOUT):
+            return await test(*args, **kwargs)
+
+    return bounded
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: sync Playwright keeps its own event loop running in this thread while its browser
-    lives, and every asyncio test after it would find "another loop running". With the speed layer off, the tests
-    of its patches are skipped."""
+    lives, and every asyncio test after it would find "another loop running". Async tests get a time limit of their
+    own (above). With the speed layer off, the tests of its patches are skipped."""
     items.sort(key=lambda item: '/tests/e2e/' in item.path.as_posix())
+    for item in items:
+        if isinstance(item, pytest.Function) and inspect.iscoroutinefunction(item.obj):
+            item.obj = _bounded(item.obj)
     if not FASTPATH:
         skip = pytest.mark.skip(reason='tests a speed-layer patch; the layer is off (CHAT_FASTPATH or its guard)')
         for item in items:

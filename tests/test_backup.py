@@ -8,6 +8,7 @@ Backups copy SQLite data folders, so these tests run on SQLite even when the sui
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 import itertools
 import json
@@ -345,3 +346,25 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     )
     shown = screen.getvalue()
     assert 'Copying the database' in shown and 'Writing the archive' in shown and '100%' in shown
+
+
+def test_attachments_files_are_backed_up_and_restored(tmp_path: Path) -> None:
+    data = srv.prepare(tmp_path / 'data', 1, [ROOM])
+    sha = hashlib.sha256(b'report').hexdigest()
+    bucket = data.data_dir / 'files' / sha[:2]
+    bucket.mkdir(parents=True)
+    (bucket / sha).write_bytes(b'report')
+    (bucket / f'{sha}.thumb.webp').write_bytes(b'thumb')
+    (bucket / 'stray.part').write_bytes(b'half')  # still being written: left out
+    archive = tmp_path / 'with-files.tar.gz'
+    manifest, _ = backups.backup(data.data_dir, data.data_dir / 'chat.db', data.data_dir / 'media', archive)
+    assert manifest.files['files'] == 2
+    restored = backups.restore(archive, tmp_path / 'restored').data_dir
+    assert (restored / 'files' / sha[:2] / sha).read_bytes() == b'report'
+    assert (restored / 'files' / sha[:2] / f'{sha}.thumb.webp').read_bytes() == b'thumb'
+    assert not (restored / 'files' / sha[:2] / 'stray.part').exists()
+    # only content-addressed names in their own bucket
+    evil = tmp_path / 'evil-files.tar.gz'
+    _rewrite(archive, evil, extra=(f'files/00/{sha}', b'x'))
+    with pytest.raises(backups.BackupError, match='unexpected entry'):
+        backups.restore(evil, tmp_path / 'new')

@@ -7,6 +7,7 @@ CHAT_TEST_DATABASE_URL), with the data folder from the environment as the operat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -14,6 +15,7 @@ import re
 import subprocess
 import sys
 import tracemalloc
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +26,7 @@ from chat import export
 from chat import services as service_factory
 from chat.services import Services
 from chat.settings import Settings
+from chat.views import UserView
 from storage.db import Database
 from tests.server import ROOT
 
@@ -195,19 +198,24 @@ def test_a_big_room_is_streamed_not_loaded(tmp_path: Path) -> None:
     assert peak < 8e6
 
 
-async def _edit_and_delete(room_id: int) -> tuple[int, int]:
-    """Anna edits her first message and deletes her second; returns their ids."""
+@contextlib.asynccontextmanager
+async def _as_anna() -> AsyncIterator[tuple[Services, UserView]]:
+    """The app's services on the test's data folder, and Anna signed in; stopped afterwards."""
     services = await _started()
     try:
-        anna = await services.accounts.session_user(1, 0)
-        assert anna is not None
+        yield services, await services.accounts.authenticate('anna', 'password-123')
+    finally:
+        await services.stop()
+
+
+async def _edit_and_delete(room_id: int) -> tuple[int, int]:
+    """Anna edits her first message and deletes her second; returns their ids."""
+    async with _as_anna() as (services, anna):
         history = await services.messages.history(room_id, limit=200)
         mine = [m for m in history if m.author.id == anna.id]
         await services.messages.edit(anna, room_id, mine[0].id, 'plain 0, corrected')
         await services.messages.delete(anna, room_id, mine[1].id)
         return mine[0].id, mine[1].id
-    finally:
-        await services.stop()
 
 
 def test_edited_and_deleted_messages_are_exported_as_the_room_shows_them(posted: Posted, tmp_path: Path) -> None:
@@ -225,3 +233,35 @@ def test_edited_and_deleted_messages_are_exported_as_the_room_shows_them(posted:
     assert f'<article id="m{deleted}">' in page
     assert '<p class="body deleted">message deleted</p>' in page
     assert page.count('<span class="user">edited</span>') == 1
+
+
+async def _with_files(room_id: int) -> tuple[int, list[dict]]:
+    async with _as_anna() as (services, anna):
+        pdf = await services.files.upload(anna, room_id, '<b>plan.pdf', b'%PDF-1.4 ' + b'x' * 3000)
+        note = await services.files.upload(anna, room_id, 'notes.txt', b'shopping list')
+        posted = await services.messages.post(anna, room_id, 'the plan', attachments=[pdf.id, note.id])
+        return posted.id, [
+            {'name': pdf.name, 'size': pdf.size, 'mime': 'application/pdf', 'path': f'/files/{pdf.id}'},
+            {'name': 'notes.txt', 'size': note.size, 'mime': 'text/plain', 'path': f'/files/{note.id}'},
+        ]
+
+
+def test_attachments_are_listed_with_their_messages(posted: Posted, tmp_path: Path) -> None:
+    """Described (name, size, type, the permission-checked path), never their bytes; HTML names them as text."""
+    message_id, described = asyncio.run(_with_files(posted.room_id))
+    result = run_main('export-room', ROOM)
+    assert result.returncode == 0, result.stderr
+    messages = {m['id']: m for m in json.loads(result.stdout)['messages']}
+    assert messages[message_id]['attachments'] == described
+    assert all(m['attachments'] == [] for i, m in messages.items() if i != message_id)
+    assert 'shopping list' not in result.stdout
+
+    target = tmp_path / 'room.html'
+    assert run_main('export-room', ROOM, '--format', 'html', '--output', str(target)).returncode == 0
+    page = target.read_text(encoding='utf-8')
+    assert (
+        f'<article id="m{message_id}">' in page
+        and '<li>📎 &lt;b&gt;plan.pdf · 2.9\u00a0KB</li><li>📎 notes.txt · 13\u00a0bytes</li>' in page
+    )
+    assert described[0]['name'] == '<b>plan.pdf'  # kept as typed, shown as text
+    assert page.count('<ul class="files">') == 1 and '<b>plan' not in page

@@ -26,7 +26,7 @@ PINNED = {
     'nicegui': '3.18.0',
     'python-socketio': '5.18.1',
     'python-engineio': '4.15.1',
-    'uvicorn': '0.54.0',
+    'uvicorn': '0.55.0',
     'wsproto': '1.3.2',
     'starlette': '1.10.0',
 }

@@ -14,6 +14,7 @@ from typing import Any
 
 from nicegui import context
 from nicegui.element import Element
+from nicegui.events import GenericEventArguments
 
 from chat import markup
 from chat.views import MessageView, UserView
@@ -26,6 +27,7 @@ from pages.elements import (
     ReactionChip,
     bubble_classes,
     bubble_props,
+    fill_menu,
     menu_props,
     reaction_props,
     text_classes,
@@ -38,6 +40,7 @@ from pages.fastpath.light import (
     SharedLeaf,
     click_listeners,
     current_parent,
+    event_listeners,
     hide_shared,
     image_props,
     light_button,
@@ -320,6 +323,23 @@ def _person_props(username: str, clickable: bool) -> dict[str, Any]:
     return {'data-testid': f'online-{username}', **({'clickable': True} if clickable else {})}
 
 
+# hidden until the keyboard reaches it, then in the top corner: NiceGUI's skip link's look, in Tailwind
+SKIP_LINK_CLASSES = [
+    'sr-only',
+    'focus:not-sr-only',
+    'focus:fixed!',
+    'focus:top-0',
+    'focus:left-0',
+    'focus:z-[9999]',
+    'focus:px-4',
+    'focus:py-2',
+    'focus:rounded',
+    'focus:border',
+    'focus:bg-white',
+    'dark:focus:bg-black',
+]
+
+
 class LightKit(Kit):
     def box(
         self, classes: list[str] | None = None, *, props: dict[str, Any] | None = None, tag: str = 'div'
@@ -359,12 +379,42 @@ class LightKit(Kit):
         item.on_click(on_click)
         return item
 
+    def skip_link(self, text: str, target: Element) -> Element:
+        """A plain link to the target's id, first in the page's layout (NiceGUI's skip link adds a click handler,
+        a canary element and a finalizer per page; the target here is focusable already)."""
+        layout = context.client.layout
+        props = {'href': f'#{target.html_id}', 'data-testid': 'skip-link'}
+        link = LightElement(layout, 'a', props=props, classes=SKIP_LINK_CLASSES, text=text)
+        self.place(layout, link, 0)
+        return link
+
+    def lazy_menu(self, build: Callable[[], None], *, props: dict[str, Any] | None = None) -> Element:
+        menu = LightElement(current_parent(), 'q-menu', props=props, leaf=False)
+        menu.use_listeners(click_listeners(lambda _: fill_menu(menu, build), element_id=menu.id, event='beforeShow'))
+        return menu
+
+    def watcher(
+        self, tag: str, event: str, handler: Callable[[GenericEventArguments], Any], classes: list[str] | None = None
+    ) -> Element:
+        watcher = LightElement(current_parent(), tag, classes=classes)
+        watcher.use_listeners(event_listeners(handler, watcher.id, event))
+        return watcher
+
     def set_image(self, element: Element, src: str) -> None:
         element.replace_props(image_props(src))  # type: ignore[attr-defined]
+
+    def set_classes(self, element: Element, classes: list[str]) -> None:
+        if not isinstance(element, LightElement):
+            super().set_classes(element, classes)
+            return
+        element._classes = classes if element.visible else [*classes, 'hidden']  # type: ignore[assignment]
+        element.update()
 
     def bubble(self, message: MessageView, look: BubbleLook, actions: BubbleActions | None = None) -> Element:
         if look.highlighted or look.fold is not None:  # highlighted, folded or not: on this page only
             return self._local_bubble(message, look, actions)
+        if look.files:  # with attachments: NiceGUI's own elements (links, images), on this page only
+            return Kit.bubble(self, message, look, actions)
         author = message.author
         key = ('message', message.id, author.display_name, author.avatar_url, look)
         bubble: SharedMessage = shared(key, lambda: SharedMessage(message, look))  # type: ignore[assignment]

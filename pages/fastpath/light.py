@@ -336,15 +336,23 @@ class _EveryElementId:
     __hash__ = object.__hash__
 
 
-def click_listeners(handler: Callable[[Element], Any], *, element_id: int | None = None) -> dict[str, EventListener]:
+def click_listeners(
+    handler: Callable[[Element], Any], *, element_id: int | None = None, event: str = 'click'
+) -> dict[str, EventListener]:
     """One click listener that many light elements of a page may share (a list's entries): NiceGUI finds a listener
     by its id in the clicked element's own listeners and passes that element as the event's sender, so the handler
     learns which one was clicked without a listener and a closure per element."""
+    every = _EveryElementId() if element_id is None else element_id
+    return event_listeners(lambda arguments: handler(arguments.sender), every, event)  # type: ignore[arg-type]
+
+
+def event_listeners(handler: Callable[[events.GenericEventArguments], Any], element_id: int, event: str) -> dict:
+    """One element's listener for `event`, whose handler gets the event's arguments (as `Element.on` gives them)."""
     listener = EventListener(
-        element_id=_EveryElementId() if element_id is None else element_id,  # type: ignore[arg-type]
-        type='click',
+        element_id=element_id,
+        type=event,
         args=None,
-        handler=lambda event: handler(event.sender),
+        handler=handler,
         js_handler=None,
         throttle=0.0,
         leading_events=True,

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, Person, Server, ci
+from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, Person, Server, app_environment, ci
 
 APP_ERRORS = pytest.StashKey[list[tuple[str, str]]]()
 
@@ -39,6 +39,17 @@ def browser() -> Iterator:
 def server(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One app for the journeys that don't restart it; every test uses its own usernames and rooms."""
     app = Server(tmp_path_factory.mktemp('e2e-shared') / 'data').start()
+    yield app
+    app.stop()
+
+
+@pytest.fixture(scope='module')
+def own(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server for one test module alone: its people's names, rooms and screenshots meet nobody else's. The module
+    may set `OWN_ENV` (settings its scenario needs, given to `app_environment`)."""
+    env = getattr(request.module, 'OWN_ENV', None)
+    name = request.module.__name__.rsplit('.', 1)[-1]
+    app = Server(tmp_path_factory.mktemp(name) / 'data', env=app_environment(**env) if env else None).start()
     yield app
     app.stop()
 

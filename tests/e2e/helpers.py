@@ -20,13 +20,15 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from bench.chromium import CHROMIUM as CHROMIUM  # re-exported: the browser tests launch the bench's Chromium
 from bench.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS
+from tests.hashing import CHEAP_HASHING
+from tests.ports import worker_range
 from tests.waiting import Timeout, until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / 'docs' / 'screenshots'
 VIEWPORT = {'width': 1280, 'height': 800}
 PASSWORD = 'correct-horse-battery'
-PORTS = range(8500, 8600)
+PORTS = worker_range(8500, 8600)  # this worker's slice of the range
 WAIT_MS = 10_000  # how long a person waits for something to show up
 expect.set_options(timeout=WAIT_MS)
 
@@ -44,7 +46,7 @@ def ci() -> bool:
 
 
 def free_port() -> int:
-    """A free port in 8500-8599 (the range this project's tests use), tried from a random start."""
+    """A free port of `PORTS` (8500-8599, the range these tests use), tried from a random start."""
     start = random.randrange(len(PORTS))
     for offset in range(len(PORTS)):
         port = PORTS[(start + offset) % len(PORTS)]
@@ -54,14 +56,19 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError('no free port in 8500-8599')
+    raise RuntimeError(f'no free port in {PORTS}')
 
 
 def app_environment(**extra: str) -> dict[str, str]:
-    """The shell's environment without anything that would point the app elsewhere (other data, Redis, a test mode)."""
+    """The shell's environment without anything that would point the app elsewhere (other data, Redis, a test mode).
+
+    CHAT_FASTPATH is kept: CI runs these journeys a second time against servers with the speed layer off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(('CHAT_', 'NICEGUI_', 'PYTEST_'))}
+    if 'CHAT_FASTPATH' in os.environ:
+        env['CHAT_FASTPATH'] = os.environ['CHAT_FASTPATH']
     env['PYTHONUNBUFFERED'] = '1'
     env['CHAT_REGISTER_RATE'] = '1000'  # every person registers from 127.0.0.1
+    env.update(CHEAP_HASHING)  # registrations and sign-ins: argon2id at small parameters
     env.update(extra)
     return env
 
@@ -220,6 +227,7 @@ class Person:
         page = self.page
         if page.locator('input[data-testid=room-name]').count() == 0:
             page.goto('/')
+        connected(page)
         page.locator('input[data-testid=room-name]').fill(name)
         page.locator('input[data-testid=room-name]').press('Enter')
         page.wait_for_url('**/room/*')
@@ -233,16 +241,46 @@ class Person:
         return page
 
     def wait_in_room(self, page: Page | None = None) -> None:
+        """The room is shown and its page connected: NiceGUI holds back what is typed before the handshake, each
+        event on its own 10 ms timer, so an Enter pressed then may reach the server before the text it sends."""
         page = page or self.page
         expect(page.locator('textarea[data-testid=message-input]')).to_be_visible()
         expect(page.locator(f'[data-testid=online-{self.username}]')).to_be_visible()
+        connected(page)
 
     def say(self, text: str, page: Page | None = None) -> None:
+        """Types and sends once no dialog is open, as a person types after the menu they chose from has closed: a
+        closing Quasar dialog gives the focus back to the button that opened it, which could take it from the field
+        between the typing and the Enter."""
         page = page or self.page
+        expect(page.locator('.q-dialog')).to_have_count(0)
         field = page.locator('textarea[data-testid=message-input]')
         field.fill(text)
         field.press('Enter')
-        expect(field).to_have_value('')  # the input empties once the server has stored the message
+        try:
+            expect(field).to_have_value('')  # the input empties once the server has stored the message
+        except AssertionError as error:  # what a person would look at next: the reason shown, where the focus went
+            state = page.evaluate(
+                '() => ({handshake: window.did_handshake, connected: window.socket?.connected,'
+                ' focus: document.activeElement?.outerHTML.slice(0, 120),'
+                " dialogs: document.querySelectorAll('.q-dialog').length})"
+            )
+            reason = page.locator('[data-testid=send-error]').all_inner_texts()
+            raise AssertionError(f'{text!r} not sent; shown under the field: {reason}; page: {state}') from error
+
+
+def connected(page: Page) -> None:
+    """The page's socket has finished NiceGUI's handshake: what is typed now reaches this page on the server (a page
+    whose handshake fails reloads itself, and would lose what was typed before)."""
+    page.wait_for_function('window.did_handshake === true')
+
+
+def open_user_menu(page: Page) -> None:
+    """Opens the header's user menu once the page is connected: the menu's items are made on the server when it
+    first opens, and a click before the handshake (plain NiceGUI) may open it before they can arrive."""
+    connected(page)
+    page.locator('[data-testid=user-menu]').click()
+    expect(page.locator('[data-testid=user-menu-items]')).to_be_visible()
 
 
 def sees_message(person: Person, text: str, page: Page | None = None, timeout_ms: int = WAIT_MS) -> None:

@@ -16,12 +16,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import Person, Server, sees_message
+from tests.e2e.helpers import Person, Server, open_user_menu, sees_message
 
 AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 SIZES = {'desktop': {'width': 1280, 'height': 800}, 'phone': {'width': 390, 'height': 844}}
 THEMES = ['light', 'dark']
-SCREENS = ['sign-in', 'registration', 'rooms', 'room', 'message-menu', 'user-menu', 'panel', 'not-found']
+SCREENS = ['sign-in', 'registration', 'rooms', 'room', 'message-menu', 'user-menu', 'panel', 'search', 'not-found']
 ANONYMOUS = ('sign-in', 'registration')
 OVERLAYS = {'message-menu': '.q-dialog', 'user-menu': '.q-menu'}  # audited alone: the page behind is inert
 READY = {  # what each screen shows once it is drawn
@@ -32,6 +32,7 @@ READY = {  # what each screen shows once it is drawn
     'message-menu': '[data-testid=react-👍]',
     'user-menu': '[data-testid=theme]',
     'panel': '[data-testid=avatar-preview]',
+    'search': '[data-testid=search-result]',
     'not-found': '[data-testid=not-found]',
 }
 
@@ -96,6 +97,7 @@ def _open(browser: Browser, scene: Scene, screen: str, size: str, theme: str) ->
         'message-menu': f'/room/{scene.room}',
         'user-menu': '/',
         'panel': '/panel',
+        'search': '/search?q=cake',
         'not-found': '/no/such/page',
     }[screen]
     page.goto(address)
@@ -104,7 +106,7 @@ def _open(browser: Browser, scene: Scene, screen: str, size: str, theme: str) ->
         bubble.hover()
         bubble.locator('[data-testid=message-menu]').click()
     elif screen == 'user-menu':
-        page.locator('[data-testid=user-menu]').click()
+        open_user_menu(page)
     expect(page.locator(READY[screen]).first).to_be_visible()
     expect(page.locator('body.body--dark')).to_have_count(1 if theme == 'dark' else 0)
     page.wait_for_timeout(400)  # Quasar's transitions (drawers, fading in) end: axe judges colours as drawn
@@ -198,7 +200,7 @@ def test_a_skip_link_leads_the_keyboard_past_the_header_to_the_messages(scene: S
         link = page.get_by_role('link', name='Skip to messages')
         expect(link).to_be_focused()
         expect(link).to_be_visible()
-        results = Axe().run(page, context={'include': [['.nicegui-skip-link']]}, options={'runOnly': AXE_TAGS})
+        results = Axe().run(page, context={'include': [['[data-testid=skip-link]']]}, options={'runOnly': AXE_TAGS})
         assert not results.response['violations'], _describe(results.response['violations'])
         page.keyboard.press('Enter')
         expect(page.locator('[data-testid=feed]')).to_be_focused()

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import PASSWORD, Server
+from tests.e2e.helpers import PASSWORD, Server, open_user_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +39,7 @@ def test_enter_and_the_button_each_sign_in_once(people, server: Server) -> None:
     assert sessions_of(server, 'vesna') == 1
 
     for submit in ('Enter', 'click'):
-        page.locator('[data-testid=user-menu]').click()
+        open_user_menu(page)
         page.locator('[data-testid=sign-out]').click()
         expect(page.locator('[data-testid=submit]')).to_have_text('Sign in')
         assert sessions_of(server, 'vesna') == 0

@@ -20,8 +20,9 @@ def room_badge(page, room_name: str):
     return row.locator('.q-badge')
 
 
-def test_two_people_chat_live_and_the_room_list_counts_them(people) -> None:
-    anna, boris = people('anna', 'Anna'), people('boris', 'Boris')
+def test_two_people_chat_live_and_the_room_list_counts_them(people, own: Server) -> None:
+    # a server of its own: the room list in the README's screenshot shows this test's room only
+    anna, boris = people('anna', 'Anna', on=own), people('boris', 'Boris', on=own)
     anna.page.goto('/login')
     expect(anna.page.locator('[data-testid=submit]')).to_have_text('Sign in')
     screenshot(anna.page, 'sign-in.png')
@@ -66,7 +67,8 @@ def test_private_message_reaches_only_its_recipient(people) -> None:
     sees_message(carol, 'Morning Alice')
 
     secret = 'the spare key is under the blue flowerpot'
-    alice.page.locator('[data-testid=online-bob]').click()
+    alice.page.locator('[data-testid=online-bob]').click()  # Bob's card, and on it the private note
+    alice.page.locator('[data-testid=profile-whisper]').click()
     private_field = alice.page.locator('input[data-testid=private-input]')
     expect(private_field).to_be_visible()
     private_field.fill(secret)
@@ -131,6 +133,7 @@ def long_window_server(browser, tmp_path) -> Iterator[Server]:
     app.stop()
 
 
+@pytest.mark.fastpath  # at once: the speed layer's closed_tabs; plain NiceGUI waits out the reconnect window
 def test_a_closed_tab_leaves_at_once_and_a_reload_does_not_leave(long_window_server: Server, people) -> None:
     gil, hana = people('gil', on=long_window_server), people('hana', on=long_window_server)
     gil.register()

@@ -77,10 +77,10 @@ def test_a_long_paste_is_refused_with_its_reason_and_kept(people) -> None:
     assert field_box is not None and field_box['height'] < 260  # it grew, up to its maximum, then scrolls
 
 
-@pytest.fixture(params=['fastpath', 'plain'])
-def restartable(request, browser, tmp_path: Path) -> Iterator[Server]:
-    env = app_environment() if request.param == 'fastpath' else app_environment(CHAT_FASTPATH='false')
-    app = Server(tmp_path / 'data', env=env).start()
+@pytest.fixture
+def restartable(browser, tmp_path: Path) -> Iterator[Server]:
+    """A server of the test's own, to restart (CI runs these journeys with the speed layer on and off)."""
+    app = Server(tmp_path / 'data', env=app_environment()).start()
     yield app
     app.stop()
 

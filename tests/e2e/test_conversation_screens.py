@@ -5,8 +5,6 @@ docs/screenshots/conversation-*.png come from here."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -36,14 +34,6 @@ LINES = {
         'ой, не та комната',
     ),
 }
-
-
-@pytest.fixture(scope='module')
-def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server of its own: these display names would look like other journeys' people on the shared one."""
-    app = Server(tmp_path_factory.mktemp('conversation') / 'data').start()
-    yield app
-    app.stop()
 
 
 def _bubble(page: Page, text: str):

@@ -32,12 +32,10 @@ CODE = f'```\n{LONG_LINE}\nsecond line\n```'
 FORTY_LINES = '\n'.join(f'line {n}' for n in range(1, 41))
 
 
-@pytest.fixture(scope='module', params=['true', 'false'], ids=['fastpath', 'plain'])
-def app(request, browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = Server(
-        tmp_path_factory.mktemp(f'formatting-{request.param}') / 'data',
-        env=app_environment(CHAT_FASTPATH=request.param),
-    ).start()
+@pytest.fixture(scope='module')
+def app(browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of the module's own (CI runs these journeys with the speed layer on and off)."""
+    server = Server(tmp_path_factory.mktemp('formatting') / 'data', env=app_environment()).start()
     yield server
     server.stop()
 

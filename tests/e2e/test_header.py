@@ -4,13 +4,12 @@ the app (the speed layer on and off). Also writes the dark screenshots of docs/s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.helpers import VIEWPORT, Server, app_environment, keep_picture
+from tests.e2e.helpers import VIEWPORT, Server, keep_picture, open_user_menu
 from tests.waiting import until_sync
 
 pytestmark = pytest.mark.e2e
@@ -19,15 +18,10 @@ DARK = re.compile(r'\bbody--dark\b')  # the class Quasar gives the body in dark 
 ONE_ROW = 64  # px: a header taller than this has wrapped onto a second row
 
 
-@pytest.fixture(params=['fastpath', 'plain'])
-def app(request: pytest.FixtureRequest, server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The shared app (speed layer on, the default) and one started with CHAT_FASTPATH=false."""
-    if request.param == 'fastpath':
-        yield server
-        return
-    plain = Server(tmp_path_factory.mktemp('e2e-plain') / 'data', env=app_environment(CHAT_FASTPATH='false')).start()
-    yield plain
-    plain.stop()
+@pytest.fixture
+def app(server: Server) -> Server:
+    """The shared app (CI runs these journeys with the speed layer on and off)."""
+    return server
 
 
 def _inside_the_screen(page: Page, testid: str) -> None:
@@ -47,7 +41,7 @@ def _inside_the_screen(page: Page, testid: str) -> None:
 
 
 def _choose_theme(page: Page, label: str) -> None:
-    page.locator('[data-testid=user-menu]').click()
+    open_user_menu(page)
     page.get_by_role('radio', name=label).click()
 
 
@@ -67,7 +61,7 @@ def test_on_a_phone_the_header_is_one_row_and_its_menu_holds_theme_and_sign_out(
     expect(page.locator('body')).to_have_class(DARK)
     expect(page.locator('textarea[data-testid=message-input]')).to_be_visible()
 
-    page.locator('[data-testid=user-menu]').click()
+    open_user_menu(page)
     expect(page.locator('[data-testid=sign-out]')).to_be_visible()
     _inside_the_screen(page, 'sign-out')
     page.locator('[data-testid=sign-out]').click()

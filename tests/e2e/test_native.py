@@ -56,7 +56,9 @@ def display() -> Iterator[str]:
     try:
         number = xvfb.stdout.readline().strip() if xvfb.stdout else ''
         assert number.isdigit(), 'Xvfb did not report its display number'
+        until_sync(lambda: answers(f':{number}', xvfb), 10, what=f'the display :{number} answering')
         yield f':{number}'
+        assert xvfb.poll() is None, f'Xvfb exited during the test with {xvfb.returncode}'
     finally:
         xvfb.terminate()
         try:
@@ -64,6 +66,15 @@ def display() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             xvfb.kill()
             xvfb.wait(5)
+
+
+def answers(display: str, xvfb: subprocess.Popen) -> bool:
+    """Whether a client connects to the display; fails at once when its Xvfb has exited."""
+    assert xvfb.poll() is None, f'Xvfb exited with {xvfb.returncode}'
+    probe = subprocess.run(
+        ['xdotool', 'getdisplaygeometry'], env={'DISPLAY': display}, capture_output=True, timeout=10, check=False
+    )
+    return probe.returncode == 0
 
 
 @pytest.fixture
@@ -75,7 +86,7 @@ def native_app(display: str, tmp_path: Path) -> Iterator[Server]:
     app.stop()
 
 
-def find_window(display: str, timeout: float = 60.0) -> tuple[int, int, int, int]:
+def find_window(display: str, timeout: float = 120.0) -> tuple[int, int, int, int]:
     """The window titled "Messenger": (x, y, width, height) on the display."""
 
     def window() -> tuple[int, int, int, int] | None:

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import screenshot, sees_message
+from tests.e2e.helpers import connected, screenshot, sees_message
 
 pytestmark = pytest.mark.e2e
 DEFAULT_ROSA = re.compile('^/avatars/default/rosa[.]png$')
@@ -30,6 +30,7 @@ def test_owner_renames_then_deletes_a_room_and_the_others_are_told(people) -> No
     panel.goto('/panel')
     row = panel.locator(f'[data-testid=panel-room-{room_id}]')
     expect(row).to_contain_text('Observatory')
+    connected(panel)  # the new name reaches the server before the click that saves it
     panel.locator(f'input[data-testid=rename-{room_id}]').fill('Star Deck')
     panel.locator(f'[data-testid=rename-save-{room_id}]').click()
     expect(row.get_by_role('link')).to_have_text('Star Deck')

@@ -5,13 +5,12 @@ the screen. Also writes the room screenshots of docs/screenshots (room-desktop-*
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from chat.i18n import translate
-from tests.e2e.helpers import VIEWPORT, Person, Server, app_environment, screenshot, sees_message
+from tests.e2e.helpers import VIEWPORT, Person, Server, connected, open_user_menu, screenshot, sees_message
 from tests.waiting import until_sync
 
 pytestmark = pytest.mark.e2e
@@ -42,14 +41,8 @@ LINES = {
 }
 
 
-@pytest.fixture(scope='module')
-def own(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server of its own (these names would meet other journeys' people on the shared one); "is typing" lasts long
-    enough to be in every screenshot."""
-    env = app_environment(CHAT_TYPING_EXPIRY='120')
-    app = Server(tmp_path_factory.mktemp('phone') / 'data', env=env).start()
-    yield app
-    app.stop()
+# "is typing" lasts long enough to be in every screenshot
+OWN_ENV = {'CHAT_TYPING_EXPIRY': '120'}
 
 
 def _locale(lang: str) -> str:
@@ -61,10 +54,12 @@ def _header_button(page: Page, lang: str, key: str):
 
 
 def _in_room_on_a_phone(person: Person) -> None:
-    """Like Person.wait_in_room, but the person's own entry in the online list is in the closed people drawer."""
+    """Like Person.wait_in_room (shown and connected), but the person's own entry in the online list is in the closed
+    people drawer."""
     page = person.page
     expect(page.locator('textarea[data-testid=message-input]')).to_be_visible()
     expect(page.locator(f'[data-testid=online-{person.username}]')).to_have_count(1)
+    connected(page)
 
 
 def _fits_the_phone(page: Page) -> None:
@@ -101,7 +96,8 @@ def test_on_a_phone_the_drawers_carry_a_private_message_and_an_unread_room(
         expect(online_anna).to_be_hidden()  # the people drawer is closed on a phone
         _fits_the_phone(page)
         _header_button(page, lang, 'open_people').click()
-        online_anna.click()
+        online_anna.click()  # her card: a private note is one more tap
+        page.locator('[data-testid=profile-whisper]').click()
         field = page.locator('input[data-testid=private-input]')
         expect(field).to_be_visible()
         expect(field).to_have_attribute('placeholder', translate(lang, 'private_placeholder', name=anna_name))
@@ -147,9 +143,71 @@ def test_on_a_phone_the_sign_in_card_keeps_off_the_edges(browser: Browser, own: 
         context.close()
 
 
+# the message field's placeholder as the browser lays it out: its words on one line within the field's content box
+PLACEHOLDER_FITS = """field => {
+    const style = getComputedStyle(field);
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {
+        width: context.measureText(field.placeholder).width, room: room,
+        overflows: field.scrollWidth > field.clientWidth || field.scrollHeight > field.clientHeight,
+    };
+}"""
+
+
+@pytest.mark.parametrize('lang', ['en', 'ru'])
+def test_the_message_field_says_little_on_a_phone_and_names_shift_enter_on_a_desktop(
+    browser: Browser, own: Server, lang: str
+) -> None:
+    """On a phone the placeholder is one short line, not cut, and Shift+Enter is not mentioned (no Shift key at hand);
+    on a wide screen a line under the field says it."""
+    person = Person(browser, own, f'pia_ph_{lang}', locale=_locale(lang)).register()
+    try:
+        person.create_room('Placeholder' if lang == 'en' else 'Подсказка')
+        page = person.page
+        field = page.locator('textarea[data-testid=message-input]')
+        hint = page.locator('[data-testid=newline-hint]')
+        expect(field).to_have_attribute('placeholder', translate(lang, 'message_placeholder'))
+        assert 'Shift' not in translate(lang, 'message_placeholder')
+        for size, desktop in ((PHONE, False), (VIEWPORT, True)):
+            page.set_viewport_size(size)
+            expect(field).to_be_visible()
+            fits = field.evaluate(PLACEHOLDER_FITS)
+            assert fits['width'] <= fits['room'] and not fits['overflows'], f'{size}: the placeholder is cut: {fits}'
+            if desktop:
+                expect(hint).to_be_visible()
+                expect(hint).to_have_text(translate(lang, 'message_newline_hint'))
+            else:
+                expect(hint).to_be_hidden()
+    finally:
+        person.close()
+
+
+def _settled_box(locator: Locator) -> dict:
+    """Where the element is once it stopped moving (a notification slides in from above the page)."""
+    boxes: list[dict | None] = [None]
+
+    def still() -> dict | None:
+        boxes.append(locator.bounding_box())
+        return boxes[-1] if boxes[-1] is not None and boxes[-1] == boxes[-2] else None
+
+    return until_sync(still, what='the element in place', pause=lambda s: locator.page.wait_for_timeout(s * 1000))
+
+
+def _overlap(one: dict | None, other: dict | None) -> bool:
+    assert one is not None and other is not None
+    return not (
+        one['x'] + one['width'] <= other['x']
+        or other['x'] + other['width'] <= one['x']
+        or one['y'] + one['height'] <= other['y']
+        or other['y'] + other['height'] <= one['y']
+    )
+
+
 def _choose_theme(page: Page, lang: str, theme: str) -> None:
     """Through the user menu, as a person does; Escape closes the menu."""
-    page.locator('[data-testid=user-menu]').click()
+    open_user_menu(page)
     choice = page.get_by_role('radio', name=translate(lang, f'theme_{theme}'))
     expect(choice).to_be_visible()
     choice.click()
@@ -185,6 +243,7 @@ def test_room_screenshots_on_a_desktop_and_a_phone(browser: Browser, own: Server
         boris.say(bread)
         anna.say(soup)
         boris.page.locator(f'[data-testid=online-vera_lind_{lang}]').click()
+        boris.page.locator('[data-testid=profile-whisper]').click()
         boris.page.locator('input[data-testid=private-input]').fill(psst)
         boris.page.locator('[data-testid=private-send]').click()
         sees_message(anna, psst)
@@ -192,6 +251,9 @@ def test_room_screenshots_on_a_desktop_and_a_phone(browser: Browser, own: Server
         elsewhere = boris.enter(garden, boris.new_page())
         boris.say(f'@vera_lind_{lang} {gate}', elsewhere)
         expect(anna.page.locator(f'[data-testid=mentioned-{garden}]')).to_be_visible()
+        toast = anna.page.locator('.q-notification', has_text=translate(lang, 'mentioned_in', room=garden_name))
+        expect(toast).to_be_visible()  # and it leaves the header's buttons free
+        assert not _overlap(_settled_box(toast), anna.page.locator('[data-testid=user-menu]').bounding_box())
         clara.page.locator('textarea[data-testid=message-input]').click()
         clara.page.keyboard.type('Я тоже' if lang == 'ru' else 'Me too', delay=60)  # not sent: Clara is typing
         expect(anna.page.locator('[data-testid=typing]')).to_contain_text(clara_name)

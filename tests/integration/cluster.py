@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import create_database, drop_database
+from tests.ports import worker_range
 from tests.waiting import until_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_URL = os.environ.get('CHAT_TEST_PG_URL', 'postgresql+psycopg://postgres@127.0.0.1:5432/postgres')
 REDIS_URL = os.environ.get('CHAT_TEST_REDIS_URL', 'redis://127.0.0.1:6379/0')
-PORTS = range(8400, 8500)
+PORTS = worker_range(8400, 8500)  # this worker's slice of the range
 PASSWORD = 'integration-pass-1'
 
 

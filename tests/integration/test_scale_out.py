@@ -101,7 +101,9 @@ async def test_private_message_reaches_only_the_recipient(cluster: Cluster, http
     await a.wait_for_testid('online-clara')
 
     secret = f'whisper-{uuid.uuid4().hex}'
-    await a.click('online-boris')
+    await a.click('online-boris')  # Boris's card, and on it the private note
+    await a.wait_for_testid('profile-whisper')
+    await a.click('profile-whisper')
     await a.wait_until(lambda: a.visible('private-panel'), 'showing the private panel')
     await a.type('private-input', secret)
     await a.enter('private-input')

@@ -11,12 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from nicegui import context, ui
+from nicegui import background_tasks, context, ui
 from nicegui.testing import User
 
+from tests import hashing
+
 # attempts of should_see, 0.1 s apart (should_not_see's are 0.05 s apart: twice as many): 10 s, like tests/waiting.py,
-# as a page may wait for argon2 runs (real cost here) and other tests' servers share the two cores
+# as other tests' servers and browsers share the two cores
 PATIENCE = 100
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations and sign-ins through the forms, with argon2id at small parameters (tests/hashing.py)."""
+    hashing.cheap_hashing(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
@@ -44,24 +52,52 @@ def per_client_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
         original_init(self, *args, **kwargs)
         users.append(self)
 
-    def owner() -> User:
+    def owner() -> User | None:
+        """The user whose page the call is made for; None for a page no user shows any more (one they navigated
+        away from, still being closed: a browser would not show it either). With several users and no page to tell
+        (a call outside any UI context), guessing would send one person's navigation to another: fail."""
         try:
             client = context.client
-        except Exception:  # no UI context: the most recent user, as NiceGUI's simulation would pick
-            return users[-1]
-        return next((u for u in users if object.__getattribute__(u, 'client') is client), users[-1])
+        except Exception:
+            client = None
+        found = next((u for u in users if object.__getattribute__(u, 'client') is client), None)
+        if found is not None:
+            return found
+        if client is not None:
+            return None
+        if len(users) == 1:
+            return users[0]
+        raise AssertionError('ui.navigate/ui.notify called outside the page of any simulated user')
+
+    def nothing(*_args: Any, **_kwargs: Any) -> None:
+        return None
 
     class Dispatch:
         def __init__(self, attribute: str) -> None:
             self.attribute = attribute
 
         def __getattr__(self, name: str) -> Any:
-            return getattr(object.__getattribute__(owner(), self.attribute), name)
+            user = owner()
+            return nothing if user is None else getattr(object.__getattribute__(user, self.attribute), name)
 
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            return object.__getattribute__(owner(), self.attribute)(*args, **kwargs)
+            user = owner()
+            return None if user is None else object.__getattribute__(user, self.attribute)(*args, **kwargs)
 
     monkeypatch.setattr(User, '__init__', init)
     monkeypatch.setattr(User, '__getattribute__', object.__getattribute__)  # no global retargeting on access
     monkeypatch.setattr(ui, 'navigate', Dispatch('navigate'))
     monkeypatch.setattr(ui, 'notify', Dispatch('notify'))
+
+
+@pytest.fixture(autouse=True)
+def no_tasks_of_closed_loops() -> None:
+    """Every test runs on an event loop of its own, but NiceGUI keeps its tasks in process-wide tables. A task still
+    pending when an earlier test's loop closed (one made while the last pages were being deleted) never leaves them,
+    and NiceGUI's shutdown then retries cancelling it for ever (a worker once hung logging tracebacks until it held
+    5.8 GB). A server has one loop for its lifetime; this is the tests' own doing, so the tests clear it."""
+    for task in [t for t in background_tasks.running_tasks if t.get_loop().is_closed()]:
+        background_tasks.running_tasks.discard(task)
+    for name, task in list(background_tasks.lazy_tasks_running.items()):
+        if task.get_loop().is_closed():
+            del background_tasks.lazy_tasks_running[name]

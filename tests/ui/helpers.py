@@ -28,6 +28,17 @@ def by_testid(user: User, testid: str) -> UserInteraction:
     return UserInteraction(user, matches, None)
 
 
+def whisper_to(user: User, username: str) -> None:
+    """Someone in the online list: their card, and on it the private note that is not saved."""
+    by_testid(user, f'online-{username}').click()
+    by_testid(user, 'profile-whisper').click()
+
+
+def open_user_menu(user: User) -> None:
+    """What opening the header's user menu does: its items are made the first time it opens."""
+    by_testid(user, 'user-menu-items').trigger('beforeShow')
+
+
 async def wait_for(user: User, testid: str, timeout: float = 10.0) -> UserInteraction:
     """Navigation is asynchronous: wait until the next page shows the element."""
 

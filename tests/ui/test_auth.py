@@ -2,11 +2,12 @@
 
 from nicegui.testing import User
 
-from tests.ui.helpers import by_testid, register, services, sign_in, wait_for
+from tests.ui.helpers import by_testid, open_user_menu, register, services, sign_in, wait_for
 
 
 async def test_anonymous_visitor_is_sent_to_sign_in_and_back(user: User) -> None:
     await register(user, 'anna')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
     await user.open('/panel')
@@ -50,6 +51,7 @@ async def test_wrong_password_and_unknown_user_read_the_same(user: User, create_
 
 async def test_sign_in_rejects_foreign_redirect_target(user: User) -> None:
     await register(user, 'anna')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
     await user.open('/login?next=//evil.example/')
@@ -61,6 +63,7 @@ async def test_sign_in_rejects_foreign_redirect_target(user: User) -> None:
 
 async def test_sign_out_ends_the_session(user: User) -> None:
     await register(user, 'anna')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
     await user.open('/')
@@ -69,6 +72,7 @@ async def test_sign_out_ends_the_session(user: User) -> None:
 
 async def test_repeated_failed_sign_ins_have_to_wait(user: User) -> None:
     await register(user, 'anna')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
     for _ in range(5):
@@ -105,6 +109,7 @@ async def test_sign_in_and_registration_are_forms_password_managers_know(user: U
 
 async def test_a_double_submit_signs_in_once_and_shows_no_error(user: User, monkeypatch) -> None:
     await register(user, 'anna')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
     accounts = services().accounts

@@ -9,7 +9,7 @@ import pytest
 from nicegui.testing import User
 from sqlalchemy import text
 
-from tests.ui.helpers import by_testid, open_room, register, send, services, value_of
+from tests.ui.helpers import by_testid, open_room, register, send, services, value_of, whisper_to
 
 
 def _execute(statement: str) -> None:
@@ -48,7 +48,7 @@ async def test_private_text_is_in_no_table_file_and_no_log(
     await open_room(bob, 'Kitchen')
     await send(user, 'a public line')
     await bob.should_see('a public line')
-    by_testid(user, 'online-bob').click()
+    whisper_to(user, 'bob')
     secret = 'PRIVATE-7f3a9c-the-key-is-under-the-mat'
     by_testid(user, 'private-input').type(secret).trigger('keydown.enter')
     await bob.should_see(secret)

@@ -3,15 +3,20 @@ that prepend to what is on screen up to the beginning of the room."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from nicegui.element import Element
 from nicegui.testing import User
 from sqlmodel import Session
 
 from chat.views import UserView
 from models.tables import Message
+from pages import room as room_page
+from pages.formatting import next_midnight
 from tests.ui.helpers import by_testid, open_room, people_in_room, register, room_id_of, send, services, wait_for
 from tests.waiting import until
 
@@ -241,3 +246,64 @@ async def test_the_first_message_of_a_trimmed_window_shows_its_day_and_author(us
     ]
     assert [kind for kind, _, _ in lines].count('day') == 1 and ('name', None, 'Ann') not in lines
     assert [name for kind, name, _ in lines if kind == 'message'].count('Ann') == 1  # one group: one name
+
+
+def _clock_near_midnight(seconds_before: float):
+    """A clock that reads `seconds_before` the viewer's next midnight now and runs on from there at real speed."""
+    start = time.monotonic()
+    midnight = next_midnight(datetime.now(UTC), str(ZONE))
+    return lambda: midnight - timedelta(seconds=seconds_before - (time.monotonic() - start))
+
+
+async def _days_move_on_at_midnight(
+    user: User, create_user, monkeypatch: pytest.MonkeyPatch, language: str, today: str, yesterday: str
+) -> None:
+    await register(user, 'anna', display_name='Anna')
+    await open_room(user, 'Kitchen')
+    room_id = room_id_of(user)
+    anna = await user_view('anna')
+    a_day_ago = datetime.now(UTC) - timedelta(days=1)
+    await post_at(anna, room_id, 'said yesterday', a_day_ago)
+    await post_at(anna, room_id, 'said today')
+    reader = create_user()
+    if language == 'ru':
+        reader.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
+    await register(reader, 'boris', display_name='Boris', expect='Все комнаты' if language == 'ru' else 'Browse rooms')
+
+    monkeypatch.setattr(room_page, 'clock', _clock_near_midnight(1.0))  # the page opens a second before midnight
+    midnights: list[room_page.Midnight] = []
+
+    class Watched(room_page.Midnight):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            midnights.append(self)
+
+    monkeypatch.setattr(room_page, 'Midnight', Watched)
+    await open_room(reader, 'Kitchen')
+    await reader.should_see('said today')
+    assert [line[2] for line in feed_lines(reader) if line[0] == 'day'] == [yesterday, today]
+
+    # past the reader's midnight, nothing new posted: yesterday's "Today" says "Yesterday", the day before its date
+    two_days_ago = label(a_day_ago, language)  # (today is still today for this helper's real clock)
+    await until(
+        lambda: [line[2] for line in feed_lines(reader) if line[0] == 'day'] == [two_days_ago, yesterday],
+        what=lambda: f'the separators moved on a day (shown: {feed_lines(reader)})',
+    )
+    assert [line[2] for line in feed_lines(reader) if line[0] == 'message'] == ['said yesterday', 'said today']
+    (midnight,) = [m for m in midnights if m.ctx.client is reader.client]
+    assert midnight._handle is not None  # waiting for the next midnight
+    assert reader.client is not None
+    reader.client.delete()  # the tab closed: nothing waits for its midnight any more
+    await until(lambda: midnight._handle is None, what="the closed page's timer cancelled")
+
+
+async def test_today_becomes_yesterday_at_the_viewers_midnight(
+    user: User, create_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _days_move_on_at_midnight(user, create_user, monkeypatch, 'en', 'Today', 'Yesterday')
+
+
+async def test_today_becomes_yesterday_at_the_viewers_midnight_in_russian(
+    user: User, create_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _days_move_on_at_midnight(user, create_user, monkeypatch, 'ru', 'Сегодня', 'Вчера')

@@ -2,7 +2,7 @@
 
 from nicegui.testing import User
 
-from tests.ui.helpers import by_testid, people_in_room, register, services, wait_for
+from tests.ui.helpers import by_testid, people_in_room, register, services, wait_for, whisper_to
 
 RUSSIAN = 'ru-RU,ru;q=0.9,en;q=0.5'
 
@@ -40,7 +40,7 @@ async def test_an_over_long_private_message_is_refused_and_kept(user: User, crea
     anna, bob = await people_in_room(user, create_user, ['Anna', 'Bob'])
     limit = services().settings.max_message_length
     text = 'w' * (limit + 10)
-    by_testid(anna, 'online-bob').click()
+    whisper_to(anna, 'bob')
     await wait_for(anna, 'private-input')
     assert 'maxlength' not in field(anna, 'private-input').props
     by_testid(anna, 'private-input').type(text).trigger('keydown.enter')

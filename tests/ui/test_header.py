@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from nicegui import Client, ui
 from nicegui.element import Element
 from nicegui.elements.dark_mode import DarkMode
@@ -11,7 +12,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from storage import users as user_queries
-from tests.ui.helpers import by_testid, register, services, sign_in, wait_for
+from tests.ui.helpers import by_testid, open_user_menu, register, services, sign_in, wait_for
 from tests.waiting import until
 
 
@@ -36,6 +37,7 @@ def _dark(person: User) -> bool | None:
 
 
 def _choose_theme(person: User, label: str) -> None:
+    open_user_menu(person)  # made the first time it opens; later openings change nothing
     UserInteraction(person, by_testid(person, 'theme').elements, label).click()
 
 
@@ -45,13 +47,24 @@ async def _stored_theme(username: str) -> str | None:
     return user.theme
 
 
+@pytest.mark.fastpath
+async def test_with_the_speed_layer_the_user_menu_is_made_when_it_first_opens(user: User) -> None:
+    """Most pages never open the menu, so they never hold it (plain NiceGUI makes it with the page: see Kit)."""
+    await register(user, 'anna', display_name='Anna Lee')
+    assert 'sign-out' not in _testids_inside(user, 'user-menu')
+    open_user_menu(user)
+    assert 'sign-out' in _testids_inside(user, 'user-menu')
+
+
 async def test_one_user_menu_holds_name_profile_language_theme_and_sign_out(user: User) -> None:
     await register(user, 'anna', display_name='Anna Lee')
+    open_user_menu(user)
     inside = _testids_inside(user, 'user-menu')
     assert {'me', 'panel-link', 'language-en', 'language-ru', 'theme', 'sign-out'} <= inside
     await user.should_see('Anna Lee')
     by_testid(user, 'panel-link').click()
     await wait_for(user, 'profile-display-name')
+    open_user_menu(user)
     by_testid(user, 'sign-out').click()
     await wait_for(user, 'submit')
 
@@ -68,6 +81,7 @@ async def test_dark_is_stored_switches_the_other_pages_and_opens_dark(user: User
     await until(lambda: _dark(user) is True, what='this page switched to dark')
     assert await until(lambda: _stored_theme('anna'), what='the theme stored') == 'dark'
     await until(lambda: _dark(other_tab) is True, what='the other page switched to dark')
+    open_user_menu(other_tab)  # the menu made after the change shows it
     assert by_testid(other_tab, 'theme').elements.pop().value == 'dark'  # type: ignore[attr-defined]
 
     await user.open('/panel')
@@ -109,6 +123,7 @@ async def test_an_unknown_address_shows_the_app_in_the_readers_language_with_a_w
     await user.should_see('Страница не найдена')
     (back,) = by_testid(user, 'back').elements
     assert isinstance(back, ui.button) and back.text == 'Все комнаты'
+    open_user_menu(user)
     assert 'sign-out' in _testids_inside(user, 'user-menu')  # the header, as on every page
 
     visitor = create_user()

@@ -9,8 +9,9 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from pages import elements as el
 from pages.fastpath.light import LightElement, click_listeners, light_button, light_text
-from tests.ui.helpers import by_testid
+from tests.ui.helpers import by_testid, open_room, register, wait_for
 
 pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
@@ -115,3 +116,33 @@ async def test_wire_form_is_nicegui_s_own(user: User) -> None:
     for element in elements:
         wire = element._to_dict()
         assert wire == Element._to_dict(element) and list(wire) == list(Element._to_dict(element))
+
+
+async def test_set_classes_keeps_the_hidden_mark_and_never_edits_the_given_list(user: User) -> None:
+    box = await _box(user)
+    shown, hidden = light_text(box, 'a', SHARED), light_text(box, 'b', SHARED)
+    hidden.set_visibility(False)
+    bold = [*SHARED, 'font-bold']
+    el.set_classes(shown, bold)
+    el.set_classes(hidden, bold)
+    assert shown._classes == bold and hidden._classes == [*bold, 'hidden'] and not hidden.visible
+    assert bold == [*SHARED, 'font-bold'] and SHARED == ['text-xs', 'notice']
+
+
+async def test_a_members_room_page_holds_few_regular_elements(user: User, create_user) -> None:
+    """Every open room tab pays for each of its elements; NiceGUI's own cost several times a light one. What a page
+    holds of them: the header, the rooms filter and the message field; side panes, the header's search form,
+    lists, buttons, the feed's watcher of its bottom line and what only the owner or a click needs are light or
+    built when needed."""
+    await register(user, 'anna')
+    await open_room(user, 'Garden')
+    boris = create_user()
+    await register(boris, 'boris')
+    await open_room(boris, 'Garden')
+    await wait_for(user, 'online-boris')
+    assert boris.client is not None
+    frame = {'q-layout', 'q-page-container', 'q-page', 'div'}  # NiceGUI's own frame of every page
+    regular = sorted(
+        e.tag for e in boris.client.elements.values() if not isinstance(e, LightElement) and e.tag not in frame
+    )
+    assert regular == ['nicegui-header', 'nicegui-input', 'nicegui-input']

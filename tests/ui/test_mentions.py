@@ -97,3 +97,38 @@ async def test_room_mention_by_the_owner_marks_it_for_everyone_and_others_are_re
         await wait_for(person, 'mention')
         assert bubble_texts(person, 'mention') == ['@room dinner is ready']
     await clara.should_not_see('wake up @room')
+
+
+async def test_keys_typed_right_after_a_pick_are_kept_after_the_name(user: User, create_user) -> None:
+    """A fast typist presses Enter to pick and types on before the completed name reaches the browser: the browser
+    sends the old text with the new keys at its end (as each keystroke sends the whole text)."""
+    ann, _boris = await people_in_room(user, create_user, ['Ann', 'Boris'])
+    await wait_for(ann, 'online-boris')
+    field(ann).type('hi @bo')
+    await until(lambda: suggestions(ann) == ['Boris @boris'], what='Boris suggested')
+    field(ann).trigger(ENTER)  # picks
+    await until(lambda: value_of(ann, 'message-input') == 'hi @boris ', what='the name completed')
+    for typed in ('hi @bo ', 'hi @bo h', 'hi @bo ho'):  # what the browser sent before the completion arrived
+        (element,) = _matches(ann, 'message-input')
+        element.value = typed  # type: ignore[attr-defined]
+    await until(lambda: value_of(ann, 'message-input') == 'hi @boris ho', what='the keys kept after the name')
+    (element,) = _matches(ann, 'message-input')
+    element.value = 'hi @boris how'  # the browser shows the completion now; typing goes on as usual
+    element.value = 'hi @bo'  # deleted back by hand: left as typed (and suggested again)
+    assert value_of(ann, 'message-input') == 'hi @bo'
+    await until(lambda: suggestions(ann) == ['Boris @boris'], what='Boris suggested again')
+
+
+async def test_the_fields_listeners_stay_as_built_when_suggestions_show(user: User, create_user) -> None:
+    """A listener added to a shown element makes the browser re-render it: a key typed meanwhile was lost."""
+    ann, _ = await people_in_room(user, create_user, ['Ann', 'Boris'])
+    await wait_for(ann, 'online-boris')
+    (element,) = field(ann).elements
+
+    def listeners() -> list[str]:
+        return sorted(listener.type for listener in element._event_listeners.values())
+
+    before = listeners()
+    field(ann).type('@bo')
+    await until(lambda: suggestions(ann) == ['Boris @boris'], what='Boris suggested')
+    assert listeners() == before

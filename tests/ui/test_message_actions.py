@@ -11,6 +11,7 @@ from nicegui.element import Element
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from chat.i18n import translate
 from tests.ui.helpers import by_testid, open_room, people_in_room, register, room_id_of, send, services, wait_for
 from tests.waiting import until
 
@@ -267,3 +268,93 @@ async def test_copy_link_puts_the_permalink_on_the_clipboard(user: User, create_
     await open_menu(anna, 'link me')
     by_testid(anna, 'action-copy-link').click()
     await anna.should_see('Link copied.')
+
+
+def _words(element: Element) -> list[str]:
+    """The texts inside an element, in order."""
+    found = [_text(element)] if _text(element) else []
+    for slot in element.slots.values():
+        for child in slot.children:
+            found += _words(child)
+    return [w for w in found if w]
+
+
+def reactors_shown(person: User) -> list[list[str]]:
+    """Each line of the open "Reactions" list: the emoji with its count, then the names."""
+    lists = [e for e in by_testid(person, 'reactions-list').elements if e.visible]
+    assert len(lists) == 1
+    return [_words(item) for item in lists[0].default_slot.children]
+
+
+async def test_who_reacted_is_listed_from_the_menu_by_touch_and_keyboard(user: User, create_user) -> None:
+    """A chip's hint names who reacted on hover only; a phone taps and a keyboard tabs to the bubble's menu, whose
+    "Reactions" lists every emoji with the names of who chose it, in the reader's language."""
+    anna, bob = await people_in_room(user, create_user, ['Anna', 'Bob'])
+    carl = create_user()
+    carl.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
+    await register(carl, 'carl', display_name='Карл <b>', expect='Все комнаты')
+    await open_room(carl, 'Kitchen')
+    await send(anna, 'cake on friday')
+    await carl.should_see('cake on friday')
+
+    await open_menu(anna, 'cake on friday')  # nobody reacted yet: nothing to list
+    assert not [e for e in anna.client.elements.values() if e.props.get('data-testid') == 'action-reactions']  # type: ignore[union-attr]
+    by_testid(anna, 'react-👍').click()
+    await open_menu(bob, 'cake on friday')
+    by_testid(bob, 'react-👍').click()
+    await open_menu(carl, 'cake on friday')
+    by_testid(carl, 'react-🎉').click()
+    await until(lambda: [r[0] for r in reactions_of(bob, 'cake on friday')] == ['👍 2', '🎉 1'], what='the chips')
+
+    await open_menu(bob, 'cake on friday')
+    by_testid(bob, 'action-reactions').click()
+    await wait_for(bob, 'reactions-list')
+    await bob.should_see('Reactions')
+    assert reactors_shown(bob) == [['👍 2', 'Anna, Bob'], ['🎉 1', 'Карл <b>']]  # a name is text, never HTML
+    by_testid(bob, 'reactions-close').click()
+
+    await open_menu(carl, 'cake on friday')  # in Russian
+    await carl.should_see('Реакции')
+    by_testid(carl, 'action-reactions').click()
+    await wait_for(carl, 'reactions-list')
+    assert reactors_shown(carl) == [['👍 2', 'Anna, Bob'], ['🎉 1', 'Карл <b>']]
+
+
+async def test_an_over_long_edit_is_refused_and_keeps_the_new_text_in_the_editor(user: User, create_user) -> None:
+    """Pasting more than a message may hold into the editor and saving: the author is told why in their language,
+    the editor keeps what was pasted, and the bubble keeps the old text for the author and for someone watching."""
+    anna, bob = await people_in_room(user, create_user, ['Anna', 'Bob'])
+    vera = create_user()
+    vera.http_client.headers['accept-language'] = 'ru-RU,ru;q=0.9'
+    await register(vera, 'vera', display_name='Vera', expect='Все комнаты')
+    await open_room(vera, 'Kitchen')
+    limit = services().settings.max_message_length
+    too_long = 'word ' * (limit // 5) + 'over'  # over the limit by its last word
+    assert len(too_long.strip()) > limit
+    await send(anna, 'short and sweet')
+    await send(vera, 'коротко и ясно')
+    await bob.should_see('коротко и ясно')
+
+    for author, text, refusal in (
+        (anna, 'short and sweet', translate('en', 'message_too_long', max=limit)),
+        (vera, 'коротко и ясно', translate('ru', 'message_too_long', max=limit)),
+    ):
+        await open_menu(author, text)
+        by_testid(author, 'action-edit').click()
+        await wait_for(author, 'edit-input')
+        by_testid(author, 'edit-input').clear().type(too_long)  # a paste: the whole text at once
+        by_testid(author, 'edit-save').click()
+        await until(
+            lambda a=author: _text(next(iter(by_testid(a, 'edit-error').elements))) not in ('', None),
+            what='the editor says why',
+        )
+        (error,) = by_testid(author, 'edit-error').elements
+        assert _text(error) == refusal
+        (editor,) = by_testid(author, 'edit-input').elements
+        assert editor.value == too_long  # type: ignore[attr-defined]
+        assert editor.visible
+        for viewer in (anna, bob, vera):  # nothing changed on any screen, nor in the history
+            bubble_now = await bubble(viewer, text)
+            assert 'edited' not in bubble_now.props['stamp'] and 'изменено' not in bubble_now.props['stamp']
+    (stored,) = [m for m in await services().messages.history(room_id_of(bob)) if m.body == 'short and sweet']
+    assert stored.edited_at is None

@@ -5,6 +5,7 @@ from nicegui.testing import User
 from tests.ui.helpers import (
     by_testid,
     open_room,
+    open_user_menu,
     people_in_room,
     register,
     room_id_of,
@@ -12,6 +13,7 @@ from tests.ui.helpers import (
     services,
     value_of,
     wait_for,
+    whisper_to,
 )
 from tests.waiting import until
 
@@ -127,7 +129,7 @@ async def test_history_on_entry_and_older_pages(user: User, create_user) -> None
 
 async def test_private_message_reaches_only_the_recipient(user: User, create_user) -> None:
     anna, bob, carl = await _three_in_kitchen(user, create_user)
-    by_testid(anna, 'online-bob').click()
+    whisper_to(anna, 'bob')
     by_testid(anna, 'private-input').type('our little secret').trigger('keydown.enter')
     await bob.should_see('our little secret')
     await bob.should_see('Anna (private)')
@@ -137,7 +139,7 @@ async def test_private_message_reaches_only_the_recipient(user: User, create_use
 
 async def test_private_message_to_someone_who_left_is_not_delivered(user: User, create_user) -> None:
     anna, bob, _ = await _three_in_kitchen(user, create_user)
-    by_testid(anna, 'online-bob').click()
+    whisper_to(anna, 'bob')
     assert bob.client is not None
     bob.client.delete()  # Bob's tab is gone for longer than the reconnect window
     await anna.should_see('Bob left')
@@ -152,7 +154,7 @@ async def test_russian_from_accept_language_and_switch_sticks(user: User) -> Non
     await user.open('/login')
     await user.should_see('Войти')
     await register(user, 'anna', expect='Все комнаты')
-    by_testid(user, 'user-menu').click()
+    open_user_menu(user)
     by_testid(user, 'language-en').click()
     await user.should_see('Browse rooms')
     await user.open('/')
@@ -228,7 +230,7 @@ async def test_online_list_shows_a_few_then_show_more(monkeypatch, user: User, c
 
     await until(everyone, what='everyone listed')
     await user.should_not_see(marker='online-more')
-    by_testid(user, 'online-carl').click()  # a listed person can be written to privately
+    whisper_to(user, 'carl')  # a listed person can be written to privately
     await user.should_see('Private message to Carl')
 
 
@@ -268,7 +270,7 @@ async def test_a_name_with_quotes_cannot_inject_props_into_the_private_field(use
     await register(mallory, 'mallory', display_name=evil)
     await open_room(mallory, 'Kitchen')
     await open_room(user, 'Kitchen')
-    by_testid(user, 'online-mallory').click()
+    whisper_to(user, 'mallory')
     await wait_for(user, 'private-input')
     (field,) = by_testid(user, 'private-input').elements
     assert field.props['placeholder'] == f'Private message to {evil}…'

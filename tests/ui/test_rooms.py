@@ -139,6 +139,24 @@ async def test_a_post_in_another_room_moves_its_row_to_the_top_live(user: User, 
     assert preview_of(user, 'Beta') == 'Anna: newer news'
 
 
+async def test_an_edit_or_deletion_of_the_shown_message_changes_its_row_live(user: User) -> None:
+    """Only the message a row shows changes it (an older one's edit or deletion does not), and the row stays put."""
+    await register(user, 'anna', display_name='Anna')
+    anna = await person('anna')
+    _, (older, newest) = await room_with(anna, 'Kitchen', 'soup at six', 'soup at seven')
+    await room_with(anna, 'Attic', 'boxes')
+    await user.open('/')
+    await user.should_see('Anna: soup at seven')
+    await services().messages.edit(anna, newest.room_id, newest.id, 'soup at **eight**')
+    await until(lambda: preview_of(user, 'Kitchen') == 'Anna: soup at eight', what='the edited words')
+    await services().messages.edit(anna, older.room_id, older.id, 'an older correction')
+    await services().messages.delete(anna, older.room_id, older.id)
+    await services().messages.delete(anna, newest.room_id, newest.id)
+    await until(lambda: preview_of(user, 'Kitchen') == 'Anna: message deleted', what='the deletion')
+    assert 'italic' in preview_element(user, 'Kitchen').classes
+    assert shown_names(user) == ['Attic', 'Kitchen']  # not moved: nothing new was posted
+
+
 async def test_a_new_room_appears_below_the_active_ones(user: User, create_user) -> None:
     await register(user, 'anna', display_name='Anna')
     anna = await person('anna')

@@ -7,7 +7,7 @@ import pytest
 from nicegui.testing import User
 
 from pages.fastpath.kit import MESSAGE_IDS, PERSON_IDS, SharedMessage
-from tests.ui.helpers import by_testid, open_room, people_in_room, send, services
+from tests.ui.helpers import by_testid, open_room, people_in_room, send, services, whisper_to
 
 pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
@@ -88,7 +88,7 @@ async def test_a_click_on_a_shared_entry_opens_the_private_field_on_that_page_on
     anna, bob, _carl = await people_in_room(user, create_user, ['Anna', 'Bob', 'Carl'])
     await bob.should_see('Carl')
     assert entry(anna, 'carl') is entry(bob, 'carl')
-    by_testid(bob, 'online-carl').click()
+    whisper_to(bob, 'carl')
     await bob.should_see('private to Carl')
     assert by_testid(bob, 'private-input')
     assert anna.client is not None

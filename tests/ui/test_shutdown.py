@@ -39,3 +39,10 @@ async def test_stop_tells_every_page_and_refuses_new_posts_and_pages(user: User,
     assert int(page.headers['retry-after']) > 0
     assert 'перезапускается' in page.text
     assert by_testid(boris, 'message-input')  # the open page itself stays until its socket closes
+
+
+async def test_the_services_stop_after_every_task_that_uses_them(user: User) -> None:
+    """NiceGUI runs shutdown handlers in the order they were added. A page-level task stopped after the database had
+    closed (the session sweep) could ask it in between and fail with "cannot schedule new futures after shutdown"."""
+    handlers = app._shutdown_handlers  # pylint: disable=protected-access
+    assert handlers.index(app.state.services.stop) > handlers.index(app.state.session_watch.stop)

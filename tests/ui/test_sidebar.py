@@ -16,6 +16,7 @@ from tests.ui.helpers import (
     send,
     services,
     sign_in,
+    value_of,
     wait_for,
 )
 from tests.waiting import until
@@ -120,6 +121,28 @@ async def test_opening_a_room_shows_where_reading_stopped_and_clears_its_count_o
     await boris.should_see('first unread')
     await shows_badge(phone, f'unread-{random}', None)  # read on the laptop: cleared on the phone at once
     await title_of(phone, 'Messenger')
+
+
+async def test_a_page_that_read_part_of_the_news_leaves_the_rest_counted(user: User, create_user) -> None:
+    """Boris's other page saw Random up to its first new message and went (a mark that arrives after the rest)."""
+    from sqlmodel import select
+
+    from chat.accounts import to_view
+    from models.tables import Message
+    from models.tables import User as UserRow
+
+    anna, boris, (_, random, _) = await three_rooms(user, create_user)
+    await open_room(anna, 'Random')
+    for text in ('one', 'two', 'three'):
+        await send(anna, text)
+        await until(lambda: value_of(anna, 'message-input') == '', what='the field emptied: stored')
+    await shows_badge(boris, f'unread-{random}', '3')
+    service = services()
+    first = await service.db.run(lambda s: s.exec(select(Message.id).where(Message.body == 'one')).one())
+    viewer = to_view(await service.db.run(lambda s: s.exec(select(UserRow).where(UserRow.username == 'boris')).one()))
+    await service.unread.mark_read(viewer, random, first)
+    await shows_badge(boris, f'unread-{random}', '2')
+    await title_of(boris, '(2) Messenger')
 
 
 async def test_counts_come_from_the_database_on_the_next_visit(user: User, create_user) -> None:

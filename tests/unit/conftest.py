@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from passlib.context import CryptContext
 
-from chat import passwords
 from chat.services import Services, build
 from chat.settings import Settings
+from tests import hashing
 from tests.unit.helpers import Recorder
 
 ServicesFactory = Callable[..., Awaitable[Services]]
@@ -48,15 +47,7 @@ def recorder() -> Recorder:
 
 @pytest.fixture
 def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app's password code with argon2id at small parameters (those of helpers.password_hash): the real cost,
-    ~130 ms per hash and per check, would make tests about limits and properties slow. The tests of hashing itself
+    """The app's password code with argon2id at small parameters (the settings' smallest): the real cost, ~130 ms per
+    hash and per check, would make tests about limits and properties slow. The tests of hashing itself
     (test_accounts.py) run without this fixture."""
-    context = CryptContext(
-        schemes=['argon2', 'bcrypt'],
-        deprecated='auto',
-        argon2__memory_cost=256,
-        argon2__time_cost=1,
-        argon2__parallelism=1,
-    )
-    monkeypatch.setattr(passwords, '_context', context)
-    monkeypatch.setattr(passwords, '_DUMMY_HASH', context.hash('not-a-real-password'))
+    hashing.cheap_hashing(monkeypatch)

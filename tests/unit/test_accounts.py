@@ -440,3 +440,15 @@ async def test_theme_is_light_dark_or_the_systems_and_reaches_only_the_users_own
     await until(lambda: len(recorder.of(user_topic(anna.id))) == 2, what='both changes on her own topic')
     assert [event.user.theme for event in recorder.of(user_topic(anna.id))] == ['dark', None]  # type: ignore[union-attr]
     assert recorder.of(PROFILES) == []  # nobody else's page changes
+
+
+async def test_a_hash_made_at_other_settings_is_remade_at_the_next_sign_in(make_services: ServicesFactory) -> None:
+    """An operator who changes the argon2 settings gets every account's hash at the new cost, one sign-in each."""
+    services = await make_services(password_memory_kib=1024, password_time_cost=1)
+    user = await services.accounts.register('rehash', PASSWORD)
+    first = argon2.from_string(await stored_hash(services, user.id))
+    assert (first.memory_cost, first.rounds) == (1024, 1)
+    passwords.configure(2048, 2)  # what starting with the new settings does
+    assert await services.accounts.authenticate('rehash', PASSWORD) == user
+    second = argon2.from_string(await stored_hash(services, user.id))
+    assert (second.memory_cost, second.rounds) == (2048, 2)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chat.i18n import translate
-from pages.formatting import day_label, local_day, short_stamp
+from pages.formatting import day_label, local_day, next_midnight, short_stamp
 
 TODAY = date(2026, 12, 6)
 
@@ -43,3 +43,20 @@ def test_the_room_list_shows_the_time_today_and_the_date_before() -> None:
     assert short_stamp(datetime(2026, 12, 5, 20, 59), 'Europe/Moscow', now) == '05.12.2026'
     assert short_stamp(datetime(2026, 12, 5, 21, 0), 'Europe/Moscow', now) == '00:00'  # stored without a zone: UTC
     assert short_stamp(datetime(2026, 12, 5, 21, 0, tzinfo=UTC), None, now) == '05.12.2026'
+
+
+@pytest.mark.parametrize(
+    ('now', 'zone', 'midnight'),
+    [
+        (datetime(2026, 12, 6, 16, 5, tzinfo=UTC), 'UTC', datetime(2026, 12, 7, tzinfo=UTC)),
+        (datetime(2026, 12, 6, 16, 5, tzinfo=UTC), 'Europe/Moscow', datetime(2026, 12, 6, 21, tzinfo=UTC)),
+        (datetime(2026, 12, 6, 22, 0, tzinfo=UTC), 'Europe/Moscow', datetime(2026, 12, 7, 21, tzinfo=UTC)),
+        (datetime(2026, 12, 6, 16, 5, tzinfo=UTC), 'America/New_York', datetime(2026, 12, 7, 5, tzinfo=UTC)),
+        # the night clocks go forward (a 23-hour day) and back: still the local midnight
+        (datetime(2026, 3, 28, 12, 0, tzinfo=UTC), 'Europe/Berlin', datetime(2026, 3, 28, 23, tzinfo=UTC)),
+        (datetime(2026, 3, 29, 12, 0, tzinfo=UTC), 'Europe/Berlin', datetime(2026, 3, 29, 22, tzinfo=UTC)),
+        (datetime(2026, 12, 6, 16, 5), None, datetime(2026, 12, 7, tzinfo=UTC)),  # stored without zone; none known
+    ],
+)
+def test_the_next_local_midnight(now: datetime, zone: str | None, midnight: datetime) -> None:
+    assert next_midnight(now, zone) == midnight

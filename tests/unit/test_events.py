@@ -11,6 +11,7 @@ from chat.events import (
     HubStatus,
     MessageArrived,
     MessagePosted,
+    ModerationNotice,
     PresenceChanged,
     PrivateMessage,
     ProfileChanged,
@@ -24,7 +25,7 @@ from chat.events import (
     decode,
     encode,
 )
-from chat.views import MessageView, RoomView, UserView
+from chat.views import FilesGlimpse, MessageView, RoomView, UserView
 
 NOW = datetime(2026, 11, 29, 1, 2, 3, 456789, tzinfo=UTC)
 ANNA = UserView(
@@ -51,11 +52,14 @@ EVENTS: list[Event] = [
     RoomJoined(2, ROOM),
     RoomCount(5, 3),
     RoomActivity(5, 10, 'Анна 🙂 <b>', 'line 1 line 2 <script>alert(1)</script> \u202eRTL', NOW),
+    RoomActivity(5, 12, 'Анна', '', NOW, FilesGlimpse(2, 'отчёт <b>.pdf', images=False)),
     RoomChanged(ROOM, 'created'),
     RoomChanged(ROOM, 'renamed'),
     RoomChanged(RoomView(6, 'orphan', None, NOW), 'deleted'),
     ProfileChanged(BORIS),
     SessionEnded(1),
+    ModerationNotice(2, 5, 'Привет', 'mute', 'Анна 🙂 <b>', 'spam\u202e', NOW),
+    ModerationNotice(2, 5, 'Привет', 'kick', 'Анна'),
     HubStatus(connected=False),
 ]
 
@@ -75,6 +79,7 @@ def test_every_event_type_is_covered() -> None:
         RoomChanged,
         ProfileChanged,
         SessionEnded,
+        ModerationNotice,
         HubStatus,
     }
 

@@ -39,7 +39,8 @@ def test_every_key_has_english_and_russian_with_the_same_placeholders(key: str) 
     assert set(entry) == set(LANGUAGES), key
     assert all(text.strip() for text in entry.values()), key
     assert placeholders(entry['en']) == placeholders(entry['ru']), key
-    if 'en' in entry and entry['en'] == entry['ru'] and re.search('[A-Za-z]{4}', entry['en']):
+    words = re.sub(r'\{\w+\}', '', entry['en'])  # placeholders are no English words
+    if 'en' in entry and entry['en'] == entry['ru'] and re.search('[A-Za-z]{4}', words):
         pytest.fail(f'{key}: the Russian text is the English one')
 
 

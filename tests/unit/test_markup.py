@@ -3,7 +3,8 @@ the allowed tags, attributes and addresses, whatever a person writes."""
 
 from __future__ import annotations
 
-import time
+import cProfile
+import pstats
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -154,9 +155,21 @@ def test_escapes_render_so_the_backslash_goes() -> None:
 def test_very_long_bodies_are_text_and_the_worst_inputs_stay_bounded() -> None:
     assert markup.render('**b** ' + 'x' * markup.MAX_CHARS) is None
     for worst in ('[' * markup.MAX_CHARS, '*_' * (markup.MAX_CHARS // 2), '![a' * (markup.MAX_CHARS // 3)):
-        start = time.perf_counter()
-        markup._render(worst)  # uncached
-        assert time.perf_counter() - start < 2.0  # about 0.1 s here; quadratic growth past MAX_CHARS is refused
+        half, full = render_calls(worst[: markup.MAX_CHARS // 2]), render_calls(worst)
+        # the work grows in step with the length up to the cap (linear: twice as long, twice the calls; quadratic
+        # would be four times), and stays within about a tenth of a second of Python on this machine
+        assert full <= 2.5 * half, (worst[:6], half, full)
+        assert full < 1_000_000, (worst[:6], full)
+
+
+def render_calls(text: str) -> int:
+    """Python function calls rendering `text` (uncached): a measure of work that does not depend on the machine's
+    speed or load, unlike a stopwatch."""
+    profile = cProfile.Profile()
+    profile.enable()
+    markup._render.__wrapped__(text)
+    profile.disable()
+    return pstats.Stats(profile).total_calls  # type: ignore[attr-defined]
 
 
 PIECES = [*'ab <>/"\'=:()[]!*_~`>#-+1.&\\\n', 'http://', 'javascript:', 'data:', 'mailto:']

@@ -202,6 +202,34 @@ async def test_reactions_toggle_idempotently_and_publish_the_counts(services: Se
     assert decode(encode(event)) == event  # travels between instances
 
 
+async def test_who_reacted_is_told_only_to_readers_of_the_room(services: Services) -> None:
+    room, (anna, boris, vera, *others) = await room_with(
+        services, 'anna', 'boris', 'vera', *(f'p{n:02d}' for n in range(11))
+    )
+    message = await services.messages.post(anna, room.id, 'hi')
+    for person in (boris, *others):  # more than a bubble's hint names
+        await services.messages.react(person, room.id, message.id, '👍', True)
+    await services.messages.react(anna, room.id, message.id, '🎉', True)
+
+    thumbs, party = await services.messages.reactors(vera, room.id, message.id)  # a public room: anyone signed in
+    assert (thumbs.emoji, thumbs.count, party.emoji, party.names) == ('👍', 12, '🎉', ('anna',))
+    assert thumbs.names == ('boris', *(f'p{n:02d}' for n in range(11)))  # every name, in the order they reacted
+
+    other = await services.rooms.create(boris, 'Elsewhere')
+    with pytest.raises(NotFound):  # the message of another room
+        await services.messages.reactors(boris, other.id, message.id)
+    await services.moderation.ban(anna, room.id, boris.id)
+    with pytest.raises(PermissionDenied, match='banned_from_room'):  # banned: reads nothing of the room
+        await services.messages.reactors(boris, room.id, message.id)
+    await services.rooms.update_settings(anna, room.id, '', True)  # private: vera was never a member
+    with pytest.raises(PermissionDenied, match='room_private'):
+        await services.messages.reactors(vera, room.id, message.id)
+    assert len(await services.messages.reactors(anna, room.id, message.id)) == 2
+    await services.messages.delete(anna, room.id, message.id)
+    with pytest.raises(NotFound):
+        await services.messages.reactors(anna, room.id, message.id)
+
+
 async def test_reaction_limits(make_services: ServicesFactory) -> None:
     services = await make_services(reaction_rate=100)
     room, (anna, boris) = await room_with(services, 'anna', 'boris')

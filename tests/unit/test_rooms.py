@@ -347,14 +347,15 @@ async def test_directory_reads_the_newest_message_by_index(services: Services) -
         captured: list[tuple[str, tuple]] = []
 
         def record(conn, cursor, statement, parameters, context, executemany) -> None:
-            captured.append((statement, parameters))
+            if statement.lstrip().upper().startswith('SELECT'):  # not a fresh connection's PRAGMAs
+                captured.append((statement, parameters))
 
-        engine = session.get_bind()
-        event.listen(engine, 'before_cursor_execute', record)
+        connection = session.connection()  # this session's statements only, not another thread's at the same time
+        event.listen(connection, 'before_cursor_execute', record)
         try:
             room_queries.directory(session, 200)
         finally:
-            event.remove(engine, 'before_cursor_execute', record)
+            event.remove(connection, 'before_cursor_execute', record)
         ((statement, parameters),) = captured  # one query
         rows = session.connection().exec_driver_sql(f'EXPLAIN QUERY PLAN {statement}', parameters).all()
         return '\n'.join(str(row[-1]) for row in rows)
@@ -364,11 +365,19 @@ async def test_directory_reads_the_newest_message_by_index(services: Services) -
     assert 'SCAN message' not in found, found
 
 
-async def test_a_post_announces_activity_on_the_lobby(services: Services, recorder: Recorder) -> None:
+async def test_posts_and_changes_of_the_newest_message_reach_the_lobby(services: Services, recorder: Recorder) -> None:
     anna = await add_user(services, 'anna', display_name='Anna')
     room = await services.rooms.create(anna, 'General')
     recorder.listen(services.hub, LOBBY)
     message = await services.messages.post(anna, room.id, '*Hello*\nworld')
     assert recorder.of(LOBBY) == [RoomActivity(room.id, message.id, 'Anna', 'Hello world', message.created_at)]
-    await services.messages.delete(anna, room.id, message.id)
-    assert len(recorder.of(LOBBY)) == 1  # deletions are not announced there
+    older = await services.messages.post(anna, room.id, 'older')
+    newest = await services.messages.post(anna, room.id, 'newest')
+    await services.messages.delete(anna, room.id, older.id)  # not the one the directory shows: not announced
+    assert len(recorder.of(LOBBY)) == 3
+    await services.messages.edit(anna, room.id, newest.id, 'newest, **corrected**')
+    await services.messages.delete(anna, room.id, newest.id)
+    assert recorder.of(LOBBY)[3:] == [
+        RoomActivity(room.id, newest.id, 'Anna', 'newest, corrected', newest.created_at, changed=True),
+        RoomActivity(room.id, newest.id, 'Anna', '', newest.created_at, changed=True, deleted=True),
+    ]

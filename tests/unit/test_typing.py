@@ -123,7 +123,8 @@ async def test_no_database_statement_at_all(services: Services, recorder: Record
     statements: list[str] = []
 
     def capture(*args: Any) -> None:
-        statements.append(args[2])
+        if 'login_session' not in args[2] and 'attachment' not in args[2]:  # the services' own sweeps may run meanwhile
+            statements.append(args[2])
 
     event.listen(services.db.engine, 'before_cursor_execute', capture)
     try:

@@ -107,3 +107,19 @@ async def test_an_ended_session_reads_nothing(services: Services) -> None:
         await services.unread.summary(stale)
     with pytest.raises(NotAuthenticated):
         await services.unread.mark_all_read(stale)
+
+
+async def test_one_room_counted_again_after_its_read_mark(services: Services) -> None:
+    anna, boris, cleo = [await add_user(services, name) for name in ('anna', 'boris', 'cleo')]
+    room = await services.rooms.create(anna, 'General')
+    await joined(services, boris, room)
+    posted = [await services.messages.post(anna, room.id, f'm{i} @boris' if i == 3 else f'm{i}') for i in range(4)]
+    assert await services.unread.count(boris, room.id) == (4, True)
+    await services.unread.mark_read(boris, room.id, posted[0].id)  # in memory only so far
+    assert await services.unread.count(boris, room.id) == (3, True)
+    await services.unread.flush()
+    await services.unread.mark_read(boris, room.id, posted[3].id)
+    assert await services.unread.count(boris, room.id) == (0, False)
+    await services.unread.flush()
+    assert await services.unread.count(boris, room.id) == (0, False)  # from the stored mark
+    assert await services.unread.count(cleo, room.id) == (0, False)  # not a member: nothing is told

@@ -19,13 +19,14 @@ import pytest
 from bench import server as srv
 from bench.client import new_http
 from bench.crowd import sign_in_all
+from tests.ports import worker_range
 
 # On the shared server, users 0-29 are the crowd, 0-3 also A, B, C, D of the private test, 4, 5 the blip test and
 # 11 the metrics test: each user's posts over all tests (3 + 3 at most) stay within the app's default rate (10 per
 # 10 s) whatever order the tests run in.
 N_USERS = 30
 ROOMS = ['crowd', 'stall', 'cycles', 'restart', 'whisper', 'elsewhere', 'blip', 'ending', 'metrics']
-PORTS = (8600, 8699)  # the range these tests use
+PORTS = worker_range(8600, 8700)  # this worker's slice of the range these tests use
 
 # bench/server.py raises the message rate and sign-in limits for benchmarks; these tests run with the app's own
 # defaults (chat/settings.py), and a test raises a limit only as far as its scenario needs, saying why.
@@ -90,7 +91,9 @@ def start_site(prepared: Prepared, work: Path, env: dict[str, str]) -> Site:
     srv.copy_data(prepared.template, work / 'data')
     log_path = work / 'server.log'
     for attempt in range(3):
-        server = srv.Server(work / 'data', port=srv.free_port(*PORTS), env={**APP_LIMITS, **env}, log_path=log_path)
+        server = srv.Server(
+            work / 'data', port=srv.free_port(PORTS.start, PORTS.stop - 1), env={**APP_LIMITS, **env}, log_path=log_path
+        )
         logged = log_path.stat().st_size if log_path.exists() else 0
         try:
             server.start()

@@ -26,7 +26,9 @@ async def _whisper(site: Site, names: list[str], marker: str, secret: str) -> Ta
         a, d = crowd.tabs[0], crowd.tabs[3]
         ta, tb, tc, td = taps.taps
 
-        a.click(f'online-{names[1]}')  # what a person does: pick B in the online list, type, press the lock button
+        a.click(f'online-{names[1]}')  # what a person does: pick B in the online list, the card's private note,
+        assert await until(lambda: a.has('profile-whisper'), timeout=10), 'the card opened'
+        a.click('profile-whisper')  # type, press the lock button
         assert await until(lambda: a.has('private-input'), timeout=10), 'the private field opened'
         a.type_into('private-input', secret)
         a.click('private-send')

@@ -65,6 +65,8 @@ async def _sign_out_while_a_tab_ignores_it(site: Site, a: str, b: str, marker: s
         tap_a, tap_b, _ = taps.taps
         assert await until(lambda: reader.has(f'online-{a}'), timeout=10), 'A is listed as present'
 
+        home.open_menu('user-menu-items')
+        assert await until(lambda: home.has('sign-out'), timeout=10), 'the user menu opened'
         home.click('sign-out')
         # the room tab is told to leave (its navigation is queued, never followed: it ignores it) ...
         assert await until(lambda: not ignoring.navigations.empty(), timeout=10), 'told to leave'
