@@ -215,7 +215,8 @@ class ReadMarker:
 
     "Shows" is what NiceGUI's Python side can tell: a connected page following the newest messages. Whether the
     tab is in front is the browser's secret, so an open room in a background tab reads along; a page the browser has
-    left (it lingers a few seconds, in case the socket comes back) reads nothing."""
+    left (it lingers a few seconds, in case the socket comes back) reads nothing more, and what it showed until its
+    socket went is marked at once: the person may be back in the room before the interval is over."""
 
     INTERVAL = 2.0
 
@@ -228,6 +229,9 @@ class ReadMarker:
         ctx.client.on_connect(self._came_back)
 
     def _went_away(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._send()
         self.away = True
 
     def _came_back(self) -> None:

@@ -8,6 +8,7 @@ from nicegui import Client
 from nicegui.testing import User
 
 from chat.services import Services
+from chat.views import UserView
 from tests.ui.helpers import (
     by_testid,
     open_room,
@@ -121,6 +122,38 @@ async def test_opening_a_room_shows_where_reading_stopped_and_clears_its_count_o
     await boris.should_see('first unread')
     await shows_badge(phone, f'unread-{random}', None)  # read on the laptop: cleared on the phone at once
     await title_of(phone, 'Messenger')
+
+
+async def test_what_a_page_showed_is_read_as_soon_as_its_socket_goes(user: User, create_user, monkeypatch) -> None:
+    """Boris leaves the room right after a message came: it counts as read at once, not when the marks' interval
+    is over (he may be back in the room before that, and the "New messages" line must not come before it)."""
+    from pages.room import ReadMarker
+
+    monkeypatch.setattr(ReadMarker, 'INTERVAL', 3600.0)  # in this test's time only the going away can mark it
+    anna, boris = await people_in_room(user, create_user, ['Anna', 'Boris'], room='General')
+    (general,) = await room_ids(services(), 'General')
+    await send(anna, 'just before he left')
+    await boris.should_see('just before he left')
+    viewer = await view_of('boris')
+    assert await services().unread.count(viewer, general) == (1, False)  # shown on his page, not marked yet
+    assert boris.client is not None
+    for went_away in list(boris.client.disconnect_handlers):  # what NiceGUI calls when the page's socket closes
+        went_away()
+
+    async def read() -> bool:
+        return await services().unread.count(viewer, general) == (0, False)
+
+    await until(read, what='the message read once the page went away')
+
+
+async def view_of(username: str) -> UserView:
+    from sqlmodel import select
+
+    from chat.accounts import to_view
+    from models.tables import User as UserRow
+
+    row = await services().db.run(lambda s: s.exec(select(UserRow).where(UserRow.username == username)).one())
+    return to_view(row)
 
 
 async def test_a_page_that_read_part_of_the_news_leaves_the_rest_counted(user: User, create_user) -> None:
