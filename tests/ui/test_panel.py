@@ -204,7 +204,8 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(
     await _upload(user, name, content_type, data)
     anna = await _avatar_set(1)
     (preview,) = by_testid(user, 'avatar-preview').elements
-    assert preview.source == anna.avatar_url  # type: ignore[attr-defined]
+    # stored first, then shown: the page's part runs when the database's answer is back in the event loop
+    await until(lambda: preview.source == anna.avatar_url, what='the new avatar in the preview')  # type: ignore[attr-defined]
     assert anna.avatar and anna.avatar.endswith('.webp')
     stored = services().settings.media_path / anna.avatar
     image = Image.open(io.BytesIO(stored.read_bytes()))
