@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import Server, app_environment, sees_message
+from tests.waiting import until_sync
 
 
 @pytest.fixture
@@ -61,8 +62,11 @@ def test_scrolled_up_the_reader_is_told_and_nothing_is_marked_read(reading_serve
 
     below.click()  # to the first one that came in while he was reading above
     expect(below).to_be_hidden()
-    page.wait_for_timeout(800)
-    assert in_view(page, 'fresh news')
+    until_sync(
+        lambda: in_view(page, 'fresh news'),
+        what='the first new message scrolled into view',
+        pause=lambda seconds: page.wait_for_timeout(seconds * 1000),
+    )
     # at the newest message now: read, and the other tab hears it
     page.locator('[data-testid=feed]').hover()
     page.mouse.wheel(0, 5000)
