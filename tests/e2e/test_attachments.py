@@ -87,10 +87,8 @@ def test_an_image_reaches_the_other_tab_and_opens_full_size(browser: Browser, ow
         for theme in ('light', 'dark'):
             boris.page.emulate_media(color_scheme=theme)
             boris.page.set_viewport_size({'width': 1280, 'height': 800})
-            boris.page.wait_for_timeout(300)
             screenshot(boris.page, f'attachments-desktop-{lang}-{theme}.png')
             boris.page.set_viewport_size(PHONE)
-            boris.page.wait_for_timeout(300)
             screenshot(boris.page, f'attachments-phone-{lang}-{theme}.png')
     finally:
         anna.close()

@@ -254,6 +254,7 @@ def test_room_screenshots_on_a_desktop_and_a_phone(browser: Browser, own: Server
         toast = anna.page.locator('.q-notification', has_text=translate(lang, 'mentioned_in', room=garden_name))
         expect(toast).to_be_visible()  # and it leaves the header's buttons free
         assert not _overlap(_settled_box(toast), anna.page.locator('[data-testid=user-menu]').bounding_box())
+        expect(toast).to_have_count(0)  # gone after its 5 s: the pictures show the room, not a toast fading out
         clara.page.locator('textarea[data-testid=message-input]').click()
         clara.page.keyboard.type('Я тоже' if lang == 'ru' else 'Me too', delay=60)  # not sent: Clara is typing
         expect(anna.page.locator('[data-testid=typing]')).to_contain_text(clara_name)
