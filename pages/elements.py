@@ -368,9 +368,9 @@ class Kit:
 
     def lazy_menu(self, build: Callable[[], None], *, props: dict[str, Any] | None = None) -> Element:
         """A `q-menu` with what `build` makes. With the speed layer the items are made the first time the menu opens
-        (most pages never open their menus, so they never hold what is in them). On plain NiceGUI they are made with
-        the page: a menu opened empty and filled a round trip later was seen to stay invisible under load, its
-        items arriving after Quasar had laid out the empty menu."""
+        (most pages never open their menus, so they never hold what is in them) and Quasar is asked to place the
+        menu again once they are there: placed while empty, it opened below the screen's edge on a busy server. On
+        plain NiceGUI they are made with the page."""
         menu = _props(ui.element('q-menu'), props)
         fill_menu(menu, build)
         return menu

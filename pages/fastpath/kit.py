@@ -390,7 +390,15 @@ class LightKit(Kit):
 
     def lazy_menu(self, build: Callable[[], None], *, props: dict[str, Any] | None = None) -> Element:
         menu = LightElement(current_parent(), 'q-menu', props=props, leaf=False)
-        menu.use_listeners(click_listeners(lambda _: fill_menu(menu, build), element_id=menu.id, event='beforeShow'))
+
+        def fill(_: Element) -> None:
+            if not menu.default_slot.children:
+                fill_menu(menu, build)
+                # Quasar placed the menu while it was empty (the items come a round trip later): below the
+                # screen's edge on a busy server. Placed again for its items, it opens where it should.
+                menu.run_method('updatePosition')
+
+        menu.use_listeners(click_listeners(fill, element_id=menu.id, event='beforeShow'))
         return menu
 
     def watcher(

@@ -146,3 +146,25 @@ async def test_a_members_room_page_holds_few_regular_elements(user: User, create
         e.tag for e in boris.client.elements.values() if not isinstance(e, LightElement) and e.tag not in frame
     )
     assert regular == ['nicegui-header', 'nicegui-input', 'nicegui-input']
+
+
+async def test_a_lazy_menu_is_filled_once_and_placed_again_for_its_items(user: User) -> None:
+    """Quasar places a menu when it opens; filled a round trip later, it must be placed again for its items (an
+    empty menu's place was below the screen's edge on a busy server)."""
+    box = await _box(user)
+    built: list[str] = []
+
+    def build() -> None:
+        built.append('items')
+        el.text('item')
+
+    with box:
+        menu = el.lazy_menu(build, props={'data-testid': 'lazy'})
+    placed: list[str] = []
+    menu.run_method = lambda name, *args, **kwargs: placed.append(name)  # type: ignore[method-assign]
+    assert not menu.default_slot.children
+    for _ in range(2):
+        by_testid(user, 'lazy').trigger('beforeShow')
+        await asyncio.sleep(0)
+    assert built == ['items'] and len(menu.default_slot.children) == 1
+    assert placed == ['updatePosition']
