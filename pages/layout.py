@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -236,11 +237,17 @@ def _user_menu_items(ctx: PageContext, theme: ThemeChoice) -> None:
 
 class ThemeChoice:
     """Light, dark or as the system: one radio group (one element, made with the user menu's items), kept in step
-    with the user's other pages."""
+    with the user's other pages.
+
+    Choices are stored one after the other, in the order made, so the last one is the one kept; each comes back as
+    the user's profile change, and the echo of an earlier choice while a later one is on its way is not shown (the
+    page would flip back to a theme the person has just left)."""
 
     def __init__(self, ctx: PageContext) -> None:
         self.ctx, self.live, self.stored = ctx, LiveTheme(), ctx.user.theme
         self.radio: ui.radio | None = None
+        self.sent: list[str | None] = []  # themes chosen on this page and not yet heard back, oldest first
+        self.writing = asyncio.Lock()
 
     def build(self) -> None:
         options = {key or SYSTEM: self.ctx.t(label) for key, label in THEME_KEYS.items()}
@@ -254,13 +261,21 @@ class ThemeChoice:
             return
         self.stored = theme
         self.ctx.session[SESSION_KEY] = theme  # the sign-in page after signing out keeps it
-        try:
-            self.ctx.user = await self.ctx.services.accounts.set_theme(self.ctx.user, theme)
-        except ChatError as error:
-            self.ctx.show_error(error)
+        self.sent.append(theme)
+        async with self.writing:
+            try:
+                self.ctx.user = await self.ctx.services.accounts.set_theme(self.ctx.user, theme)
+            except ChatError as error:
+                self.sent.remove(theme)
+                self.ctx.show_error(error)
 
     def follow(self, theme: str | None) -> None:
-        """Chosen on another page of this user: shown here too, not stored again."""
+        """Chosen on another page of this user (or this page's own choice, heard back): shown here too, not stored
+        again."""
+        if theme in self.sent:
+            del self.sent[: self.sent.index(theme) + 1]
+            if self.sent:  # a later choice of this page is on its way: the page shows that one already
+                return
         self.stored = theme
         if self.radio is None:  # the menu was never opened on this page
             self.live.set(theme)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from nicegui.elements.dark_mode import DarkMode
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
+from chat.views import UserView
 from storage import users as user_queries
 from tests.ui.helpers import by_testid, open_user_menu, register, services, sign_in, wait_for
 from tests.waiting import until
@@ -134,3 +136,30 @@ async def test_an_unknown_address_shows_the_app_in_the_readers_language_with_a_w
 
     missing_file = await user.http_client.get('/media/' + 'a' * 64 + '.png')
     assert missing_file.status_code == 404 and 'client_id' not in missing_file.text  # files stay plain
+
+
+async def test_the_last_of_two_quick_theme_choices_is_kept_and_shown(user: User, monkeypatch) -> None:
+    """Light, then at once Dark, while storing Light takes longer (as under load): Dark is stored and shown, and the
+    page does not flip back to Light when Light's change comes back."""
+    await register(user, 'anna')
+    accounts = services().accounts
+    original = accounts.set_theme
+
+    async def slow_light(actor: UserView, theme: str | None) -> UserView:
+        if theme == 'light':
+            await asyncio.sleep(0.3)
+        return await original(actor, theme)
+
+    monkeypatch.setattr(accounts, 'set_theme', slow_light)
+    open_user_menu(user)
+    (radio,) = by_testid(user, 'theme').elements
+    radio.value = 'light'  # type: ignore[attr-defined]  # two clicks, the second before the first is stored
+    radio.value = 'dark'  # type: ignore[attr-defined]
+
+    async def dark_stored() -> bool:
+        return await _stored_theme('anna') == 'dark'
+
+    await until(dark_stored, what='the last choice stored')
+    await asyncio.sleep(0.5)  # time for Light's slower write and its change to come back: checking neither wins
+    assert await _stored_theme('anna') == 'dark'
+    assert _dark(user) is True
