@@ -86,6 +86,6 @@ def test_another_site_cannot_frame_the_app(people, server: Server) -> None:
     ursula = people('ursula')
     page = ursula.page
     page.set_content(f'<iframe id="app" src="{server.url}/login" width="600" height="400"></iframe>')
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1500)  # time for the framed page to load if it would: checking that it does not
     frame = page.frame_locator('#app')
     expect(frame.locator('[data-testid=submit]')).to_have_count(0)

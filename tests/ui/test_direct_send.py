@@ -7,8 +7,6 @@ a real browser's is tests/e2e.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from nicegui import core
 from nicegui.testing import User
@@ -16,6 +14,7 @@ from socketio import packet as sio_packet
 
 from pages.fastpath import direct_send
 from tests.ui.helpers import open_room, register, send
+from tests.waiting import until
 
 pytestmark = pytest.mark.fastpath  # tests the speed layer itself
 
@@ -67,8 +66,5 @@ async def test_an_outbox_with_its_own_emit_keeps_nicegui_s_loop(user: User) -> N
     await send(user, 'first')
     await user.should_see('first')
     assert not direct_send._CHANGED
-    for _ in range(20):
-        if client.outbox.next_message_id > first_id:
-            break
-        await asyncio.sleep(0.05)
-    assert client.outbox.next_message_id > first_id  # emitted through the instance's `_emit`
+    # emitted through the instance's `_emit`
+    await until(lambda: client.outbox.next_message_id > first_id, what="the page's changes emitted by its outbox")

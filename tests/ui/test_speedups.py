@@ -236,11 +236,10 @@ async def test_the_outbox_waits_without_a_timeout_and_still_stops(user: User) ->
     name = f'outbox loop {user.client.id}'
     assert any(task.get_name() == name for task in asyncio.all_tasks())
     user.client.delete()
-    for _ in range(50):
-        if not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks()):
-            break
-        await asyncio.sleep(0.1)
-    assert not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks())
+    await until(
+        lambda: not any(task.get_name() == name and not task.done() for task in asyncio.all_tasks()),
+        what="the deleted page's outbox loop ended",
+    )
 
 
 async def test_sub_pages_still_resolve_where_a_page_makes_them(user: User) -> None:

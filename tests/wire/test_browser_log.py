@@ -31,6 +31,8 @@ async def _inject(site: Site, marker: str) -> None:
         login.emit('log', {'client_id': other.client_id, 'level': 'error', 'message': f'{marker}-for-another-page'})
         for index in range(200):
             login.emit('log', {'client_id': login.client_id, 'level': 'error', 'message': f'{marker}-flood {index}'})
+        # time for the server to read all of them before the socket closes (a limited flood leaves no sign of its
+        # end to wait for): what the log keeps of them is the test
         await asyncio.sleep(1.5)
         await login.close()
         await other.close()

@@ -47,7 +47,7 @@ async def _closing(site: Site, path: str, names: list[str]) -> dict[str, Any]:
         seen['reloads'] = normal.reloads + dropped.reloads
         await closing.close()  # the tab is closed: its websocket says 1001
         seen['closed_left'] = await until(lambda: names[3] in seen['left'], timeout=15)
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(1.0)  # time for a wrong departure of the others to show: checking that none does
         watching.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watching
