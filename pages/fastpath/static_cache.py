@@ -10,7 +10,8 @@ The paths hold NiceGUI's version, so a path's bytes never change while the proce
 the whole stack as before, and its complete 200 response (body, content type, encoding, caching headers) is kept per
 path and per "accepts gzip or not" - exactly what GZipMiddleware decides on; a matching If-None-Match gets 304.
 Responses that set a cookie, Range and If-Modified-Since requests, anything but GET/HEAD and the per-page
-`dynamic_resources` always take the normal path.
+`dynamic_resources` always take the normal path. An answer whose browser left before its end is not kept: the stack's
+BaseHTTPMiddleware still ends a cut stream as complete, and a cut body kept would be every later visitor's answer.
 """
 
 from __future__ import annotations
@@ -79,6 +80,13 @@ class StaticCache:
         size = 0
         keep = scope['method'] == 'GET'
 
+        async def watched() -> dict:
+            nonlocal keep
+            message = await receive()
+            if message['type'] == 'http.disconnect':
+                keep = False  # what is still sent may be cut short
+            return message
+
         async def capture(message: dict) -> None:
             nonlocal start, size, keep
             if message['type'] == 'http.response.start':
@@ -97,12 +105,15 @@ class StaticCache:
                     self._keep(key, start, b''.join(chunks))
             await send(message)
 
-        await self.app(scope, receive, capture)
+        await self.app(scope, watched, capture)
 
     def _keep(self, key: tuple[str, bool], start: dict, body: bytes) -> None:
         if key in self.entries or self.total_bytes + len(body) > MAX_TOTAL_BYTES:
             return
         headers = [(bytes(name).lower(), bytes(value)) for name, value in start.get('headers', [])]
+        length = next((value for name, value in headers if name == b'content-length'), None)
+        if length is not None and length != str(len(body)).encode():
+            return  # cut short (or lengthened) on its way: answering with it would break every later visitor's page
         etag = next((value for name, value in headers if name == b'etag'), None)
         self.entries[key] = Entry(headers, body, etag)
         self.total_bytes += len(body)

@@ -127,6 +127,68 @@ async def test_only_complete_200s_without_cookies_are_kept(inner: Inner) -> None
     assert inner.calls == 2 and not cache.entries
 
 
+async def _cut_by_a_leaving_browser(scope: dict, receive: Any, send: Any) -> None:
+    """A file answer whose browser leaves after its first chunk (a reload while the page loads): it stops there."""
+    await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-length', b'14')]})
+    await send({'type': 'http.response.body', 'body': b'console', 'more_body': True})
+    while (await receive())['type'] != 'http.disconnect':
+        pass
+
+
+async def _leave_after_the_request(app: Any) -> bytes:
+    scope = {'type': 'http', 'method': 'GET', 'path': ASSET, 'query_string': b'', 'headers': []}
+    incoming = [{'type': 'http.request', 'body': b''}, {'type': 'http.disconnect'}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return incoming.pop(0) if incoming else {'type': 'http.disconnect'}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return b''.join(m.get('body', b'') for m in sent[1:])
+
+
+@pytest.mark.parametrize('length', [True, False], ids=['with its length', 'chunked'])
+async def test_an_answer_cut_short_by_a_leaving_browser_is_not_kept(length: bool) -> None:
+    """Starlette's BaseHTTPMiddleware (NiceGUI's stack has four) ends a cut stream as if complete: kept, the first
+    half of a script would be every later visitor's answer."""
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    async def cut(scope: dict, receive: Any, send: Any) -> None:
+        if not length:
+            scope = {**scope}
+            original = send
+
+            async def send(message: dict) -> None:  # no content-length: the answer goes out in chunks
+                if message['type'] == 'http.response.start':
+                    message = {**message, 'headers': []}
+                await original(message)
+
+        await _cut_by_a_leaving_browser(scope, receive, send)
+
+    async def call_next(request: Any, following: Any) -> Any:
+        return await following(request)
+
+    cache = StaticCache(BaseHTTPMiddleware(cut, dispatch=call_next), PREFIX)
+    assert await _leave_after_the_request(cache) == b'console'
+    assert not cache.entries
+    inner = Inner()
+    cache.app = inner
+    assert await _get(cache) == (200, dict((n.decode(), v.decode()) for n, v in inner.headers), b'console.log(1)')
+    assert inner.calls == 1 and cache.hits == 0
+
+
+async def test_a_whole_answer_with_its_length_is_kept() -> None:
+    headers = [(b'content-type', b'text/javascript'), (b'content-length', b'14')]
+    inner = Inner(headers=headers)
+    cache = StaticCache(inner, PREFIX)
+    await _get(cache)
+    assert (await _get(cache))[2] == b'console.log(1)'
+    assert inner.calls == 1 and cache.hits == 1
+
+
 @pytest.mark.parametrize(
     ('path', 'method', 'headers'),
     [
