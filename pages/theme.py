@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from nicegui import Client, app, ui
+from nicegui import Client, app, context, ui
 from nicegui.elements.dark_mode import DarkMode
 
 from chat.i18n import LANGUAGES
@@ -82,7 +82,9 @@ def install() -> None:
 
 class LiveTheme:
     """Switches an open page between light, dark and the system's choice. Its element (`ui.dark_mode`) is made the
-    first time the theme changes on that page: most pages never need one."""
+    first time the theme changes on that page (most pages never need one), in the page's layout rather than where
+    the choice was made: the choice is a click in the user menu, which closes on it, and a closed Quasar menu
+    unmounts its content, so a switch in there misses a change that arrives after the menu has closed."""
 
     def __init__(self) -> None:
         self._switch: DarkMode | None = None
@@ -90,6 +92,7 @@ class LiveTheme:
     def set(self, theme: str | None) -> None:
         value = DARK[theme_of(theme)]
         if self._switch is None:
-            self._switch = ui.dark_mode(value)
+            with context.client.layout:
+                self._switch = ui.dark_mode(value)
         else:
             self._switch.value = value

@@ -4,6 +4,8 @@ screenshots (docs/screenshots/search-*), desktop and phone, English and Russian,
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -80,6 +82,7 @@ LINES = {
     ],
 }
 QUERY = {'en': 'meeting', 'ru': 'встреч'}
+DARK = re.compile(r'\bbody--dark\b')  # the class Quasar gives the body in dark mode
 
 
 def _theme(page: Page, lang: str, theme: str) -> None:
@@ -88,6 +91,11 @@ def _theme(page: Page, lang: str, theme: str) -> None:
     choice.click()
     page.keyboard.press('Escape')
     expect(choice).to_be_hidden()
+    body = page.locator('body')  # the server's answer has arrived: the picture shows the theme chosen
+    if theme == 'dark':
+        expect(body).to_have_class(DARK)
+    else:
+        expect(body).not_to_have_class(DARK)
 
 
 @pytest.mark.parametrize('lang', ['en', 'ru'])

@@ -43,6 +43,22 @@ def _choose_theme(person: User, label: str) -> None:
     UserInteraction(person, by_testid(person, 'theme').elements, label).click()
 
 
+async def test_the_theme_switch_lives_outside_the_menu_that_closes_on_the_choice(user: User) -> None:
+    """A click in the user menu closes it, and a closed Quasar menu unmounts its content: a switch made in there
+    would not apply a theme that arrives after the menu closed (on a busy server, the choice seemed to do nothing)."""
+    await register(user, 'anna')
+    _choose_theme(user, 'Dark')
+    client = user.client
+    assert client is not None
+    (switch,) = await until(
+        lambda: [e for e in client.elements.values() if isinstance(e, DarkMode)], what='the theme switch made'
+    )
+    (menu,) = by_testid(user, 'user-menu-items').elements
+    assert switch not in _descendants(menu)
+    assert switch.parent_slot is not None and switch.parent_slot.parent is client.layout
+    assert _dark(user) is True
+
+
 async def _stored_theme(username: str) -> str | None:
     user = await services().db.run(user_queries.by_username, username)
     assert user is not None
