@@ -38,8 +38,9 @@ class Inner:
 
 
 async def _get(
-    app: Any, path: str = ASSET, method: str = 'GET', query: bytes = b'', **headers: str
+    app: Any, path: str = ASSET, method: str = 'GET', query: bytes = b'', *, leaves: bool = False, **headers: str
 ) -> tuple[int, dict, bytes]:
+    """One request; `leaves`: the browser goes away once its request is sent (every later receive says so)."""
     scope = {
         'type': 'http',
         'method': method,
@@ -49,8 +50,12 @@ async def _get(
     }
     messages: list[dict] = []
 
+    incoming = [{'type': 'http.request', 'body': b''}]
+
     async def receive() -> dict:
-        return {'type': 'http.request', 'body': b''}
+        if incoming:
+            return incoming.pop(0) if leaves else incoming[0]
+        return {'type': 'http.disconnect'}
 
     async def send(message: dict) -> None:
         messages.append(message)
@@ -127,52 +132,29 @@ async def test_only_complete_200s_without_cookies_are_kept(inner: Inner) -> None
     assert inner.calls == 2 and not cache.entries
 
 
-async def _cut_by_a_leaving_browser(scope: dict, receive: Any, send: Any) -> None:
+def _cut_by_a_leaving_browser(headers: list[tuple[bytes, bytes]]) -> Any:
     """A file answer whose browser leaves after its first chunk (a reload while the page loads): it stops there."""
-    await send({'type': 'http.response.start', 'status': 200, 'headers': [(b'content-length', b'14')]})
-    await send({'type': 'http.response.body', 'body': b'console', 'more_body': True})
-    while (await receive())['type'] != 'http.disconnect':
-        pass
+
+    async def app(scope: dict, receive: Any, send: Any) -> None:
+        await send({'type': 'http.response.start', 'status': 200, 'headers': headers})
+        await send({'type': 'http.response.body', 'body': b'console', 'more_body': True})
+        while (await receive())['type'] != 'http.disconnect':
+            pass
+
+    return app
 
 
-async def _leave_after_the_request(app: Any) -> bytes:
-    scope = {'type': 'http', 'method': 'GET', 'path': ASSET, 'query_string': b'', 'headers': []}
-    incoming = [{'type': 'http.request', 'body': b''}, {'type': 'http.disconnect'}]
-    sent: list[dict] = []
-
-    async def receive() -> dict:
-        return incoming.pop(0) if incoming else {'type': 'http.disconnect'}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    await app(scope, receive, send)
-    return b''.join(m.get('body', b'') for m in sent[1:])
-
-
-@pytest.mark.parametrize('length', [True, False], ids=['with its length', 'chunked'])
-async def test_an_answer_cut_short_by_a_leaving_browser_is_not_kept(length: bool) -> None:
+@pytest.mark.parametrize('headers', [[(b'content-length', b'14')], []], ids=['with its length', 'chunked (no length)'])
+async def test_an_answer_cut_short_by_a_leaving_browser_is_not_kept(headers: list[tuple[bytes, bytes]]) -> None:
     """Starlette's BaseHTTPMiddleware (NiceGUI's stack has four) ends a cut stream as if complete: kept, the first
     half of a script would be every later visitor's answer."""
     from starlette.middleware.base import BaseHTTPMiddleware
 
-    async def cut(scope: dict, receive: Any, send: Any) -> None:
-        if not length:
-            scope = {**scope}
-            original = send
-
-            async def send(message: dict) -> None:  # no content-length: the answer goes out in chunks
-                if message['type'] == 'http.response.start':
-                    message = {**message, 'headers': []}
-                await original(message)
-
-        await _cut_by_a_leaving_browser(scope, receive, send)
-
     async def call_next(request: Any, following: Any) -> Any:
         return await following(request)
 
-    cache = StaticCache(BaseHTTPMiddleware(cut, dispatch=call_next), PREFIX)
-    assert await _leave_after_the_request(cache) == b'console'
+    cache = StaticCache(BaseHTTPMiddleware(_cut_by_a_leaving_browser(headers), dispatch=call_next), PREFIX)
+    assert (await _get(cache, leaves=True))[2] == b'console'
     assert not cache.entries
     inner = Inner()
     cache.app = inner
