@@ -17,6 +17,7 @@ The load generator runs in this process; the server (and the transport-floor ser
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import shutil
 import tempfile
@@ -221,4 +222,8 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == '__main__':
+    # This process holds every tab's copy of its page (hundreds of thousands of objects): its own cyclic garbage
+    # collector paused it for 20-70 ms at a time, and the frames waiting in its sockets meanwhile counted as the
+    # server's latency. It runs between the measured phases instead (`Crowd.settle`).
+    gc.disable()
     main()

@@ -8,6 +8,7 @@ renders it into.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import re
 import statistics
@@ -134,7 +135,9 @@ class Crowd:
 
     async def settle(self, quiet: float = 1.0, timeout: float = 600.0) -> float:
         """Waits until no tab has received anything for `quiet` seconds and, when the server's pid is known, the
-        server has been (nearly) idle for a second: a join storm can keep it busy without sending for a while."""
+        server has been (nearly) idle for a second: a join storm can keep it busy without sending for a while.
+        Collects this process's garbage first: `python -m bench` keeps its collector off while it measures."""
+        gc.collect()
         started = time.perf_counter()
         self.last_activity = time.perf_counter()
         process = psutil.Process(self.server_pid) if self.server_pid else None
