@@ -468,8 +468,10 @@ class Kit:
         if bubble.props.get('name') != name or bubble.props.get('avatar') != avatar:
             bubble.props.update({'name': name, 'avatar': avatar})
 
-    def person(self, user: UserView, label: str, on_click: Callable[[], Any] | None) -> Element:
-        """An entry of the people list: avatar and name; clickable unless `on_click` is None."""
+    def person(self, user: UserView, label: str, on_choose: Callable[[int], Any] | None) -> Element:
+        """An entry of the people list: avatar and name; a click calls `on_choose(user.id)` (one handler for the
+        whole list, not a closure per person); not clickable when it is None."""
+        on_click = None if on_choose is None else lambda: on_choose(user.id)
         with _props(ui.item(on_click=on_click), {'data-testid': f'online-{user.username}'}) as item:
             item.classes('items-center gap-3')
             self.image(user.avatar_url, ['w-8', 'h-8', 'rounded-full', 'shrink-0'])
@@ -591,8 +593,8 @@ def rename_bubble(element: Element, name: str, avatar: str) -> None:
     _kit[0].rename_bubble(element, name, avatar)
 
 
-def person(user: UserView, label: str, on_click: Callable[[], Any] | None) -> Element:
-    return _kit[0].person(user, label, on_click)
+def person(user: UserView, label: str, on_choose: Callable[[int], Any] | None) -> Element:
+    return _kit[0].person(user, label, on_choose)
 
 
 def remove(parent: Element, element: Element) -> None:

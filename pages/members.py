@@ -4,7 +4,7 @@ above it (pages/room.py's OnlineList): a member moves between the two as they co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import UTC, datetime
 
 from nicegui import ui
@@ -39,10 +39,18 @@ def last_seen(t: Callable[..., str], moment: datetime | None, time_zone: str | N
 
 
 class MembersPane:
-    def __init__(self, ctx: PageContext, room: RoomView, on_choose: Callable[[UserView], None] | None = None) -> None:
-        self.ctx, self.room, self.on_choose = ctx, room, on_choose
+    """`online`: the ids of who is in the room now, as the online list above holds them (read, never copied: a
+    page of a busy room would keep a second set of everyone present)."""
+
+    def __init__(
+        self,
+        ctx: PageContext,
+        room: RoomView,
+        online: Container[int],
+        on_choose: Callable[[UserView], None] | None = None,
+    ) -> None:
+        self.ctx, self.room, self.online, self.on_choose = ctx, room, online, on_choose
         self.members: dict[int, MemberView] = {}
-        self.online: set[int] = set()
         self.entries: dict[int, Element] = {}
         # shown only while someone is listed under it: a heading over nothing reads as a missing list
         self.heading = el.text(
@@ -64,8 +72,7 @@ class MembersPane:
         )
         self._show_tools()
 
-    async def load(self, online: list[UserView]) -> None:
-        self.online = {user.id for user in online}
+    async def load(self) -> None:
         try:
             members = await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
         except ChatError as error:
@@ -112,13 +119,11 @@ class MembersPane:
     def presence(self, user: UserView, joined: bool) -> None:
         """Someone came (off this list: they are online above) or went (on top of it: seen just now)."""
         if joined:
-            self.online.add(user.id)
             entry = self.entries.pop(user.id, None)
             if entry is not None:
                 el.remove(self.list, entry)
             self._show_heading()
             return
-        self.online.discard(user.id)
         old = self.members.get(user.id)
         member = MemberView(
             user, old.joined_at if old else datetime.now(UTC), datetime.now(UTC), bool(old and old.is_owner)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -108,8 +107,7 @@ class OnlineList:
         with self.container:
             if user.id == self.ctx.user.id:
                 return el.person(user, f'{user.display_name} {self.ctx.t("you")}', None)
-            # a partial, not a closure: each page keeps one per listed person (about a third of the bytes)
-            return el.person(user, user.display_name, functools.partial(self.clicked, user.id))
+            return el.person(user, user.display_name, self.clicked)
 
     def clicked(self, user_id: int) -> None:
         if user_id in self.items:  # shown here, so present
@@ -350,7 +348,7 @@ def register(services: Services) -> None:
             )
             online = OnlineList(ctx, moderation.person_chosen, settings.online_list_limit)
             el.text(ctx.t('private_hint'), ['text-xs', 'text-grey-7', 'dark:text-gray-400!'])
-            members = MembersPane(ctx, room, card.open)
+            members = MembersPane(ctx, room, online.users, card.open)
             moderation.place_panel_button()
         title = header(ctx, room.name, rooms=rooms, people=people)
         client = ctx.client
@@ -471,7 +469,7 @@ def register(services: Services) -> None:
             await services.rooms.leave(ctx.user, room.id, client.id)
             return
         online.set(users)
-        await members.load(users)
+        await members.load()
         if ctx.user.time_zone is None:
             ctx.run(detect_time_zone(ctx, feed, midnight), until_closed=True)
 

@@ -284,7 +284,7 @@ def _menu_props(title: str) -> dict[str, Any]:
 # whose values reach back to the page (a feed, a click handler) would keep every page ever opened alive.
 _BUBBLE_ACTIONS: dict[str, BubbleActions] = {}
 _REACTION_TOGGLES: dict[str, Callable[[int, str, bool], Any]] = {}
-_PERSON_CLICKS: dict[str, dict[int, Callable[[], Any]]] = {}
+_PERSON_CLICKS: dict[str, Callable[[int], Any]] = {}  # page id -> what choosing a listed person does there
 
 
 def _page_entry(table: dict[str, Any], name: str, clicked: Callable[[str, Element], Any]) -> str:
@@ -508,8 +508,8 @@ class LightKit(Kit):
             bubble.replace_props({**bubble._props, 'name': name, 'avatar': avatar})  # the first page to hear of it
         context.client.outbox.enqueue_update(bubble)  # every page showing it re-sends it
 
-    def person(self, user: UserView, label: str, on_click: Callable[[], Any] | None) -> Element:
-        clickable = on_click is not None
+    def person(self, user: UserView, label: str, on_choose: Callable[[int], Any] | None) -> Element:
+        clickable = on_choose is not None
 
         def make() -> SharedBranch:
             item = SharedBranch(
@@ -534,9 +534,8 @@ class LightKit(Kit):
 
         key = ('person', user.id, user.username, label, user.avatar_url, clickable)
         item: SharedBranch = shared(key, make)  # type: ignore[assignment]
-        if on_click is not None:
-            client_id = _page_entry(_PERSON_CLICKS, 'person', _person_clicked)
-            _PERSON_CLICKS.setdefault(client_id, {})[item.id] = on_click
+        if on_choose is not None:
+            _PERSON_CLICKS[_page_entry(_PERSON_CLICKS, 'person', _person_clicked)] = on_choose
         show_shared(current_parent(), item, *item.default_slot.children)
         return item
 
@@ -565,5 +564,5 @@ def _shared_children(element: Element) -> list[Element]:
 
 
 def _person_clicked(client_id: str, element: Element) -> Any:
-    handler = _PERSON_CLICKS.get(client_id, {}).get(element.id)
-    return handler() if handler is not None else None
+    handler = _PERSON_CLICKS.get(client_id)
+    return handler((element.id - PERSON_IDS) // 3) if handler is not None else None
