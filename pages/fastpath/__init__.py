@@ -60,6 +60,12 @@ def _direct_send(_: Settings) -> None:
     direct_send.apply()
 
 
+def _page_frame(_: Settings) -> None:
+    from pages.fastpath import page_frame
+
+    page_frame.apply()
+
+
 def _closed_tabs(_: Settings) -> None:
     from pages.fastpath import closed_tabs
 
@@ -115,6 +121,7 @@ PATCHES = (
     Patch('user_storage_cycles', _speedup('break_cycles_of_pruned_user_storage')),
     Patch('outbox_dict', _speedup('outbox_updates_in_a_plain_dict')),
     Patch('socket_bypass', _speedup('socket_skips_http_middleware')),
+    Patch('asyncio_waiters', _speedup('asyncio_waiters_in_small_deques')),
     Patch('static_cache', _static_cache),
     Patch('socket_environ', _speedup('socket_environ_without_payload_class')),
     Patch('request_plumbing', _speedup('page_request_without_http_plumbing')),
@@ -123,13 +130,14 @@ PATCHES = (
     Patch('html_escape', _speedup('page_html_escaped_with_replace')),
     Patch('closed_tabs', _closed_tabs),
     Patch('light_elements', _light_elements),
+    Patch('page_frame', _page_frame),
     Patch('unconnected', _unconnected_pages, server_only=True),
     Patch('collector', _collector, server_only=True),
 )
 # groups of small patches, measured and switched off together (docs/PERFORMANCE.md: "What each fast-path patch buys")
 GROUPS = {
     'element_costs': ('expects_arguments', 'binary_check', 'outbox_dict', 'sub_pages', 'html_escape'),
-    'connection_memory': ('socket_bypass', 'socket_environ', 'request_plumbing', 'tab_storage'),
+    'connection_memory': ('socket_bypass', 'socket_environ', 'request_plumbing', 'tab_storage', 'asyncio_waiters'),
     'free_at_once': ('element_cycles', 'client_cycles', 'user_storage_cycles'),
 }
 NAMES = frozenset(patch.name for patch in PATCHES) | GROUPS.keys()

@@ -192,6 +192,29 @@ def outbox_updates_in_a_plain_dict() -> None:
     Outbox.prune_history = prune_history  # type: ignore[method-assign]
 
 
+def asyncio_waiters_in_small_deques() -> None:
+    """Every open tab holds about a dozen `asyncio.Event`s and two `asyncio.Queue`s (NiceGUI's page and outbox,
+    uvicorn's websocket, engine.io's socket), each keeping its waiting futures in a `collections.deque`: 760 bytes
+    apiece, ~10 KB per tab, for lists that hold no waiter or one. They become `SmallDeque`s (asyncio only appends,
+    removes, iterates and `popleft`s them). A queue's items stay in a real deque: one may grow long."""
+    import asyncio
+
+    event_init = asyncio.Event.__init__
+    queue_init = asyncio.Queue.__init__
+
+    def init_event(self: asyncio.Event, *args: Any, **kwargs: Any) -> None:
+        event_init(self, *args, **kwargs)
+        self._waiters = SmallDeque()  # type: ignore[attr-defined]
+
+    def init_queue(self: asyncio.Queue, *args: Any, **kwargs: Any) -> None:
+        queue_init(self, *args, **kwargs)  # its `_finished` is an Event: small already
+        self._getters = SmallDeque()  # type: ignore[attr-defined]
+        self._putters = SmallDeque()  # type: ignore[attr-defined]
+
+    asyncio.Event.__init__ = init_event  # type: ignore[method-assign]
+    asyncio.Queue.__init__ = init_queue  # type: ignore[method-assign]
+
+
 def socket_skips_http_middleware() -> None:
     """A connected tab's websocket is one long ASGI call: every HTTP middleware on the way (NiceGUI's request
     tracking, session, gzip, cache control, our origin check, FastAPI's exit stack, the router) keeps its frame,

@@ -153,6 +153,32 @@ def test_small_deque_behaves_as_a_deque() -> None:
     assert list(small) == list(real)
 
 
+async def test_asyncio_events_and_queues_keep_their_waiters_in_small_deques() -> None:
+    """Woken in order, a cancelled waiter taken out, a full queue's putter held back: as with asyncio's deques."""
+    import asyncio
+
+    event = asyncio.Event()
+    assert isinstance(event._waiters, speedups.SmallDeque)
+    waiting = [asyncio.create_task(event.wait()) for _ in range(3)]
+    await until(lambda: len(event._waiters) == 3, what='three waiters')
+    event.set()
+    assert await asyncio.gather(*waiting) == [True, True, True]
+    assert not event._waiters
+
+    queue: asyncio.Queue[str] = asyncio.Queue(maxsize=1)
+    assert isinstance(queue._getters, speedups.SmallDeque)  # type: ignore[attr-defined]
+    assert isinstance(queue._putters, speedups.SmallDeque)  # type: ignore[attr-defined]
+    getters = [asyncio.create_task(queue.get()) for _ in range(3)]
+    await until(lambda: len(queue._getters) == 3, what='three getters')  # type: ignore[attr-defined]
+    getters[1].cancel()
+    for item in ('a', 'b', 'c'):  # one at a time: each put waits for a getter to make room
+        await queue.put(item)
+    assert [await getters[0], await getters[2]] == ['a', 'b']
+    assert getters[1].cancelled()
+    assert queue.get_nowait() == 'c'
+    assert not queue._getters and not queue._putters  # type: ignore[attr-defined]
+
+
 async def test_outbox_keeps_updates_in_a_plain_dict_and_prunes_acknowledged_history(user: User) -> None:
     import sys
 
@@ -181,6 +207,34 @@ async def test_outbox_keeps_updates_in_a_plain_dict_and_prunes_acknowledged_hist
     assert [entry[0] for entry in history] == list(range(14, 20))
     outbox.prune_history(25)
     assert not history
+
+
+async def test_the_page_frame_is_light_and_still_takes_views_classes_and_listeners(user: User) -> None:
+    """The four elements of every page's frame are light ones; the header's and drawers' view edits, a class change
+    and a page-wide listener (`ui.on`) land on them as on NiceGUI's own, each frame element with its own."""
+    from pages.fastpath import light
+    from pages.fastpath.page_frame import FrameElement
+    from tests.ui.helpers import open_room, register
+
+    await register(user, 'anna')
+    await open_room(user, 'Kitchen')
+    client = user.client
+    assert client is not None
+    frame = [client.layout, client.page_container, client.content.parent_slot.parent, client.content]
+    assert all(type(element) is FrameElement for element in frame)
+    assert [element.tag for element in frame] == ['q-layout', 'q-page-container', 'q-page', 'div']
+    assert client.layout._to_dict()['props'] == {'view': 'hHh LpR fff'}  # header, rooms and people panes
+    assert client.content._to_dict()['class'] == ['nicegui-content']
+    heard: list[str] = []
+    with client:
+        ui.on('frame-test', lambda event: heard.append(event.args))
+        client.content.classes(add='frame-test', remove='nicegui-content')
+    assert client.content._to_dict()['class'] == ['frame-test']
+    listeners = list(client.layout._event_listeners.values())
+    assert listeners[-1].type == 'frameTest'  # as NiceGUI names it
+    assert not light._NO_LISTENERS  # the light elements' shared empty table is still empty
+    client.layout._handle_event({'listener_id': listeners[-1].id, 'args': 'hello'})
+    assert heard == ['hello']
 
 
 async def test_a_page_element_table_stays_sized_for_what_it_shows(user: User) -> None:
