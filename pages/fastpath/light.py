@@ -153,7 +153,7 @@ class LightElement(Element):
 
     def on_click(self, handler: Callable[[], Any]) -> None:
         """The one listener a light element may have, as `ui.item(on_click=...)` registers it."""
-        self.use_listeners(click_listeners(lambda _: handler(), element_id=self.id))
+        self.use_listeners(event_listeners(_Clicked(handler), self.id, 'click'))
 
     def use_listeners(self, listeners: dict[str, EventListener]) -> None:
         """Listeners made by `click_listeners`, possibly shared with other elements of the same page."""
@@ -346,6 +346,19 @@ def click_listeners(
     return event_listeners(lambda arguments: handler(arguments.sender), every, event)  # type: ignore[arg-type]
 
 
+class _Clicked:
+    """What a click on a light element calls: `handler()`. One small object instead of two closures per element
+    (a page has dozens of buttons, each page its own)."""
+
+    __slots__ = ('handler',)
+
+    def __init__(self, handler: Callable[[], Any]) -> None:
+        self.handler = handler
+
+    def __call__(self, _: events.GenericEventArguments) -> Any:
+        return self.handler()
+
+
 def event_listeners(handler: Callable[[events.GenericEventArguments], Any], element_id: int, event: str) -> dict:
     """One element's listener for `event`, whose handler gets the event's arguments (as `Element.on` gives them)."""
     listener = EventListener(
@@ -420,19 +433,38 @@ def light_button(
     classes: list[str] | None = None,
 ) -> LightButton:
     """A `q-btn` with a click listener (a `ui.button` without the machinery); the label is a Quasar prop (text)."""
-    button = LightButton(
-        parent,
-        'q-btn',
-        classes=classes,
-        props={
-            'color': 'primary',
-            **({'label': label} if label is not None else {}),
-            **({'icon': icon} if icon else {}),
-            **(props or {}),
-        },
-    )
+    button = LightButton(parent, 'q-btn', classes=classes, props=_button_props(label, icon, props))
     button.on_click(on_click)
     return button
+
+
+def _button_props(label: str | None, icon: str | None, props: dict[str, Any] | None) -> dict[str, Any]:
+    """A button's props, one dict for every page showing the same button in the same language (light elements
+    never edit their props in place)."""
+    try:
+        key = (label, icon, tuple(props.items()) if props else ())
+        hash(key)
+    except TypeError:  # a value that cannot be a key (a list): a dict of this button's own
+        return _merged_button_props(label, icon, props)
+    found = _BUTTON_PROPS.get(key)
+    if found is None:
+        if len(_BUTTON_PROPS) >= _BUTTON_PROPS_KEPT:
+            _BUTTON_PROPS.clear()  # labels with counts in them come and go: start over rather than grow
+        found = _BUTTON_PROPS[key] = _merged_button_props(label, icon, props)
+    return found
+
+
+def _merged_button_props(label: str | None, icon: str | None, props: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        'color': 'primary',
+        **({'label': label} if label is not None else {}),
+        **({'icon': icon} if icon else {}),
+        **(props or {}),
+    }
+
+
+_BUTTON_PROPS: dict[tuple, dict[str, Any]] = {}
+_BUTTON_PROPS_KEPT = 4096
 
 
 def current_parent() -> Element:
