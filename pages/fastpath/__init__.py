@@ -75,7 +75,9 @@ def _closed_tabs(_: Settings) -> None:
 def _light_elements(_: Settings) -> None:
     from pages import elements
     from pages.fastpath.kit import LightKit
+    from pages.fastpath.light import render_from_the_tree
 
+    render_from_the_tree()
     elements.use(LightKit())
 
 

@@ -299,14 +299,40 @@ def shared(key: tuple, make: Callable[[], Element]) -> Element:
 
 
 def show_shared(parent: Element, element: Element, *children: Element) -> None:
-    """Lists a shared element (and its shared children) on the page of `parent`, at its end."""
+    """Lists a shared element (and its shared children) on the page of `parent`, at its end. Only those with a
+    listener go into the page's element table (a click names its element by id): a room page shows hundreds of
+    shared elements, and a table entry for each doubled the table (`render_from_the_tree`)."""
     client = parent.client
     outbox = client.outbox
+    table = client.elements
     for shown in (element, *children):
-        client.elements[shown.id] = shown
+        if shown._event_listeners:
+            table[shown.id] = shown
         outbox.enqueue_update(shown)
     parent.default_slot.children.append(element)
     outbox.enqueue_update(parent)
+
+
+def render_from_the_tree() -> None:
+    """A page's first HTML carries its element tree as NiceGUI's table lists it; shared elements without a
+    listener are not in the table (`show_shared`), so the HTML is rendered from the table and the tree together."""
+    from nicegui.client import Client
+
+    original = Client.build_response
+
+    def build_response(self: Client, request: Any, status_code: int = 200) -> Any:
+        table = self.elements
+        whole = dict(table)
+        for element in self.layout.descendants():
+            if element.id not in whole:
+                whole[element.id] = element
+        self.elements = whole
+        try:
+            return original(self, request, status_code)
+        finally:
+            self.elements = table
+
+    Client.build_response = build_response  # type: ignore[method-assign]
 
 
 def hide_shared(parent: Element, element: Element, *children: Element) -> None:

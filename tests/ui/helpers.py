@@ -16,9 +16,12 @@ PASSWORD = 'correct-horse'
 
 
 def _matches(user: User, testid: str) -> set[ui.element]:
+    """Looked for in the page's element tree, as a browser shows it (the speed layer lists shared elements without a
+    listener in the tree only, not in the page's element table)."""
     if user.client is None:
         return set()
-    return {e for e in user.client.elements.values() if e.props.get('data-testid') == testid and not e.is_deleted}
+    shown = user.client.layout.descendants()
+    return {e for e in shown if e.props.get('data-testid') == testid and not e.is_deleted}
 
 
 def by_testid(user: User, testid: str) -> UserInteraction:

@@ -73,7 +73,7 @@ async def test_a_non_admin_is_not_allowed(user: User) -> None:
     await user.should_not_see('Dashboard')
     await user.open('/panel')
     await wait_for(user, 'your-data')
-    assert not any(e.props.get('data-testid') == 'panel-admin-link' for e in user.client.elements.values())
+    assert not any(e.props.get('data-testid') == 'panel-admin-link' for e in user.client.layout.descendants())
 
 
 async def test_the_dashboard_charts_hold_the_activity(user: User) -> None:
@@ -123,7 +123,7 @@ async def test_disabling_a_user_ends_their_open_page_and_refuses_sign_in(user: U
     await again.should_see('This account is disabled. Ask an admin.')
     by_testid(user, f'disable-{bob_id}').click()  # enabled again
     await until(
-        lambda: not any(e.props.get('data-testid') == f'disabled-{bob_id}' for e in user.client.elements.values())
+        lambda: not any(e.props.get('data-testid') == f'disabled-{bob_id}' for e in user.client.layout.descendants())
     )
     await sign_in(again, 'bob')
     await wait_for(again, 'room-list')
@@ -224,7 +224,7 @@ async def test_rooms_tab_finds_gives_away_and_deletes(user: User, create_user) -
             not any(
                 e.props.get('data-testid', '').startswith('admin-room-')
                 and e.props['data-testid'] != f'admin-room-{kitchen}'
-                for e in user.client.elements.values()
+                for e in user.client.layout.descendants()
                 if not e.is_deleted
             )
         )

@@ -30,7 +30,7 @@ async def _attach(person: User, *files: tuple[str, str, bytes]) -> None:
 def _pending(person: User) -> list[ui.element]:
     if person.client is None:
         return []
-    return [e for e in person.client.elements.values() if e.props.get('data-testid') == 'pending-file']
+    return [e for e in person.client.layout.descendants() if e.props.get('data-testid') == 'pending-file']
 
 
 def value_of_error(person: User) -> str:
@@ -41,7 +41,7 @@ def value_of_error(person: User) -> str:
 def _tiles(person: User, testid: str) -> list[ui.element]:
     if person.client is None:
         return []
-    return [e for e in person.client.elements.values() if e.props.get('data-testid') == testid and not e.is_deleted]
+    return [e for e in person.client.layout.descendants() if e.props.get('data-testid') == testid and not e.is_deleted]
 
 
 async def test_an_image_and_a_pdf_reach_the_others_live_and_with_history(user: User, create_user) -> None:

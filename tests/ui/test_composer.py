@@ -60,7 +60,7 @@ async def test_line_breaks_are_sent_stored_and_shown(user: User, create_user) ->
     shown = await until(
         lambda: [
             child._text
-            for bubble in client.elements.values()
+            for bubble in client.layout.descendants()
             if bubble.tag == 'q-chat-message'
             for child in bubble.default_slot.children
         ],

@@ -11,7 +11,7 @@ from tests.waiting import until
 def texts(person: User, testid: str) -> list[str]:
     assert person.client is not None
     return [
-        _text(e) or '' for e in person.client.elements.values() if e.props.get('data-testid') == testid and e.visible
+        _text(e) or '' for e in person.client.layout.descendants() if e.props.get('data-testid') == testid and e.visible
     ]
 
 
@@ -46,7 +46,7 @@ async def test_anna_writes_to_boris_from_his_card(user: User, create_user) -> No
 
 def shown(person: User, testid: str) -> bool:
     assert person.client is not None
-    return any(e.props.get('data-testid') == testid and e.visible for e in person.client.elements.values())
+    return any(e.props.get('data-testid') == testid and e.visible for e in person.client.layout.descendants())
 
 
 async def test_the_message_menu_opens_the_author_s_card_and_one_s_own_has_no_message_button(

@@ -35,7 +35,8 @@ def feed_lines(person: User) -> list[tuple[str, str | None, str]]:
     """What the feed shows, top to bottom: ('day', None, words), ('message', author name or None, text),
     ('beginning', None, words), ('name', None, the first message's author above it)."""
     assert person.client is not None
-    (feed,) = [e for e in person.client.elements.values() if e.props.get('data-testid') == 'feed' and not e.is_deleted]
+    shown = person.client.layout.descendants()
+    (feed,) = [e for e in shown if e.props.get('data-testid') == 'feed' and not e.is_deleted]
     lines: list[tuple[str, str | None, str]] = []
 
     def walk(element: Element) -> None:

@@ -16,7 +16,7 @@ def formatted(person: User) -> list[str]:
     assert person.client is not None
     return [
         e.props['innerHTML']
-        for e in person.client.elements.values()
+        for e in person.client.layout.descendants()
         if isinstance(e.props.get('innerHTML'), str) and not e.is_deleted
     ]
 

@@ -12,7 +12,7 @@ from tests.waiting import until
 
 def built(person: User, testid: str) -> list:
     assert person.client is not None
-    return [e for e in person.client.elements.values() if e.props.get('data-testid') == testid]
+    return [e for e in person.client.layout.descendants() if e.props.get('data-testid') == testid]
 
 
 def shown(person: User, testid: str) -> list:

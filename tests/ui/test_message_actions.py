@@ -28,7 +28,7 @@ def _bubbles(person: User, text: str) -> list[Element]:
         return []
     return [
         e
-        for e in person.client.elements.values()
+        for e in person.client.layout.descendants()
         if e.tag == 'q-chat-message' and e.default_slot.children and _text(e.default_slot.children[-1]) == text
     ]
 
@@ -38,7 +38,7 @@ async def bubble(person: User, text: str) -> Element:
 
     def seen() -> str:
         shown = [
-            _text(e.default_slot.children[-1]) for e in person.client.elements.values() if e.tag == 'q-chat-message'
+            _text(e.default_slot.children[-1]) for e in person.client.layout.descendants() if e.tag == 'q-chat-message'
         ]  # type: ignore[union-attr]
         return f'a bubble saying {text!r} (shown: {shown})'
 
@@ -69,7 +69,7 @@ def reaction_row(person: User, text: str) -> Element | None:
     (found,) = _bubbles(person, text)
     assert person.client is not None
     # a shared bubble has no parent of its own: its block on this page is the one listing it
-    (block,) = [e for e in person.client.elements.values() if any(c is found for c in e.default_slot.children)]
+    (block,) = [e for e in person.client.layout.descendants() if any(c is found for c in e.default_slot.children)]
     children = block.default_slot.children
     index = children.index(found)
     if index + 1 < len(children) and children[index + 1].props.get('data-testid') == 'reactions':
@@ -110,7 +110,7 @@ async def test_the_author_edits_and_the_others_see_the_new_text_marked_edited(us
 
     await open_menu(bob, 'hello world')  # someone else's message: no edit, no delete
     assert not [
-        e for e in bob.client.elements.values() if e.props.get('data-testid') in {'action-edit', 'action-delete'}
+        e for e in bob.client.layout.descendants() if e.props.get('data-testid') in {'action-edit', 'action-delete'}
     ]  # type: ignore[union-attr]
 
     await open_room(bob, 'Kitchen')  # the history has the edited text
@@ -298,7 +298,7 @@ async def test_who_reacted_is_listed_from_the_menu_by_touch_and_keyboard(user: U
     await carl.should_see('cake on friday')
 
     await open_menu(anna, 'cake on friday')  # nobody reacted yet: nothing to list
-    assert not [e for e in anna.client.elements.values() if e.props.get('data-testid') == 'action-reactions']  # type: ignore[union-attr]
+    assert not [e for e in anna.client.layout.descendants() if e.props.get('data-testid') == 'action-reactions']  # type: ignore[union-attr]
     by_testid(anna, 'react-👍').click()
     await open_menu(bob, 'cake on friday')
     by_testid(bob, 'react-👍').click()

@@ -25,7 +25,7 @@ async def act(person: User, action: str, reason: str = '', duration: str | None 
 
 def _shown(person: User, testid: str) -> bool:
     assert person.client is not None
-    return any(e.props.get('data-testid') == testid and not e.is_deleted for e in person.client.elements.values())
+    return any(e.props.get('data-testid') == testid and not e.is_deleted for e in person.client.layout.descendants())
 
 
 def _shown(person: User, testid: str) -> bool:
@@ -34,7 +34,7 @@ def _shown(person: User, testid: str) -> bool:
 
 def _has(person: User, testid: str) -> bool:
     assert person.client is not None
-    return any(e.props.get('data-testid') == testid for e in person.client.elements.values())
+    return any(e.props.get('data-testid') == testid for e in person.client.layout.descendants())
 
 
 async def moderate_from_people_list(person: User, username: str) -> None:
@@ -78,7 +78,7 @@ async def test_a_moderator_mutes_then_bans_and_the_person_sees_it_live(user: Use
     # a moderator may not act on the owner: the menu says so and offers nothing
     await moderate_from_people_list(bob, 'anna')
     await wait_for(bob, 'mod-nothing')
-    assert not [e for e in bob.client.elements.values() if e.props.get('data-testid') == 'mod-ban']
+    assert not [e for e in bob.client.layout.descendants() if e.props.get('data-testid') == 'mod-ban']
 
     # then Bob bans Carl: Carl's page leaves the room and says why; the room sees Carl leave
     await moderate_from_people_list(bob, 'carl')

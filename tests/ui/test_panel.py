@@ -218,7 +218,7 @@ async def test_avatar_upload_accepted_resized_and_shown_to_others(
     bob_page = bob.client
     assert bob_page is not None  # the online list's avatars are <img> elements
     await until(
-        lambda: anna.avatar_url in {e.props.get('src') for e in bob_page.elements.values() if e.tag == 'img'},
+        lambda: anna.avatar_url in {e.props.get('src') for e in bob_page.layout.descendants() if e.tag == 'img'},
         what="showing Anna's new avatar to Bob",
     )
 

@@ -55,7 +55,7 @@ async def test_members_have_no_settings_button_and_a_long_topic_is_refused(user:
     await wait_for(boris, 'room-bar')
     assert boris.client is not None
     assert not [
-        e for e in boris.client.elements.values() if e.props.get('data-testid') == 'room-settings' and e.visible
+        e for e in boris.client.layout.descendants() if e.props.get('data-testid') == 'room-settings' and e.visible
     ]
     (await wait_for(user, 'room-settings')).click()
     await wait_for(user, 'topic-input')

@@ -181,7 +181,7 @@ async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User)
     client = user.client
     assert client is not None
     bubbles = await until(
-        lambda: [e for e in client.elements.values() if e.tag == 'q-chat-message'], what='showing a message bubble'
+        lambda: [e for e in client.layout.descendants() if e.tag == 'q-chat-message'], what='showing a message bubble'
     )
     texts = [child._text for bubble in bubbles for child in bubble.default_slot.children]
     assert 'visible in a real browser' in texts
@@ -191,7 +191,7 @@ async def test_message_text_travels_as_a_child_element_of_the_bubble(user: User)
 async def _online_names(user: User) -> list[str]:
     """The people the online list shows, in order (the light name element of each item)."""
     assert user.client is not None
-    (container,) = [e for e in user.client.elements.values() if e.props.get('data-testid') == 'online-list']
+    (container,) = [e for e in user.client.layout.descendants() if e.props.get('data-testid') == 'online-list']
     return [item.default_slot.children[1]._text for item in container.default_slot.children]
 
 

@@ -33,7 +33,7 @@ async def room_ids(service: Services, *names: str) -> list[int]:
 def badge(user: User, testid: str) -> str | None:
     """The text of a badge in the person's rooms drawer; None while it is absent or hidden (on a page still open)."""
     assert user.client is not None and not user.client.is_deleted, 'the page is gone'
-    for element in user.client.elements.values():
+    for element in user.client.layout.descendants():
         if element.props.get('data-testid') == testid and not element.is_deleted and element.visible:
             return element._text or ''
     return None
@@ -209,7 +209,7 @@ async def test_the_filter_narrows_the_list_and_enter_opens_or_creates(user: User
     by_testid(user, 'rooms-filter').type('ran')
     entries = {
         e.props['data-testid']: e.visible
-        for e in user.client.elements.values()  # type: ignore[union-attr]
+        for e in user.client.layout.descendants()  # type: ignore[union-attr]
         if str(e.props.get('data-testid', '')).startswith('room-entry-')
     }
     assert sorted(entries.values()) == [False, False, True]  # Random only
