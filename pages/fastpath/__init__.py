@@ -124,6 +124,7 @@ PATCHES = (
     Patch('outbox_dict', _speedup('outbox_updates_in_a_plain_dict')),
     Patch('socket_bypass', _speedup('socket_skips_http_middleware')),
     Patch('asyncio_waiters', _speedup('asyncio_waiters_in_small_deques')),
+    Patch('handshake_let_go', _speedup('websocket_handshake_let_go')),
     Patch('static_cache', _static_cache),
     Patch('socket_environ', _speedup('socket_environ_without_payload_class')),
     Patch('request_plumbing', _speedup('page_request_without_http_plumbing')),
@@ -139,7 +140,14 @@ PATCHES = (
 # groups of small patches, measured and switched off together (docs/PERFORMANCE.md: "What each fast-path patch buys")
 GROUPS = {
     'element_costs': ('expects_arguments', 'binary_check', 'outbox_dict', 'sub_pages', 'html_escape'),
-    'connection_memory': ('socket_bypass', 'socket_environ', 'request_plumbing', 'tab_storage', 'asyncio_waiters'),
+    'connection_memory': (
+        'socket_bypass',
+        'socket_environ',
+        'request_plumbing',
+        'tab_storage',
+        'asyncio_waiters',
+        'handshake_let_go',
+    ),
     'free_at_once': ('element_cycles', 'client_cycles', 'user_storage_cycles'),
 }
 NAMES = frozenset(patch.name for patch in PATCHES) | GROUPS.keys()

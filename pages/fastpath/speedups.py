@@ -215,6 +215,44 @@ def asyncio_waiters_in_small_deques() -> None:
     asyncio.Queue.__init__ = init_queue  # type: ignore[method-assign]
 
 
+def websocket_handshake_let_go() -> None:
+    """wsproto keeps what the opening handshake needed for the socket's whole life: the HTTP/1.1 connection it was
+    parsed with (h11's state machine and buffer), the upgrade request with its headers, and a deque (760 bytes) for
+    handshake events that never come again; its websocket connection keeps another deque for a handful of events
+    at a time. Once the connection is open, the handshake's part is let go and both queues become `SmallDeque`s
+    (wsproto only appends, iterates and `popleft`s them)."""
+    from wsproto import WSConnection
+
+    send, receive_data = WSConnection.send, WSConnection.receive_data
+
+    def let_go(self: WSConnection) -> None:
+        handshake, connection = self.handshake, self.connection
+        if connection is None or handshake._events:  # still shaking hands, or its events not read yet
+            return
+        handshake._h11_connection = None  # type: ignore[assignment]
+        handshake._initiating_request = None
+        handshake._events = SmallDeque()  # type: ignore[assignment]
+        if not connection._events:
+            connection._events = SmallDeque()  # type: ignore[assignment]
+
+    def send_once_open(self: WSConnection, event: Any) -> bytes:
+        if self.connection is not None:
+            return send(self, event)
+        data = send(self, event)
+        let_go(self)
+        return data
+
+    def receive_once_open(self: WSConnection, data: bytes | None) -> None:
+        if self.connection is not None:
+            receive_data(self, data)
+            return
+        receive_data(self, data)
+        let_go(self)
+
+    WSConnection.send = send_once_open  # type: ignore[method-assign]
+    WSConnection.receive_data = receive_once_open  # type: ignore[method-assign]
+
+
 def socket_skips_http_middleware() -> None:
     """A connected tab's websocket is one long ASGI call: every HTTP middleware on the way (NiceGUI's request
     tracking, session, gzip, cache control, our origin check, FastAPI's exit stack, the router) keeps its frame,

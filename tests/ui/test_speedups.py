@@ -153,8 +153,9 @@ def test_small_deque_behaves_as_a_deque() -> None:
     assert list(small) == list(real)
 
 
-async def test_asyncio_events_and_queues_keep_their_waiters_in_small_deques() -> None:
-    """Woken in order, a cancelled waiter taken out, a full queue's putter held back: as with asyncio's deques."""
+async def test_asyncio_events_and_queues_keep_their_waiters_in_small_deques(user: User) -> None:
+    """Woken in order, a cancelled waiter taken out, a full queue's putter held back: as with asyncio's deques.
+    (`user`: the app is made, so the speed layer is on in this process.)"""
     import asyncio
 
     event = asyncio.Event()
@@ -177,6 +178,34 @@ async def test_asyncio_events_and_queues_keep_their_waiters_in_small_deques() ->
     assert getters[1].cancelled()
     assert queue.get_nowait() == 'c'
     assert not queue._getters and not queue._putters  # type: ignore[attr-defined]
+
+
+async def test_an_open_websocket_lets_its_handshake_go_and_still_talks_and_closes(user: User) -> None:
+    """(`user`: the app is made, so the speed layer is on in this process.)"""
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.connection import ConnectionState
+    from wsproto.events import AcceptConnection, CloseConnection, Message, Request, TextMessage
+
+    client, server = WSConnection(ConnectionType.CLIENT), WSConnection(ConnectionType.SERVER)
+    server.receive_data(client.send(Request(host='example.com', target='/socket')))
+    (request,) = server.events()
+    assert isinstance(request, Request) and server.handshake._h11_connection is not None  # still needed here
+    client.receive_data(server.send(AcceptConnection()))
+    assert [type(event) for event in client.events()] == [AcceptConnection]
+    assert server.state is ConnectionState.OPEN
+    assert server.handshake._h11_connection is None and server.handshake._initiating_request is None
+    assert isinstance(server.handshake._events, speedups.SmallDeque)
+    assert isinstance(server.connection._events, speedups.SmallDeque)  # type: ignore[union-attr]
+    for text in ('one', 'two'):
+        server.receive_data(client.send(Message(data=text)))
+    assert [event.data for event in server.events() if isinstance(event, TextMessage)] == ['one', 'two']
+    client.receive_data(server.send(Message(data='back')))
+    assert [event.data for event in client.events() if isinstance(event, TextMessage)] == ['back']
+    server.receive_data(client.send(CloseConnection(code=1001)))
+    (closing,) = server.events()
+    assert isinstance(closing, CloseConnection) and closing.code == 1001
+    client.receive_data(server.send(closing.response()))
+    assert server.state is ConnectionState.CLOSED
 
 
 async def test_outbox_keeps_updates_in_a_plain_dict_and_prunes_acknowledged_history(user: User) -> None:
