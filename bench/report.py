@@ -135,11 +135,11 @@ def table(report: dict) -> str:
     for r in (r for r in rows if r['scenario'] == 'memory'):
         lines += [
             '',
-            '| memory | clients | base RSS MB | RSS with clients MB | KB/client | KB/client after '
-            f'{r["more_messages"]} msgs | growth after {r["cycles"]} visits MB: first / returning |',
-            '|---|---|---|---|---|---|---|',
+            '| memory | clients | base RSS MB | RSS with clients MB | KB/client | KB/client read at once | '
+            f'KB/client after {r["more_messages"]} msgs | growth after {r["cycles"]} visits MB: first / returning |',
+            '|---|---|---|---|---|---|---|---|',
             f'| room page | {r["clients"]} | {r["rss_base_mb"]} | {r["rss_clients_mb"]} | {r["kb_per_client"]} '
-            f'| {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} / '
+            f'| {r.get("kb_per_client_at_once", "-")} | {r["kb_per_client_after_more"]} | {r["cycle_growth_mb"]} / '
             f'{r.get("returning_cycle_growth_mb", "-")} |',
         ]
     for r in (r for r in rows if r['scenario'] == 'flood'):
