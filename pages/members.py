@@ -50,7 +50,8 @@ class MembersPane:
         on_choose: Callable[[UserView], None] | None = None,
     ) -> None:
         self.ctx, self.room, self.online, self.on_choose = ctx, room, online, on_choose
-        self.members: dict[int, MemberView] = {}
+        self.members: dict[int, MemberView] = {}  # see `_keep`
+        self.loaded = False
         self.entries: dict[int, Element] = {}
         # shown only while someone is listed under it: a heading over nothing reads as a missing list
         self.heading = el.text(
@@ -73,17 +74,34 @@ class MembersPane:
         self._show_tools()
 
     async def load(self) -> None:
+        self.loaded = True
         try:
             members = await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
         except ChatError as error:
             el.set_text(self.error, self.ctx.t(error.key, **error.params))
             return
-        self.members = {member.user.id: member for member in members}
+        self._keep(members)
         self.more.set_visibility(len(members) >= MEMBER_LIST_LIMIT)
         for member in members:
             if member.user.id not in self.online:
                 self._show(member)
         self._show_heading()
+        self._fill_transfer()
+
+    def _keep(self, members: list[MemberView]) -> None:
+        """Every member on a page that may hand the room over (its select lists them); on the others only those away:
+        who is here is the online list's, and every page of a busy room would hold everyone again."""
+        keep_all = self.transfer is not None
+        self.members = {m.user.id: m for m in members if keep_all or m.user.id not in self.online}
+
+    async def _load_for_transfer(self) -> None:
+        """This page may hand the room over now (its owner changed): the select needs every member."""
+        try:
+            members = await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
+        except ChatError as error:
+            el.set_text(self.error, self.ctx.t(error.key, **error.params))
+            return
+        self._keep(members)
         self._fill_transfer()
 
     def _show_heading(self) -> None:
@@ -119,6 +137,8 @@ class MembersPane:
     def presence(self, user: UserView, joined: bool) -> None:
         """Someone came (off this list: they are online above) or went (on top of it: seen just now)."""
         if joined:
+            if self.transfer is None:
+                self.members.pop(user.id, None)
             entry = self.entries.pop(user.id, None)
             if entry is not None:
                 el.remove(self.list, entry)
@@ -126,7 +146,7 @@ class MembersPane:
             return
         old = self.members.get(user.id)
         member = MemberView(
-            user, old.joined_at if old else datetime.now(UTC), datetime.now(UTC), bool(old and old.is_owner)
+            user, old.joined_at if old else datetime.now(UTC), datetime.now(UTC), user.id == self.room.owner_id
         )
         self.members[user.id] = member
         entry = self.entries.pop(user.id, None)
@@ -161,7 +181,8 @@ class MembersPane:
                 ui.button(self.ctx.t('transfer_do'), on_click=self.hand_over).props(
                     'outline no-caps dense data-testid=transfer-owner'
                 )
-            self._fill_transfer()
+            if self.loaded:  # kept only those away until now
+                self.ctx.run(self._load_for_transfer())
         if self.owner_tools.visible != allowed:
             self.owner_tools.set_visibility(allowed)
 

@@ -47,7 +47,10 @@ async def test_members_come_and_go_the_owner_hands_over_and_a_member_leaves(user
     by_testid(user, 'transfer-owner').click()
     await user.should_see('boris owns the room now.')
     await until(lambda: bool(shown(boris, 'room-settings')))  # live: he may change the settings now
-    await until(lambda: bool(shown(boris, 'transfer-select')))  # and hand the room on
+    await until(lambda: bool(shown(boris, 'transfer-select')))  # and hand the room on ...
+    (boris_select,) = shown(boris, 'transfer-select')
+    # ... to anyone, Anna too: his page kept only members away until now, and Anna is here
+    await until(lambda: 'anna' in boris_select.options.values(), what="Anna offered in Boris's select")
     assert not shown(user, 'room-settings')
 
     by_testid(user, 'leave-room').click()
