@@ -89,11 +89,10 @@ class FrameElement(LightElement):
     __slots__ = ()
 
     def __init__(self, tag: str | None = None, *, _client: Any = None) -> None:  # pylint: disable=super-init-not-called
-        client = _client or context.client
-        stack = context.slot_stack
-        if stack:
-            LightElement.__init__(self, stack[-1].parent, tag or 'div', leaf=False)
-        else:  # the layout: the root of the page
+        if _client is None:  # inside the layout, made just before
+            LightElement.__init__(self, context.slot.parent, tag or 'div', leaf=False)
+        else:  # the layout: the root of its page, even when made while another page's slot is open (error pages)
+            client = _client
             self._client = weakref.ref(client)
             self.id = client.next_element_id
             client.next_element_id += 1

@@ -265,6 +265,18 @@ async def test_the_page_frame_is_light_and_still_takes_views_classes_and_listene
     client.layout._handle_event({'listener_id': listeners[-1].id, 'args': 'hello'})
     assert heard == ['hello']
 
+    from nicegui import Client
+    from nicegui.page import page
+
+    with client.content:  # a page made while another page's slot is open, as NiceGUI makes its error pages
+        other = Client(page(''))
+    try:
+        assert other.layout.client is other and other.layout.parent_slot is None
+        assert other.content.client is other and other.layout.id in other.elements
+        assert other.layout not in client.content.default_slot.children
+    finally:
+        other.delete()
+
 
 async def test_a_page_element_table_stays_sized_for_what_it_shows(user: User) -> None:
     """Messages come and go: the page's element table is compacted instead of ending twice the size."""
