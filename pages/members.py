@@ -75,10 +75,8 @@ class MembersPane:
 
     async def load(self) -> None:
         self.loaded = True
-        try:
-            members = await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
-        except ChatError as error:
-            el.set_text(self.error, self.ctx.t(error.key, **error.params))
+        members = await self._fetch()
+        if members is None:
             return
         self._keep(members)
         self.more.set_visibility(len(members) >= MEMBER_LIST_LIMIT)
@@ -96,13 +94,18 @@ class MembersPane:
 
     async def _load_for_transfer(self) -> None:
         """This page may hand the room over now (its owner changed): the select needs every member."""
+        members = await self._fetch()
+        if members is not None:
+            self._keep(members)
+            self._fill_transfer()
+
+    async def _fetch(self) -> list[MemberView] | None:
+        """The room's members, or None with the reason shown in the pane."""
         try:
-            members = await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
+            return await self.ctx.services.members.of_room(self.ctx.user, self.room.id)
         except ChatError as error:
             el.set_text(self.error, self.ctx.t(error.key, **error.params))
-            return
-        self._keep(members)
-        self._fill_transfer()
+            return None
 
     def _show_heading(self) -> None:
         if self.heading.visible != bool(self.entries):

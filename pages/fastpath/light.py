@@ -467,12 +467,11 @@ def light_button(
 def _button_props(label: str | None, icon: str | None, props: dict[str, Any] | None) -> dict[str, Any]:
     """A button's props, one dict for every page showing the same button in the same language (light elements
     never edit their props in place)."""
+    key = (label, icon, tuple(props.items()) if props else ())
     try:
-        key = (label, icon, tuple(props.items()) if props else ())
-        hash(key)
+        found = _BUTTON_PROPS.get(key)
     except TypeError:  # a value that cannot be a key (a list): a dict of this button's own
         return _merged_button_props(label, icon, props)
-    found = _BUTTON_PROPS.get(key)
     if found is None:
         if len(_BUTTON_PROPS) >= _BUTTON_PROPS_KEPT:
             _BUTTON_PROPS.clear()  # labels with counts in them come and go: start over rather than grow
